@@ -1,0 +1,264 @@
+import type { RenderConfig } from '../../protocol/render-config.ts';
+import { GlyphAtlas, SUBPIXEL_STEPS, type GlyphMask } from './glyph-atlas.ts';
+import { FontChain } from './fonts.ts';
+import type { PageLayout, ParagraphBox } from './layout.ts';
+import type { LayoutLine, RawPage } from './types.ts';
+
+type Rgb = [number, number, number];
+
+/** Glyph's newline marker color. */
+const MARKER_RGB: Rgb = [255, 0, 0];
+
+/** Glyph's auto-crop tolerance: a pixel is ink when its gray differs from the background by > 5. */
+const CROP_TOLERANCE = 5;
+
+/** Config-derived state for painting pages: colors, scale, atlas. Built once per render. */
+export interface Painter {
+  channels: 1 | 3;
+  atlas: GlyphAtlas;
+  chain: FontChain;
+  hScale: number;
+  fg: Rgb;
+  bg: Rgb;
+  paraBg: Rgb;
+  border: Rgb;
+  borderPx: number;
+  marginXPx: number;
+  marginYPx: number;
+  paragraphInk: boolean;
+  cropWidth: boolean;
+  cropLast: boolean;
+  ascentPx: number;
+  descentPx: number;
+}
+
+/** Missing-glyph tally of a render: how many characters no shipped font has, and which. */
+export interface MissingGlyphs {
+  count: number;
+  /** The first distinct code points missing, as "U+XXXX". */
+  codePoints: string[];
+}
+
+/** How many distinct missing code points a report lists. */
+const MISSING_LISTED = 16;
+
+function rgb(hex: string): Rgb {
+  const h = hex.slice(1);
+  const full = h.length === 3 ? [...h].map((c) => c + c).join('') : h;
+  return [0, 2, 4].map((i) => parseInt(full.slice(i, i + 2), 16)) as Rgb;
+}
+
+const gray = (c: Rgb) => 0.299 * c[0] + 0.587 * c[1] + 0.114 * c[2];
+const isGray = (c: Rgb) => c[0] === c[1] && c[1] === c[2];
+
+const atlases = new Map<string, GlyphAtlas>();
+
+/** Prepares painting for a config: gray output unless a color in use is not a gray. */
+export function createPainter(config: RenderConfig): Painter {
+  const scale = config.dpi / 72;
+  const fontPx = config['font-size'] * scale;
+  const hScale = config['horizontal-scale'];
+  const fg = rgb(config['font-color']);
+  const bg = rgb(config['page-bg-color']);
+  const paraBg = rgb(config['para-bg-color']);
+  const border = rgb(config['para-border-color']);
+  const borderPx = config['border-width'] * scale;
+  const marker = config['newline-markup'].includes('FF0000');
+  const used = [fg, bg, paraBg, ...(borderPx > 0 ? [border] : []), ...(marker ? [MARKER_RGB] : [])];
+  const contrast = Math.abs(gray(fg) - gray(bg));
+  // Coverage from which a text pixel moves more than the tolerance away from the background.
+  const threshold = contrast > 0 ? Math.floor((CROP_TOLERANCE * 255) / contrast) + 1 : 256;
+  const chain = FontChain.for(config['font-family']);
+  const key = `${config['font-family']}|${fontPx}|${hScale}|${threshold}`;
+  let atlas = atlases.get(key);
+  if (!atlas) {
+    atlas = new GlyphAtlas(chain, fontPx, hScale, threshold);
+    atlases.set(key, atlas);
+  }
+  return {
+    channels: used.every(isGray) ? 1 : 3,
+    atlas,
+    chain,
+    hScale,
+    fg,
+    bg,
+    paraBg,
+    border,
+    borderPx,
+    marginXPx: Math.round(config['margin-x'] * scale),
+    marginYPx: Math.round(config['margin-y'] * scale),
+    paragraphInk:
+      Math.abs(gray(paraBg) - gray(bg)) > CROP_TOLERANCE ||
+      (borderPx > 0 && Math.abs(gray(border) - gray(bg)) > CROP_TOLERANCE),
+    cropWidth: config['auto-crop-width'],
+    cropLast: config['auto-crop-last-page'],
+    ascentPx: chain.vertical.ascent * fontPx,
+    descentPx: chain.vertical.descent * fontPx,
+  };
+}
+
+interface PlacedMask {
+  mask: GlyphMask;
+  x: number;
+  y: number;
+  marker: boolean;
+}
+
+/** A painted page: its pixels and its lines in the layout map. */
+export interface PaintedPage {
+  raw: RawPage;
+  lines: LayoutLine[];
+}
+
+/**
+ * Paints one page: paragraph backgrounds, then every glyph composited from its mask. Auto-crop
+ * boxes are known before painting (ink extents come from the masks), so the buffer is allocated
+ * at its final size and nothing is copied.
+ */
+export function paintPage(layout: PageLayout, p: Painter, missing: MissingGlyphs): PaintedPage {
+  const placed: PlacedMask[] = [];
+  let inkRight = -1;
+  let inkBottom = -1;
+  const lineMaps: LayoutLine[] = [];
+  const fullWidth = Math.floor(layout.width * p.hScale);
+  for (const line of layout.lines) {
+    let lineRight = 0;
+    for (const g of line.glyphs) {
+      if (g.face < 0) noteMissing(missing, g.cp);
+      const penX = (line.x + g.x) * p.hScale;
+      const ix = Math.floor(penX);
+      const phase = Math.min(SUBPIXEL_STEPS - 1, Math.floor((penX - ix) * SUBPIXEL_STEPS));
+      const mask = p.atlas.get(g.face, g.cp, phase);
+      lineRight = (line.x + g.x + g.advance) * p.hScale;
+      if (!mask.width) continue;
+      const x = ix + mask.left;
+      const y = line.baseline + mask.top;
+      placed.push({ mask, x, y, marker: g.marker });
+      if (mask.inkRight >= 0) {
+        inkRight = Math.max(inkRight, x + mask.inkRight);
+        inkBottom = Math.max(inkBottom, y + mask.inkBottom);
+      }
+    }
+    const x = Math.floor(line.x * p.hScale);
+    const top = Math.floor(line.baseline - p.ascentPx);
+    lineMaps.push({
+      page: layout.index,
+      line: line.row,
+      box: { x, y: top, width: Math.ceil(lineRight) - x, height: Math.ceil(line.baseline + p.descentPx) - top },
+      start: line.start,
+      end: line.end,
+    });
+  }
+  const paragraphs = layout.paragraphs.map((b) => scaleBox(b, p.hScale));
+  if (p.paragraphInk) {
+    for (const b of paragraphs) {
+      inkRight = Math.max(inkRight, Math.min(fullWidth, Math.ceil(b.x + b.width)) - 1);
+      inkBottom = Math.max(inkBottom, Math.min(layout.height, Math.ceil(b.y + b.height)) - 1);
+    }
+  }
+  let width = fullWidth;
+  let height = layout.height;
+  if (p.cropWidth && inkRight >= 0) width = Math.min(width, inkRight + 1 + p.marginXPx);
+  if (p.cropLast && layout.last && inkBottom >= 0) height = Math.min(height, inkBottom + p.marginYPx);
+
+  const raw: RawPage = { width, height, channels: p.channels, data: new Uint8Array(width * height * p.channels) };
+  fill(raw, 0, 0, width, height, p.bg);
+  for (const b of paragraphs) paintParagraph(raw, b, p);
+  for (const g of placed) blend(raw, g, g.marker ? MARKER_RGB : p.fg);
+  for (const l of lineMaps) clampBox(l, width, height);
+  return { raw, lines: lineMaps };
+}
+
+function noteMissing(missing: MissingGlyphs, cp: number): void {
+  missing.count += 1;
+  if (missing.codePoints.length < MISSING_LISTED) {
+    const name = `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`;
+    if (!missing.codePoints.includes(name)) missing.codePoints.push(name);
+  }
+}
+
+function scaleBox(b: ParagraphBox, h: number): ParagraphBox {
+  return { x: b.x * h, y: b.y, width: b.width * h, height: b.height };
+}
+
+function clampBox(l: LayoutLine, width: number, height: number): void {
+  const b = l.box;
+  const x1 = Math.min(width, b.x + b.width);
+  const y1 = Math.min(height, b.y + b.height);
+  b.x = Math.max(0, b.x);
+  b.y = Math.max(0, b.y);
+  b.width = Math.max(0, x1 - b.x);
+  b.height = Math.max(0, y1 - b.y);
+}
+
+function paintParagraph(raw: RawPage, b: ParagraphBox, p: Painter): void {
+  const x0 = Math.round(b.x);
+  const y0 = Math.round(b.y);
+  const x1 = Math.round(b.x + b.width);
+  const y1 = Math.round(b.y + b.height);
+  fill(raw, x0, y0, x1, y1, p.paraBg);
+  if (p.borderPx > 0) {
+    const t = Math.max(1, Math.round(p.borderPx));
+    fill(raw, x0, y0, x1, y0 + t, p.border);
+    fill(raw, x0, y1 - t, x1, y1, p.border);
+    fill(raw, x0, y0, x0 + t, y1, p.border);
+    fill(raw, x1 - t, y0, x1, y1, p.border);
+  }
+}
+
+function fill(raw: RawPage, x0: number, y0: number, x1: number, y1: number, c: Rgb): void {
+  const { width, height, channels, data } = raw;
+  x0 = Math.max(0, x0);
+  y0 = Math.max(0, y0);
+  x1 = Math.min(width, x1);
+  y1 = Math.min(height, y1);
+  if (x0 >= x1 || y0 >= y1) return;
+  if (channels === 1) {
+    for (let y = y0; y < y1; y++) data.fill(c[0], y * width + x0, y * width + x1);
+    return;
+  }
+  for (let y = y0; y < y1; y++) {
+    for (let x = x0; x < x1; x++) {
+      const o = (y * width + x) * 3;
+      data[o] = c[0];
+      data[o + 1] = c[1];
+      data[o + 2] = c[2];
+    }
+  }
+}
+
+/** Source-over compositing of a coverage mask in color `c`: dst += (c − dst) × coverage. */
+function blend(raw: RawPage, g: PlacedMask, c: Rgb): void {
+  const { width, height, channels, data } = raw;
+  const m = g.mask;
+  const mx0 = Math.max(0, -g.x);
+  const my0 = Math.max(0, -g.y);
+  const mx1 = Math.min(m.width, width - g.x);
+  const my1 = Math.min(m.height, height - g.y);
+  const alpha = m.alpha;
+  if (channels === 1) {
+    const v = c[0];
+    for (let my = my0; my < my1; my++) {
+      let o = (g.y + my) * width + g.x + mx0;
+      let a = my * m.width + mx0;
+      for (let mx = mx0; mx < mx1; mx++, o++, a++) {
+        const cov = alpha[a]!;
+        if (cov === 0) continue;
+        const d = data[o]!;
+        data[o] = d + (((v - d) * cov + 127) / 255) | 0;
+      }
+    }
+    return;
+  }
+  for (let my = my0; my < my1; my++) {
+    for (let mx = mx0; mx < mx1; mx++) {
+      const cov = alpha[my * m.width + mx]!;
+      if (cov === 0) continue;
+      const o = ((g.y + my) * width + g.x + mx) * 3;
+      for (let k = 0; k < 3; k++) {
+        const d = data[o + k]!;
+        data[o + k] = d + (((c[k]! - d) * cov + 127) / 255) | 0;
+      }
+    }
+  }
+}
