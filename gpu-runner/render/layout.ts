@@ -11,6 +11,8 @@ export const GLYPH_LINES_PER_PARAGRAPH = 30;
 /** reportlab's Frame pads its content by 6 pt on every side (SimpleDocTemplate's one frame). */
 export const FRAME_PADDING_PT = 6;
 
+const NBSP = 0xa0;
+
 /** A line placed on a page: glyphs with pen x relative to `x`, baseline in page pixels. */
 export interface PlacedLine {
   /** Row of the line on its page (0-based; blank rows count). */
@@ -159,7 +161,8 @@ export function* layoutPages(text: string, config: RenderConfig): Generator<Page
         const lineAvail = widthOf(n);
         placeLine(line, lineAvail, config.alignment);
         const glyphs = line.boxes.flatMap((b) => b.glyphs);
-        if (glyphs.length) {
+        // A line of kept spaces only has no ink: it is a blank row, not a line of the map.
+        if (glyphs.some((g) => g.cp !== NBSP)) {
           const lastGlyph = glyphs[glyphs.length - 1]!;
           page.lines.push({
             row,
