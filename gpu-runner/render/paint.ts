@@ -97,25 +97,32 @@ export function createPainter(config: RenderConfig): Painter {
   };
 }
 
-interface PlacedMask {
+/** A glyph mask at its place on the page. */
+export interface PlacedMask {
   mask: GlyphMask;
   x: number;
   y: number;
   marker: boolean;
 }
 
-/** A painted page: its pixels and its lines in the layout map. */
-export interface PaintedPage {
-  raw: RawPage;
+/** A page whose glyphs are placed and whose final (cropped) size is known, not yet painted. */
+export interface PlacedPage {
+  index: number;
+  width: number;
+  height: number;
+  channels: 1 | 3;
+  /** The page's lines in the layout map. */
   lines: LayoutLine[];
+  glyphs: PlacedMask[];
+  paragraphs: ParagraphBox[];
 }
 
 /**
- * Paints one page: paragraph backgrounds, then every glyph composited from its mask. Auto-crop
- * boxes are known before painting (ink extents come from the masks), so the buffer is allocated
- * at its final size and nothing is copied.
+ * Places one page's glyph masks and works out its final size: auto-crop boxes come from the
+ * masks' ink extents, so a page's size (and visual-token cost) is known before any pixel is
+ * painted, and the buffer is then allocated at its final size with nothing copied.
  */
-export function paintPage(layout: PageLayout, p: Painter, missing: MissingGlyphs): PaintedPage {
+export function placePage(layout: PageLayout, p: Painter, missing: MissingGlyphs): PlacedPage {
   const placed: PlacedMask[] = [];
   let inkRight = -1;
   let inkBottom = -1;
@@ -160,13 +167,18 @@ export function paintPage(layout: PageLayout, p: Painter, missing: MissingGlyphs
   let height = layout.height;
   if (p.cropWidth && inkRight >= 0) width = Math.min(width, inkRight + 1 + p.marginXPx);
   if (p.cropLast && layout.last && inkBottom >= 0) height = Math.min(height, inkBottom + p.marginYPx);
+  for (const l of lineMaps) clampBox(l, width, height);
+  return { index: layout.index, width, height, channels: p.channels, lines: lineMaps, glyphs: placed, paragraphs };
+}
 
+/** Paints a placed page: background, paragraph boxes, then every glyph from its mask. */
+export function paintPlaced(page: PlacedPage, p: Painter): RawPage {
+  const { width, height } = page;
   const raw: RawPage = { width, height, channels: p.channels, data: new Uint8Array(width * height * p.channels) };
   fill(raw, 0, 0, width, height, p.bg);
-  for (const b of paragraphs) paintParagraph(raw, b, p);
-  for (const g of placed) blend(raw, g, g.marker ? MARKER_RGB : p.fg);
-  for (const l of lineMaps) clampBox(l, width, height);
-  return { raw, lines: lineMaps };
+  for (const b of page.paragraphs) paintParagraph(raw, b, p);
+  for (const g of page.glyphs) blend(raw, g, g.marker ? MARKER_RGB : p.fg);
+  return raw;
 }
 
 function noteMissing(missing: MissingGlyphs, cp: number): void {

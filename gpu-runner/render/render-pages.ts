@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { RenderConfig } from '../../protocol/render-config.ts';
 import { layoutPages } from './layout.ts';
-import { createPainter, paintPage, type MissingGlyphs } from './paint.ts';
+import { createPainter, paintPlaced, placePage, type MissingGlyphs } from './paint.ts';
 import { encodePng } from './png.ts';
 import type { LayoutLine, RawPage } from './types.ts';
 
@@ -63,8 +63,10 @@ export class PageStream implements AsyncIterable<RenderedPage> {
     const painter = createPainter(this.config);
     const inFlight: Array<Promise<RenderedPage>> = [];
     for (const layout of layoutPages(this.text, this.config)) {
-      const { raw, lines } = paintPage(layout, painter, this.missingGlyphs);
-      const base = { index: layout.index, width: raw.width, height: raw.height, channels: raw.channels, lines };
+      const placed = placePage(layout, painter, this.missingGlyphs);
+      const raw = paintPlaced(placed, painter);
+      const { index, width, height, channels, lines } = placed;
+      const base = { index, width, height, channels, lines };
       this.consumed = layout.consumed;
       if (output === 'raw') {
         this.pagesRendered += 1;
@@ -96,4 +98,35 @@ export class PageStream implements AsyncIterable<RenderedPage> {
  */
 export function renderPages(text: string, config: RenderConfig, options: RenderPagesOptions = {}): PageStream {
   return new PageStream(text, config, options);
+}
+
+/** A page's size and lines, known without painting it. */
+export interface PlannedPage {
+  index: number;
+  width: number;
+  height: number;
+  channels: 1 | 3;
+  lines: LayoutLine[];
+}
+
+/** The whole document's pages and layout map, computed without painting (a fraction of a render). */
+export interface RenderPlan {
+  pages: PlannedPage[];
+  missingGlyphs: MissingGlyphs;
+}
+
+/**
+ * Lays out and places every page without painting: page sizes (after auto-crop) and the layout
+ * map, so that a manifest can be sent before the first page image. A later `renderPages` with
+ * the same text and config gives exactly these pages (rendering is deterministic).
+ */
+export function planPages(text: string, config: RenderConfig): RenderPlan {
+  const painter = createPainter(config);
+  const missingGlyphs: MissingGlyphs = { count: 0, codePoints: [] };
+  const pages: PlannedPage[] = [];
+  for (const layout of layoutPages(text, config)) {
+    const { index, width, height, channels, lines } = placePage(layout, painter, missingGlyphs);
+    pages.push({ index, width, height, channels, lines });
+  }
+  return { pages, missingGlyphs };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { config, fixture, pngHeader, renderAll, sha256 } from './render-helpers.ts';
-import { renderPages } from '../../gpu-runner/render/index.ts';
+import { planPages, renderPages } from '../../gpu-runner/render/index.ts';
 
 // Page counts of Glyph's own pipeline (reportlab → poppler) with DejaVu Sans and the en config.
 describe('Glyph fidelity (glyph-en)', () => {
@@ -69,5 +69,16 @@ describe('output', () => {
   it('returns no page for text with nothing visible', async () => {
     expect((await renderAll('', config())).pages).toHaveLength(0);
     expect((await renderAll(' \n\t\n  \r\n', config())).pages).toHaveLength(0);
+  });
+});
+
+describe('planPages', () => {
+  it('gives the sizes and layout map of the render without painting', async () => {
+    const text = fixture('glyph/case2.txt');
+    const plan = planPages(text, config());
+    const { pages } = await renderAll(text, config());
+    expect(plan.pages.map(({ width, height, lines }) => ({ width, height, lines }))).toEqual(
+      pages.map(({ width, height, lines }) => ({ width, height, lines })),
+    );
   });
 });
