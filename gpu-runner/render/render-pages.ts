@@ -16,6 +16,8 @@ export interface RenderPagesOptions {
   encodeConcurrency?: number;
   /** zlib level 0–9 of the PNGs. */
   pngCompressionLevel?: number;
+  /** Paint only pages first..last (0-based, inclusive); the others are laid out, not painted. */
+  range?: { first: number; last: number };
 }
 
 /** One rendered page. */
@@ -62,12 +64,17 @@ export class PageStream implements AsyncIterable<RenderedPage> {
     const window = Math.max(1, this.options.encodeConcurrency ?? 2 * availableParallelism());
     const painter = createPainter(this.config);
     const inFlight: Array<Promise<RenderedPage>> = [];
+    const range = this.options.range;
     for (const layout of layoutPages(this.text, this.config)) {
+      this.consumed = layout.consumed;
+      if (range && (layout.index < range.first || layout.index > range.last)) {
+        if (layout.index > range.last) break;
+        continue;
+      }
       const placed = placePage(layout, painter, this.missingGlyphs);
       const raw = paintPlaced(placed, painter);
       const { index, width, height, channels, lines } = placed;
       const base = { index, width, height, channels, lines };
-      this.consumed = layout.consumed;
       if (output === 'raw') {
         this.pagesRendered += 1;
         yield { ...base, raw };

@@ -82,3 +82,13 @@ describe('planPages', () => {
     );
   });
 });
+
+describe('page ranges', () => {
+  it('paints only the pages asked for, identical to the full render', async () => {
+    const text = fixture('glyph/case2.txt');
+    const full = await renderAll(text, config());
+    const part = await renderAll(text, config(), { output: 'raw', range: { first: 3, last: 5 } });
+    expect(part.pages.map((p) => p.index)).toEqual([3, 4, 5]);
+    expect(part.pages.map((p) => sha256(p.raw!.data))).toEqual(full.pages.slice(3, 6).map((p) => sha256(p.raw!.data)));
+  });
+});
