@@ -7,9 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { renderPages, type RenderOutput } from '../gpu-runner/render/index.ts';
-import { resolveRenderConfig } from '../protocol/render-config.ts';
+import { NEWLINE_MARKER, resolveRenderConfig } from '../protocol/render-config.ts';
 import { visualTokensFor } from '../protocol/profiles.ts';
-import { compressionRatio, countTextTokens } from '../protocol/text-tokens.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const shared = (p: string) => `${root}../shared/fixtures/${p}`;
@@ -92,12 +91,18 @@ async function main() {
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const r of rows) console.log(line(r));
 
+  // Imported here, not at the top: the tokenizer's 7.5 MB bundle would inflate the cases' RSS.
+  const { compressionRatio, countTextTokens } = await import('../protocol/text-tokens.ts');
   const novel = texts.novel!();
   const novelRun = await runCase('novel', 'raw');
   const textTokens = countTextTokens(novel);
   console.log(
     `\nnovel compression at glyph-en: ${textTokens} Qwen3 text tokens / ${novelRun.visualTokens} glm-4.1v visual tokens = ${compressionRatio(textTokens, novelRun.visualTokens)}×`,
   );
+  let markerVisual = 0;
+  const marker = resolveRenderConfig({ config: { 'newline-markup': NEWLINE_MARKER } });
+  for await (const p of renderPages(novel, marker, { output: 'raw' })) markerVisual += visualTokensFor('glm-4.1v', p.width, p.height);
+  console.log(`novel with the red newline marker (paragraphs flow): ${textTokens} / ${markerVisual} = ${compressionRatio(textTokens, markerVisual)}×`);
   for (const file of ['glyph/case1.txt', 'glyph/case2.txt']) {
     const text = readFileSync(pick(file), 'utf8');
     let visual = 0;
