@@ -1,0 +1,38 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { CONFIG_KEYS, RenderConfigError, renderConfigSchema, resolveRenderConfig } from '../../protocol/render-config.ts';
+
+/** Short in `npm test`; `npm run fuzz` sets FUZZ_RUNS for the long run. */
+const runs = Number(process.env.FUZZ_RUNS ?? 200);
+
+const anyValue = fc.oneof(
+  fc.integer({ min: -5000, max: 5000 }),
+  fc.double({ noNaN: false }),
+  fc.string(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.constantFrom('#FFF', '#123456', 'LEFT', 'JUSTIFY', '<br/>', '595,842', 'DejaVu Sans'),
+  fc.array(fc.integer(), { maxLength: 3 }),
+);
+const key = fc.oneof(fc.constantFrom(...CONFIG_KEYS, 'font-path', '__proto__', 'constructor'), fc.string({ maxLength: 12 }));
+
+describe('render config validator (fast-check)', () => {
+  it('either yields a complete valid config or throws a RenderConfigError naming a key', () => {
+    fc.assert(
+      fc.property(fc.dictionary(key, anyValue, { maxKeys: 6 }), fc.constantFrom(undefined, 'glyph-en', 'glyph-zh', 'nope'), (override, preset) => {
+        try {
+          const config = resolveRenderConfig({ preset, config: override });
+          expect(renderConfigSchema.safeParse(config).success).toBe(true);
+          for (const [k, v] of Object.entries(override)) expect(config[k as keyof typeof config]).toEqual(v);
+        } catch (err) {
+          expect(err).toBeInstanceOf(RenderConfigError);
+          const e = err as RenderConfigError;
+          expect(typeof e.key).toBe('string');
+          expect(['preset', 'config', ...Object.keys(override)]).toContain(e.key);
+          expect(e.message.length).toBeLessThan(600);
+        }
+      }),
+      { numRuns: runs },
+    );
+  });
+});
