@@ -1,0 +1,106 @@
+/**
+ * `npm run runner` — the GPU runner process: reads its settings, loads the OCR model on the chosen
+ * device, opens the render cache and the answer backend, then serves the signed internal API.
+ * SIGTERM / SIGINT drain: no new work (`/readyz` 503), in-flight requests finish within
+ * `GLYPH_DRAIN_MS`, then exit 0 (1 when the grace period ran out and requests were cut).
+ *
+ * Start-up logs one line each for the device, the models, the cache, the answer backend, and
+ * `listening on http://HOST:PORT` with the real port (tests start it with port 0 and parse it).
+ */
+import { serve } from '@hono/node-server';
+import { countTextTokens } from '../protocol/text-tokens.ts';
+import { answerBackendFromEnv } from './answer/backend.ts';
+import { fromEnv as cacheFromEnv } from './cache/index.ts';
+import { createRunnerApp } from './server/app.ts';
+import { Lifecycle } from './server/lifecycle.ts';
+import { lineLog } from './server/log.ts';
+import { createRunnerMetrics } from './server/metrics.ts';
+import { OcrService } from './server/ocr-service.ts';
+import { errorText } from './server/render-service.ts';
+import { SettingsError, readRunnerSettings } from './server/settings.ts';
+import { WorkQueue } from './server/work-queue.ts';
+
+const log = lineLog();
+
+async function main(): Promise<void> {
+  const settings = readRunnerSettings(process.env);
+  const backend = answerBackendFromEnv(process.env);
+  const cache = cacheFromEnv(process.env, { log });
+  const queue = new WorkQueue({
+    concurrency: settings.concurrency,
+    maxQueued: settings.maxQueued,
+    timeoutMs: settings.timeoutMs,
+  });
+  let ocr: OcrService | undefined;
+  const metrics = createRunnerMetrics({
+    sources: { queue: () => queue.stats(), ocrQueued: () => ocr?.queued() ?? 0 },
+  });
+
+  const started = performance.now();
+  ocr = await OcrService.load({
+    device: settings.device,
+    maxBatch: settings.ocrMaxBatch,
+    maxWaitMs: settings.ocrMaxWaitMs,
+    metrics,
+  });
+  const execution = ocr.recognizer.execution;
+  log.info(`device ${ocr.device}`, {
+    requested: settings.device,
+    threads: execution.threads,
+    ocrMaxBatch: settings.ocrMaxBatch ?? ocr.recognizer.suggestedMaxBatch,
+    ...(execution.fallbackReason ? { cpuBecause: execution.fallbackReason } : {}),
+  });
+  // Builds the Qwen3 tokenizer now (~0.3 s) rather than on the first render.
+  countTextTokens('warm up');
+  log.info('models loaded: ocr PP-OCRv4 rec, tokenizer qwen3', { ms: Math.round(performance.now() - started) });
+  log.info(`render cache tiers: ${cache.tiers.map((t) => t.name).join(', ') || 'none'}`);
+  log.info(`answer backend ${backend.name}`);
+  log.info('queue', { concurrency: queue.concurrency, maxQueued: queue.maxQueued, timeoutMs: queue.timeoutMs });
+
+  const lifecycle = new Lifecycle();
+  const app = createRunnerApp({
+    keys: settings.keys,
+    ocr,
+    cache,
+    answer: backend,
+    queue,
+    metrics,
+    lifecycle,
+    log,
+    maxBodyBytes: settings.maxBodyBytes,
+  });
+  const server = serve({ fetch: app.fetch, hostname: settings.host, port: settings.port }, (info) => {
+    const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
+    log.info(`listening on http://${host}:${info.port}`);
+  });
+  server.on('error', (e) => {
+    log.error('server error', { error: errorText(e) });
+    process.exit(1);
+  });
+
+  const shutdown = async (signal: string): Promise<void> => {
+    if (lifecycle.draining) return;
+    log.info(`${signal}: draining`, { inFlight: lifecycle.inFlight, graceMs: settings.drainMs });
+    const drained = lifecycle.drain(settings.drainMs);
+    // Stop taking connections; keep-alive ones that send more get 503 `draining`.
+    server.close();
+    if ('closeIdleConnections' in server) server.closeIdleConnections();
+    const clean = await drained;
+    if (!clean) log.warn('drain grace period over; cutting the requests still in flight', { inFlight: lifecycle.inFlight });
+    if ('closeAllConnections' in server) server.closeAllConnections();
+    await Promise.allSettled([cache.close(), ocr?.close()]);
+    log.info('stopped', { clean });
+    process.exit(clean ? 0 : 1);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((e: unknown) => {
+  if (e instanceof SettingsError) {
+    log.error(e.message);
+    process.exit(e.exitCode);
+  }
+  log.error('start-up failed', { error: errorText(e) });
+  process.exit(1);
+});

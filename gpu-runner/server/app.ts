@@ -1,0 +1,104 @@
+/**
+ * The runner's HTTP app (Hono): body limit → request metrics → signature check → routes.
+ * The body limit comes first because the signature middleware buffers the whole body before it
+ * can verify it; everything but `/healthz` and `/metrics` must be signed by the edge.
+ */
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { AnswerBackend } from '../answer/backend.ts';
+import { ExtractiveBackend } from '../answer/extractive.ts';
+import type { NonceStore } from '../../protocol/signing.ts';
+import { ApiError, errorResponse, toApiError } from './errors.ts';
+import { Lifecycle } from './lifecycle.ts';
+import { createRunnerMetrics, type RunnerMetrics } from './metrics.ts';
+import type { OcrService } from './ocr-service.ts';
+import { observeRequests } from './observe.ts';
+import { RenderService, errorText, type RenderCache, type RunnerLog } from './render-service.ts';
+import { answerRoute } from './routes/answer.ts';
+import { decodeRoute } from './routes/decode.ts';
+import { healthRoutes } from './routes/health.ts';
+import { renderRoute } from './routes/render.ts';
+import type { RunnerEnv } from './routes/types.ts';
+import { verifyRunnerSignature } from './signature-middleware.ts';
+import { WorkQueue } from './work-queue.ts';
+
+/** Default request-body limit (`GLYPH_MAX_BODY_MB`): a 20 M-character text as JSON fits. */
+export const DEFAULT_MAX_BODY_BYTES = 25 * 1024 * 1024;
+
+/** What {@link createRunnerApp} is built from; everything but `keys` has a default. */
+export interface RunnerAppDeps {
+  /** Runner keys, id → secret (`parseRunnerKeys(GLYPH_RUNNER_KEYS)`). */
+  keys: Map<string, string>;
+  /** The OCR service, or a getter for one still loading (decode and `/readyz` answer 503 until then). */
+  ocr?: OcrService | (() => OcrService | undefined);
+  /** The render cache; without one every render is a miss. */
+  cache?: RenderCache;
+  /** The answer backend; default extractive. */
+  answer?: AnswerBackend;
+  /** The device's work queue; default 2 running, 16 queued, 120 s deadline. */
+  queue?: WorkQueue;
+  /** Metrics; default a fresh registry sampling `queue` and `ocr`. */
+  metrics?: RunnerMetrics;
+  /** Draining state; share it with the process's signal handlers. */
+  lifecycle?: Lifecycle;
+  /** Where to log; default silent. */
+  log?: RunnerLog;
+  /** Largest accepted body in bytes; default {@link DEFAULT_MAX_BODY_BYTES}. */
+  maxBodyBytes?: number;
+  /** Nonce memory of the signature check (tests pin it). */
+  nonces?: NonceStore;
+  /** Clock of the signature check, unix seconds (tests pin it). */
+  now?: () => number;
+}
+
+const silent: RunnerLog = { info() {}, warn() {}, error() {} };
+
+/** Builds the runner's Hono app from its dependencies; see the module comment. */
+export function createRunnerApp(deps: RunnerAppDeps): Hono<RunnerEnv> {
+  const ocrDep = deps.ocr;
+  const ocr = typeof ocrDep === 'function' ? ocrDep : () => ocrDep;
+  const queue = deps.queue ?? new WorkQueue();
+  const metrics =
+    deps.metrics ??
+    createRunnerMetrics({ sources: { queue: () => queue.stats(), ocrQueued: () => ocr()?.queued() ?? 0 } });
+  const lifecycle = deps.lifecycle ?? new Lifecycle();
+  const log = deps.log ?? silent;
+  const backend = deps.answer ?? new ExtractiveBackend();
+  const renders = new RenderService({ queue, metrics, log, cache: deps.cache });
+  const maxBodyBytes = deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const assertAccepting = (): void => {
+    if (lifecycle.draining) throw new ApiError(503, 'draining', 'the runner is shutting down; send the work elsewhere', { connection: 'close' });
+  };
+  const routeDeps = { queue, log, assertAccepting, renders };
+
+  const app = new Hono<RunnerEnv>();
+  app.use(observeRequests({ metrics, lifecycle }));
+  app.use(
+    bodyLimit({
+      maxSize: maxBodyBytes,
+      // The unread rest of the body is still on the wire: close the connection rather than let a
+      // client reuse it for its next request.
+      onError: () =>
+        errorResponse(
+          new ApiError(413, 'body_too_large', `the request body is over ${maxBodyBytes} bytes (GLYPH_MAX_BODY_MB)`, {
+            connection: 'close',
+          }),
+        ),
+    }),
+  );
+  app.use(verifyRunnerSignature({ keys: deps.keys, nonces: deps.nonces, now: deps.now }));
+  app.route('/', healthRoutes({ queue, metrics, lifecycle, ocr, backend: backend.name, rendersInFlight: () => renders.inFlight }));
+  app.route('/', renderRoute(routeDeps));
+  app.route('/', decodeRoute({ ...routeDeps, ocr }));
+  app.route('/', answerRoute({ ...routeDeps, backend }));
+  app.notFound(() => errorResponse(new ApiError(404, 'not_found', 'no such route')));
+  app.onError((e) => {
+    const error = toApiError(e);
+    if (error.status >= 500 && error.status !== 503 && error.status !== 504) {
+      // The error text, never the request: bodies carry documents.
+      log.error('request failed', { error: errorText(e) });
+    }
+    return errorResponse(error);
+  });
+  return app;
+}

@@ -1,0 +1,84 @@
+/**
+ * Decode: read rendered lines back with the OCR model and compare them with the source — the
+ * check that a render is legible. Lines are sampled evenly over the whole document; only the pages
+ * that hold a sampled line are painted, as raw pixels (no PNG round trip), and each line goes to
+ * the shared OCR batcher as a small strip as soon as its page is painted.
+ */
+import type { DecodeResponse, ManifestLine } from '../../protocol/runner-api.ts';
+import { aggregateAccuracy } from '../ocr/accuracy.ts';
+import type { Recognition } from '../ocr/recognizer.ts';
+import { planPages, renderPages } from '../render/index.ts';
+import { ApiError } from './errors.ts';
+import { expectedLineText } from './expected-text.ts';
+import { manifestLayout } from './manifest.ts';
+import { lineStrip, type OcrService } from './ocr-service.ts';
+import type { RenderJob } from './request.ts';
+import { abortable } from './render-service.ts';
+
+/** Lines sampled when a request does not say. */
+export const DEFAULT_DECODE_SAMPLE = 200;
+
+/** Options of {@link decodeDocument}. */
+export interface DecodeDocumentOptions {
+  job: RenderJob;
+  ocr: OcrService;
+  /** Lines to check; all of them when the document has fewer. */
+  sample?: number;
+  /** The document's layout when known (a cache hit); laid out afresh otherwise. */
+  layout?: readonly ManifestLine[];
+  /** Deadline / client signal: honoured by the OCR batcher, and by the default `check`. */
+  signal?: AbortSignal;
+  /** Throws when the work must stop; called between steps and pages (the queue ticket's `check`). */
+  check?: () => void;
+}
+
+/** `count` indexes spread evenly over `0..total-1` (the middle of each of `count` equal slices). */
+export function sampleEvenly(total: number, count: number): number[] {
+  const n = Math.min(total, count);
+  return Array.from({ length: n }, (_, i) => Math.floor(((i + 0.5) * total) / n));
+}
+
+/** Reads sampled lines of `job`'s render back and scores them; see the module comment. */
+export async function decodeDocument(options: DecodeDocumentOptions): Promise<DecodeResponse> {
+  const { job, ocr, signal } = options;
+  const check = options.check ?? (() => signal?.throwIfAborted());
+  const layout = options.layout ?? manifestLayout(planPages(job.text, job.config));
+  check();
+  if (layout.length === 0) throw new ApiError(400, 'invalid_request', 'text: has no visible character to render');
+  const sampled = sampleEvenly(layout.length, options.sample ?? DEFAULT_DECODE_SAMPLE).map((i) => layout[i]!);
+
+  const byPage = new Map<number, ManifestLine[]>();
+  for (const line of sampled) {
+    const list = byPage.get(line.page);
+    if (list) list.push(line);
+    else byPage.set(line.page, [line]);
+  }
+  const first = sampled[0]!.page - 1;
+  const last = sampled[sampled.length - 1]!.page - 1;
+
+  const reads: Array<Promise<Recognition>> = [];
+  for await (const page of renderPages(job.text, job.config, { output: 'raw', range: { first, last } })) {
+    check();
+    for (const line of byPage.get(page.index + 1) ?? []) {
+      const read = ocr.read(lineStrip(page.raw!, line.box), signal);
+      // Settled through Promise.all below; this keeps an early abort from leaving it unhandled.
+      read.catch(() => {});
+      reads.push(read);
+    }
+  }
+  const got = await abortable(Promise.all(reads), signal);
+  check();
+
+  const lines = sampled.map((line, i) => ({
+    page: line.page,
+    line: line.line,
+    expected: expectedLineText(job.text, line.start, line.end, job.config),
+    got: got[i]!.text,
+  }));
+  return {
+    charAccuracy: aggregateAccuracy(lines, { normalize: true }).accuracy,
+    charAccuracyRaw: aggregateAccuracy(lines, { normalize: false }).accuracy,
+    linesChecked: lines.length,
+    lines,
+  };
+}

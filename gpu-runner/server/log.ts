@@ -1,0 +1,26 @@
+/**
+ * One-line logs: `glyph-runner <level> <message> <fields as JSON>`; info to stdout, warnings and
+ * errors to stderr. Callers pass hashes, counts and error messages — never document text or keys.
+ */
+import type { RunnerLog } from './render-service.ts';
+
+/** Options of {@link lineLog}. */
+export interface LineLogOptions {
+  /** Where info lines go; default stdout. */
+  out?: (line: string) => void;
+  /** Where warnings and errors go; default stderr. */
+  err?: (line: string) => void;
+}
+
+/** A {@link RunnerLog} writing one line per entry. */
+export function lineLog(options: LineLogOptions = {}): RunnerLog {
+  const out = options.out ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const err = options.err ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const format = (level: string, message: string, fields?: Record<string, unknown>): string =>
+    `glyph-runner ${level} ${message}${fields && Object.keys(fields).length ? ` ${JSON.stringify(fields)}` : ''}`;
+  return {
+    info: (message, fields) => out(format('info', message, fields)),
+    warn: (message, fields) => err(format('warn', message, fields)),
+    error: (message, fields) => err(format('error', message, fields)),
+  };
+}

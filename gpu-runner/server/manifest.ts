@@ -1,0 +1,98 @@
+/**
+ * The render manifest: what a client needs before the first page image (sizes, visual tokens,
+ * totals, layout). Built from a render's meta — the cached one on a hit, the plan's on a miss —
+ * so hits and misses answer the same bytes.
+ */
+import { getProfile, type ProfileName } from '../../protocol/profiles.ts';
+import type { ManifestLine, ManifestPage, RenderManifest } from '../../protocol/runner-api.ts';
+import { compressionRatio } from '../../protocol/text-tokens.ts';
+import type { RenderPlan } from '../render/index.ts';
+import type { CachedRenderMeta } from '../cache/types.ts';
+import { ApiError } from './errors.ts';
+
+/** Pages of a render to send, 1-based inclusive. */
+export interface PageRange {
+  firstPage: number;
+  lastPage: number;
+}
+
+/** The layout map of a plan in manifest form: pages 1-based, rows on the page 0-based as the renderer numbers them. */
+export function manifestLayout(plan: RenderPlan): ManifestLine[] {
+  const layout: ManifestLine[] = [];
+  for (const page of plan.pages) {
+    for (const l of page.lines) {
+      layout.push({ page: page.index + 1, line: l.line, box: { ...l.box }, start: l.start, end: l.end });
+    }
+  }
+  return layout;
+}
+
+/** A render's meta from its plan; page `bytes` are 0 until the pages are encoded. */
+export function metaFromPlan(plan: RenderPlan, chars: number, textTokens: number): CachedRenderMeta {
+  return {
+    chars,
+    textTokens,
+    pages: plan.pages.map((p) => ({ width: p.width, height: p.height, bytes: 0 })),
+    layout: manifestLayout(plan),
+    missingGlyphs: { count: plan.missingGlyphs.count, codePoints: [...plan.missingGlyphs.codePoints] },
+  };
+}
+
+/**
+ * Checks a requested page range against the document (400 naming the field) and fills in the
+ * defaults; undefined when the whole document is asked for.
+ */
+export function resolveRange(pageCount: number, firstPage?: number, lastPage?: number): PageRange | undefined {
+  if (firstPage === undefined && lastPage === undefined) return undefined;
+  const first = firstPage ?? 1;
+  const last = Math.min(lastPage ?? pageCount, pageCount);
+  if (first > pageCount) {
+    throw new ApiError(400, 'invalid_request', `firstPage: ${first} is past the last page (${pageCount})`);
+  }
+  if (last < first) throw new ApiError(400, 'invalid_request', `lastPage: ${last} is before firstPage ${first}`);
+  return { firstPage: first, lastPage: last };
+}
+
+/** Options of {@link buildManifest}. */
+export interface BuildManifestOptions {
+  meta: CachedRenderMeta;
+  textSha256: string;
+  configHash: string;
+  profile: ProfileName;
+  /** Only these pages (and their layout lines) are listed; totals stay the whole document's. */
+  range?: PageRange;
+}
+
+/**
+ * The manifest part. With a range, `pages` and `layout` cover the range only, while `totals`
+ * (pages, visual tokens, text tokens, ratio) describe the whole document, so `totals.pages` is
+ * the document's page count that {@link RenderManifest.range} promises.
+ */
+export function buildManifest(options: BuildManifestOptions): RenderManifest {
+  const { meta, range } = options;
+  const profile = getProfile(options.profile);
+  const all: ManifestPage[] = meta.pages.map((p, i) => ({
+    n: i + 1,
+    width: p.width,
+    height: p.height,
+    visualTokens: profile.visualTokens(p.width, p.height),
+  }));
+  const visualTokens = all.reduce((sum, p) => sum + p.visualTokens, 0);
+  const inRange = (page: number) => !range || (page >= range.firstPage && page <= range.lastPage);
+  return {
+    textSha256: options.textSha256,
+    configHash: options.configHash,
+    profile: options.profile,
+    chars: meta.chars,
+    pages: range ? all.filter((p) => inRange(p.n)) : all,
+    totals: {
+      pages: all.length,
+      visualTokens,
+      textTokens: meta.textTokens,
+      ratio: visualTokens > 0 ? compressionRatio(meta.textTokens, visualTokens) : 0,
+    },
+    layout: range ? meta.layout.filter((l) => inRange(l.page)) : meta.layout,
+    missingGlyphs: meta.missingGlyphs,
+    ...(range ? { range } : {}),
+  };
+}

@@ -1,0 +1,210 @@
+/**
+ * Where a render's pages come from: the cache (no queue slot: reading stored bytes costs no
+ * compute), an identical render already in flight (joined), or a new render that takes a queue
+ * slot and fills the cache as it goes. Cache faults are logged, counted and treated as misses.
+ *
+ * A request that joins a render in flight shares that render's queue slot and deadline (it may
+ * get less than its own full deadline, never more). Page ranges are rendered on their own: they
+ * are not shared, and not cached (the cache holds whole documents).
+ */
+import type { CachedRender, CachedRenderMeta, RenderCacheTierName, RenderCacheWriter } from '../cache/types.ts';
+import { resolveRange, type PageRange } from './manifest.ts';
+import type { RunnerMetrics } from './metrics.ts';
+import { RenderFlight, type RenderFlightOptions, type RenderedPng } from './render-flight.ts';
+import type { RenderJob } from './request.ts';
+import type { WorkQueue } from './work-queue.ts';
+
+/** The render cache as the service uses it (the tiered cache of `gpu-runner/cache`). */
+export interface RenderCache {
+  /** The render under `key`; `tier` says which tier answered, when the cache reports it. */
+  get(key: string): Promise<(CachedRender & { tier?: RenderCacheTierName }) | undefined>;
+  begin(key: string): RenderCacheWriter;
+}
+
+/** Where the service logs; never given document text or secrets. */
+export interface RunnerLog {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** Options of {@link RenderService}. */
+export interface RenderServiceOptions {
+  queue: WorkQueue;
+  metrics: RunnerMetrics;
+  log: RunnerLog;
+  cache?: RenderCache;
+}
+
+/** Options of {@link RenderService.open}. */
+export interface OpenRenderOptions {
+  /** 1-based pages to stream; the whole document when both are absent. */
+  firstPage?: number;
+  lastPage?: number;
+  /** The client's signal: giving up while queued leaves the flight (and frees the slot if last). */
+  signal?: AbortSignal;
+}
+
+/** An opened render: its meta now, its pages as they come. */
+export interface RenderSource {
+  /** `hit`: from the cache; `miss`: a new render; `joined`: an identical render in progress. */
+  cache: 'hit' | 'miss' | 'joined';
+  /** Meta of the whole document (page `bytes` are 0 for pages not yet encoded). */
+  meta: CachedRenderMeta;
+  /** The requested pages, resolved against the document. */
+  range: PageRange | undefined;
+  /** The pages of `range` (or all), in order. Iterate once; ending the iteration closes the source. */
+  pages: AsyncIterable<RenderedPng>;
+  /** Releases the source without iterating it (idempotent). */
+  close(): void;
+}
+
+/** Opens renders from the cache, an in-flight render or a new one; see the module comment. */
+export class RenderService {
+  private readonly flights = new Map<string, RenderFlight>();
+
+  constructor(private readonly options: RenderServiceOptions) {}
+
+  /** Renders in flight now (for tests and `/readyz`). */
+  get inFlight(): number {
+    return this.flights.size;
+  }
+
+  /** The cached render under `key`, or undefined on a miss or a cache fault. Counts hits and misses. */
+  async lookup(key: string): Promise<CachedRender | undefined> {
+    const { cache, metrics, log } = this.options;
+    if (!cache) {
+      metrics.cacheMisses.inc();
+      return undefined;
+    }
+    try {
+      const hit = await cache.get(key);
+      if (hit) metrics.cacheHits.inc({ tier: hit.tier ?? 'unknown' });
+      else metrics.cacheMisses.inc();
+      return hit;
+    } catch (e) {
+      metrics.cacheErrors.inc({ op: 'get' });
+      metrics.cacheMisses.inc();
+      log.warn('render cache get failed; treating as a miss', { key, error: errorText(e) });
+      return undefined;
+    }
+  }
+
+  /**
+   * Opens the render of `job`. Throws 429 when a new render cannot be queued, 504 at the deadline,
+   * 400 for a range outside the document.
+   */
+  async open(job: RenderJob, options: OpenRenderOptions = {}): Promise<RenderSource> {
+    const ranged = options.firstPage !== undefined || options.lastPage !== undefined;
+    const hit = await this.lookup(job.key);
+    if (hit) {
+      const range = ranged ? resolveRange(hit.meta.pages.length, options.firstPage, options.lastPage) : undefined;
+      return fromCache(hit, range, options.signal);
+    }
+    let flight = ranged ? undefined : this.flights.get(job.key);
+    let cache: RenderSource['cache'] = 'joined';
+    if (flight?.joinable) this.options.metrics.singleFlightJoins.inc();
+    else {
+      flight = this.startFlight(job, ranged ? { firstPage: options.firstPage, lastPage: options.lastPage } : undefined);
+      cache = 'miss';
+    }
+    const subscription = flight.subscribe();
+    try {
+      const meta = await abortable(flight.ready, options.signal);
+      return { cache, meta, range: flight.range, pages: subscription.pages, close: subscription.close };
+    } catch (e) {
+      subscription.close();
+      throw e;
+    }
+  }
+
+  private startFlight(job: RenderJob, requested: RenderFlightOptions['requested']): RenderFlight {
+    const { queue, cache, metrics, log } = this.options;
+    const controller = new AbortController();
+    // Throws 429 synchronously when full; nothing is registered then.
+    const ticket = queue.enter({ signal: controller.signal });
+    const fault = (op: string, e: unknown): undefined => {
+      metrics.cacheErrors.inc({ op });
+      log.warn(`render cache ${op} failed; the render goes on uncached`, { key: job.key, error: errorText(e) });
+      return undefined;
+    };
+    const flight: RenderFlight = new RenderFlight({
+      job,
+      ticket,
+      controller,
+      requested,
+      hooks: {
+        beginCache: () => {
+          try {
+            return cache?.begin(job.key);
+          } catch (e) {
+            return fault('begin', e);
+          }
+        },
+        onPage: async (n, png, writer) => {
+          metrics.pagesRendered.inc();
+          if (!writer) return undefined;
+          try {
+            await writer.writePage(n, png);
+            return writer;
+          } catch (e) {
+            await writer.abort().catch(() => {});
+            return fault('write', e);
+          }
+        },
+        onComplete: async (meta, writer) => {
+          if (!writer) return;
+          try {
+            await writer.commit(meta);
+          } catch (e) {
+            await writer.abort().catch(() => {});
+            fault('commit', e);
+          }
+        },
+        onSettled: () => {
+          if (this.flights.get(job.key) === flight) this.flights.delete(job.key);
+        },
+      },
+    });
+    if (!requested) this.flights.set(job.key, flight);
+    return flight;
+  }
+}
+
+function fromCache(hit: CachedRender, range: PageRange | undefined, signal: AbortSignal | undefined): RenderSource {
+  const first = range?.firstPage ?? 1;
+  const last = range?.lastPage ?? hit.meta.pages.length;
+  let closed = false;
+  async function* pages(): AsyncGenerator<RenderedPng> {
+    for (let n = first; n <= last && !closed; n++) {
+      signal?.throwIfAborted();
+      yield { n, png: await hit.page(n) };
+    }
+  }
+  return { cache: 'hit', meta: hit.meta, range, pages: pages(), close: () => void (closed = true) };
+}
+
+/** `promise`, or a rejection with the signal's reason as soon as it aborts. */
+export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}
+
+/** An error's message for logs (never the document: our errors do not carry it). */
+export function errorText(e: unknown): string {
+  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+}

@@ -1,0 +1,92 @@
+/**
+ * `POST /v1/answer` → `{answer, answerer, citations}`, or with `stream: true` Server-Sent Events:
+ * `event: delta` (`{"text": …}`) as the answer grows, then one `event: done` with the response.
+ * The backend's first event is awaited before the SSE response starts, so an upstream failure
+ * that happens at once (VLM down, refused) is still a plain 502/504 JSON error; one that happens
+ * mid-stream ends the stream with `event: error` (`{error:{code,message}}`).
+ */
+import { Hono } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import { answerRequestSchema } from '../../../protocol/runner-api.ts';
+import type { AnswerBackend, AnswerEvent, AnswerInput } from '../../answer/backend.ts';
+import type { CachedRender } from '../../cache/types.ts';
+import { planPages, renderPages } from '../../render/index.ts';
+import { ApiError, toApiError } from '../errors.ts';
+import { manifestLayout } from '../manifest.ts';
+import type { RenderService } from '../render-service.ts';
+import { abortable } from '../render-service.ts';
+import { parseJsonBody, resolveJob, type RenderJob } from '../request.ts';
+import type { RouteDeps, RunnerEnv } from './types.ts';
+
+/** Dependencies of the answer route. */
+export interface AnswerRouteDeps extends RouteDeps {
+  renders: RenderService;
+  backend: AnswerBackend;
+}
+
+/** The answer route. */
+export function answerRoute(deps: AnswerRouteDeps): Hono<RunnerEnv> {
+  const app = new Hono<RunnerEnv>();
+  app.post('/v1/answer', async (c) => {
+    deps.assertAccepting();
+    const body = parseJsonBody(c.req.header('content-type'), c.get('rawBody'), answerRequestSchema);
+    const job = await resolveJob(body);
+    const ticket = deps.queue.enter({ signal: c.req.raw.signal });
+    let streaming = false;
+    try {
+      await ticket.ready;
+      const hit = await deps.renders.lookup(job.key);
+      const layout = hit?.meta.layout ?? manifestLayout(planPages(job.text, job.config));
+      ticket.check();
+      if (layout.length === 0) throw new ApiError(400, 'invalid_request', 'text: has no visible character to render');
+      const input: AnswerInput = {
+        question: body.question,
+        text: job.text,
+        layout,
+        pages: () => (hit ? cachedPages(hit) : paintedPages(job, ticket.signal)),
+        signal: ticket.signal,
+      };
+      c.header('x-glyph-cache', hit ? 'hit' : 'miss');
+      if (!body.stream) return c.json(await abortable(deps.backend.answer(input), ticket.signal));
+
+      const events = deps.backend.stream(input)[Symbol.asyncIterator]();
+      const first = await abortable(events.next(), ticket.signal);
+      streaming = true;
+      return streamSSE(c, async (sse) => {
+        try {
+          for (let next = first; !next.done; next = await events.next()) {
+            await sse.writeSSE(toSse(next.value));
+            if (ticket.signal.aborted) throw ticket.signal.reason;
+          }
+        } catch (e) {
+          const error = toApiError(e);
+          await sse.writeSSE({ event: 'error', data: JSON.stringify({ error: { code: error.code, message: error.message } }) });
+          await events.return?.();
+        } finally {
+          ticket.release();
+        }
+      });
+    } finally {
+      if (!streaming) ticket.release();
+    }
+  });
+  return app;
+}
+
+function toSse(event: AnswerEvent): { event: string; data: string } {
+  return event.type === 'delta'
+    ? { event: 'delta', data: JSON.stringify({ text: event.text }) }
+    : { event: 'done', data: JSON.stringify(event.response) };
+}
+
+async function* cachedPages(hit: CachedRender): AsyncGenerator<{ n: number; png: Uint8Array }> {
+  for (let n = 1; n <= hit.meta.pages.length; n++) yield { n, png: await hit.page(n) };
+}
+
+/** Pages painted on demand under the answer's own queue slot (a backend that reads text never asks). */
+async function* paintedPages(job: RenderJob, signal: AbortSignal): AsyncGenerator<{ n: number; png: Uint8Array }> {
+  for await (const page of renderPages(job.text, job.config, { output: 'png' })) {
+    signal.throwIfAborted();
+    yield { n: page.index + 1, png: page.png! };
+  }
+}

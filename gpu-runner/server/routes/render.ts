@@ -1,0 +1,60 @@
+/**
+ * `POST /v1/render` → `multipart/form-data`: the `manifest` part first, then one `image/png` part
+ * per page (`page-<n>`), each written as soon as it is painted (or read from the cache).
+ */
+import { Hono } from 'hono';
+import { MANIFEST_PART, pagePartName, renderRequestSchema } from '../../../protocol/runner-api.ts';
+import { buildManifest } from '../manifest.ts';
+import { multipartContentType, multipartStream, randomBoundary, type MultipartPart } from '../multipart.ts';
+import type { RenderService, RenderSource } from '../render-service.ts';
+import { errorText } from '../render-service.ts';
+import { parseJsonBody, resolveJob, type RenderJob } from '../request.ts';
+import type { RunnerEnv, RouteDeps } from './types.ts';
+
+/** The render route. */
+export function renderRoute(deps: RouteDeps & { renders: RenderService }): Hono<RunnerEnv> {
+  const app = new Hono<RunnerEnv>();
+  app.post('/v1/render', async (c) => {
+    deps.assertAccepting();
+    const body = parseJsonBody(c.req.header('content-type'), c.get('rawBody'), renderRequestSchema);
+    const job = await resolveJob(body);
+    const source = await deps.renders.open(job, {
+      firstPage: body.firstPage,
+      lastPage: body.lastPage,
+      signal: c.req.raw.signal,
+    });
+    const boundary = randomBoundary();
+    const stream = multipartStream(boundary, renderParts(job, source), {
+      onEnd: (reason) => {
+        source.close();
+        // A client that leaves mid-stream is routine; a render that fails mid-stream is not.
+        if (reason !== undefined && !c.req.raw.signal.aborted) {
+          deps.log.warn('render stream ended early', { key: job.key, error: errorText(reason) });
+        }
+      },
+    });
+    return new Response(stream, {
+      status: 200,
+      headers: {
+        'content-type': multipartContentType(boundary),
+        'x-glyph-cache': source.cache === 'hit' ? 'hit' : 'miss',
+        'cache-control': 'no-store',
+      },
+    });
+  });
+  return app;
+}
+
+async function* renderParts(job: RenderJob, source: RenderSource): AsyncGenerator<MultipartPart> {
+  const manifest = buildManifest({
+    meta: source.meta,
+    textSha256: job.textSha256,
+    configHash: job.configHash,
+    profile: job.profile,
+    range: source.range,
+  });
+  yield { name: MANIFEST_PART, contentType: 'application/json', body: JSON.stringify(manifest) };
+  for await (const { n, png } of source.pages) {
+    yield { name: pagePartName(n), filename: `${pagePartName(n)}.png`, contentType: 'image/png', body: png };
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * Test harness for the runner as a real process over HTTP: start `gpu-runner/main.ts` on port 0
+ * with a temporary cache directory, parse its `listening on` line, sign requests like the edge,
+ * read multipart responses and Prometheus counters.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseMultipartStream, getMultipartBoundary } from '@remix-run/multipart-parser';
+import { signedFetch } from '../../protocol/signing.ts';
+
+/** Repository root. */
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** The key the harness starts runners with and signs with. */
+export const KEY = { keyId: 'test', secret: 'test-secret-0123456789abcdef' } as const;
+
+/** A runner child process. */
+export interface RunnerProcess {
+  url: string;
+  pid: number;
+  child: ChildProcess;
+  /** Everything the process printed so far (stdout and stderr). */
+  output(): string;
+  /** Resolves with the exit code (or the signal) once the process is gone. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** SIGKILLs the process if still running and removes its cache directory. */
+  stop(): Promise<void>;
+}
+
+/** Starts a runner; `env` overrides the defaults (port 0, a temp cache dir, CPU device). */
+export async function startRunner(env: Record<string, string> = {}, startTimeoutMs = 60_000): Promise<RunnerProcess> {
+  const cacheDir = mkdtempSync(path.join(tmpdir(), 'glyph-runner-test-'));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'gpu-runner/main.ts'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      GLYPH_RUNNER_PORT: '0',
+      GLYPH_RUNNER_HOST: '127.0.0.1',
+      GLYPH_RUNNER_KEYS: `${KEY.keyId}:${KEY.secret}`,
+      GLYPH_CACHE_DIR: cacheDir,
+      GLYPH_DEVICE: 'cpu',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`runner did not start in ${startTimeoutMs} ms:\n${output}`)), startTimeoutMs);
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    void exited.then(({ code }) => {
+      clearTimeout(timer);
+      reject(new Error(`runner exited with ${code} before listening:\n${output}`));
+    });
+  });
+  return {
+    url,
+    pid: child.pid!,
+    child,
+    output: () => output,
+    exited,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        process.kill(child.pid!, 'SIGKILL');
+        await exited;
+      }
+      rmSync(cacheDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Options of {@link signed}. */
+export interface SignedOptions {
+  method?: string;
+  contentType?: string;
+  signal?: AbortSignal;
+}
+
+/** A request signed with the harness key; `body` objects are sent as JSON. */
+export function signed(base: string, route: string, body?: unknown, options: SignedOptions = {}): Promise<Response> {
+  const raw = body === undefined ? null : typeof body === 'string' ? body : JSON.stringify(body);
+  return signedFetch(
+    {
+      url: `${base}${route}`,
+      method: options.method ?? (raw === null ? 'GET' : 'POST'),
+      body: raw,
+      headers: raw === null ? undefined : { 'content-type': options.contentType ?? 'application/json' },
+      signal: options.signal,
+    },
+    KEY,
+  );
+}
+
+/** One part of a multipart response. */
+export interface ReadPart {
+  name: string | undefined;
+  mediaType: string | undefined;
+  bytes: Uint8Array;
+}
+
+/** Reads every part of a multipart response, in order. */
+export async function readMultipart(response: Response): Promise<ReadPart[]> {
+  const boundary = getMultipartBoundary(response.headers.get('content-type') ?? '');
+  if (!boundary || !response.body) throw new Error('not a multipart response');
+  const parts: ReadPart[] = [];
+  for await (const part of parseMultipartStream(response.body, { boundary, maxFileSize: 64 * 1024 * 1024, maxTotalSize: 2 ** 31 })) {
+    parts.push({ name: part.name, mediaType: part.mediaType, bytes: part.bytes });
+  }
+  return parts;
+}
+
+/** Value of one Prometheus sample (0 when absent): `name{labels}` matched exactly on the given labels. */
+export async function metric(base: string, name: string, labels: Record<string, string> = {}): Promise<number> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  let total = 0;
+  for (const line of text.split('\n')) {
+    const m = /^([a-zA-Z_:][\w:]*)(?:\{([^}]*)\})? (\S+)$/.exec(line);
+    if (!m || m[1] !== name) continue;
+    const have = Object.fromEntries([...(m[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((x) => [x[1], x[2]]));
+    if (Object.entries(labels).every(([k, v]) => have[k] === v)) total += Number(m[3]);
+  }
+  return total;
+}
+
+/** The 8-byte PNG signature. */
+export const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
