@@ -8,9 +8,12 @@
  * **Normalization** (`normalize: true`, see {@link normalizeForComparison}) forgives differences
  * that are typographic rather than misreadings, so the figure measures "did the VLM/OCR see the
  * right characters", not "did it pick the same code point for a glyph that looks the same":
- * 1. Unicode NFKC (full-width Latin → ASCII, ligatures ﬁ → fi, compatibility forms, NBSP → space);
- * 2. single curly/prime quotes `‘ ’ ‚ ‛ ′` → `'`; double ones `“ ” „ ‟ ″` → `"`;
- * 3. en and em dashes `– —` → `-`;
+ * 1. single curly/prime quotes `‘ ’ ‚ ‛ ′` → `'`; double ones `“ ” „ ‟ ″` → `"` (before NFKC,
+ *    which would otherwise split `″` into two single primes);
+ * 2. en and em dashes `– —` → `-`;
+ * 3. Unicode NFKC: full-width forms → ASCII (`ＡＢＣ` → `ABC`, and full-width CJK punctuation
+ *    such as `，：；！？（）` → `,:;!?()`, which PP-OCR often emits in the ASCII form),
+ *    ligatures `ﬁ` → `fi`, NBSP and other compatibility spaces → space; `。、「」` are kept;
  * 4. every run of whitespace (space, tab, newline, any Unicode space) → one space; ends trimmed.
  *
  * The raw figure (`normalize: false`) compares code points as they are.
@@ -49,13 +52,13 @@ const DOUBLE_QUOTES = /[\u201C\u201D\u201E\u201F\u2033]/g;
 const DASHES = /[\u2013\u2014]/g;
 const WHITESPACE = /\s+/gu;
 
-/** Folds typographic variants (NFKC, curly quotes, en/em dashes, whitespace runs) so they compare equal. */
+/** Folds typographic variants (curly quotes, en/em dashes, NFKC, whitespace runs) so they compare equal. */
 export function normalizeForComparison(s: string): string {
   return s
-    .normalize('NFKC')
     .replace(SINGLE_QUOTES, "'")
     .replace(DOUBLE_QUOTES, '"')
     .replace(DASHES, '-')
+    .normalize('NFKC')
     .replace(WHITESPACE, ' ')
     .trim();
 }
