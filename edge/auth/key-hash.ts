@@ -1,0 +1,36 @@
+/**
+ * How API keys are stored: only a hash. Shared by the Worker (lookup) and `npm run keys` (creation)
+ * so both hash identically; Web Crypto only, so it runs in workerd and Node alike.
+ */
+
+const encoder = new TextEncoder();
+
+/**
+ * Hex SHA-256 of the key, or hex HMAC-SHA256(pepper, key) when a pepper secret is set: with a
+ * pepper, a leaked D1 table alone is not enough to test guesses offline. Keys are long random
+ * strings, so a fast hash is enough (no password-style stretching needed).
+ */
+export async function hashApiKey(key: string, pepper?: string): Promise<string> {
+  const data = encoder.encode(key);
+  let digest: ArrayBuffer;
+  if (pepper) {
+    const hmacKey = await crypto.subtle.importKey('raw', encoder.encode(pepper), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+    digest = await crypto.subtle.sign('HMAC', hmacKey, data);
+  } else {
+    digest = await crypto.subtle.digest('SHA-256', data);
+  }
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** A new API key: `gg_` + 256 random bits, base64url. */
+export function generateApiKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  const b64 = btoa(String.fromCharCode(...bytes));
+  return `gg_${b64.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')}`;
+}
+
+/** A new public key id (appears in usage rows; not secret). */
+export function generateKeyId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(8));
+  return `key_${[...bytes].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
+}

@@ -1,0 +1,61 @@
+/**
+ * The Worker's bindings and vars (wrangler.toml), typed with the importable flavour of
+ * `@cloudflare/workers-types`: the ambient flavour would redeclare `Response`, `fetch`, … for the
+ * whole repository and clash with the DOM and Node types the runner code is checked against.
+ */
+import type {
+  D1Database,
+  DurableObjectNamespace,
+  ExecutionContext,
+  MessageBatch,
+  Queue,
+  R2Bucket,
+  R2ObjectBody,
+} from '@cloudflare/workers-types/latest/index.ts';
+import type { JobMessage } from './jobs/messages.ts';
+
+/** The Workers types the edge uses, re-exported so modules import them from one place. */
+export type { D1Database, DurableObjectNamespace, ExecutionContext, MessageBatch, Queue, R2Bucket, R2ObjectBody };
+
+/** Everything wrangler.toml binds, plus secrets. Vars arrive as strings (`--var` can only set strings). */
+export interface Env {
+  /** Uploaded texts: `t/<tenant>/docs/<sha256>`. */
+  DOCUMENTS: R2Bucket;
+  /** Pages and manifests: `t/<tenant>/renders/<sha256>/<configHash>/…`. */
+  RENDERS: R2Bucket;
+  /** Cached answers: `t/<tenant>/answers/<sha256>/<configHash>/<backend>/<questionHash>.json`. */
+  ANSWERS: R2Bucket;
+  /** Tenants, hashed keys, documents, usage, jobs (migrations/). */
+  DB: D1Database;
+  /** {@link import('./coordinator/document-coordinator.ts').DocumentCoordinator}, one per tenant + document. */
+  COORDINATOR: DurableObjectNamespace;
+  /** Page-range render jobs of big documents. */
+  JOBS: Queue<JobMessage>;
+  RUNNERS: string;
+  RUNNER_KEY_ID: string;
+  /** Secret shared with the runners (`wrangler secret put RUNNER_SECRET`, `.dev.vars` locally). */
+  RUNNER_SECRET: string;
+  RUNNER_TIMEOUT_MS?: string;
+  MAX_UPLOAD_BYTES?: string;
+  RENDER_ASYNC_PAGE_THRESHOLD?: string;
+  RENDER_JOB_RANGE_PAGES?: string;
+  RATE_LIMIT_PER_MINUTE?: string;
+  MONTHLY_QUOTA_UNITS?: string;
+  PRICES?: string;
+  ANSWER_BACKEND?: string;
+  /** Optional secret: when set, API keys are stored as HMAC-SHA256(pepper, key). */
+  API_KEY_PEPPER?: string;
+}
+
+/**
+ * R2 and fetch bodies are the same Web stream at run time; the two type libraries just spell
+ * `ReadableStream` differently. This is the one place that bridges them.
+ */
+export function webStream(body: unknown): ReadableStream<Uint8Array> {
+  return body as ReadableStream<Uint8Array>;
+}
+
+/** The inverse of {@link webStream}: a DOM-typed stream or body handed to a Workers API. */
+export function workersBody<T>(body: ReadableStream<Uint8Array> | ArrayBuffer | Uint8Array | string): T {
+  return body as unknown as T;
+}

@@ -1,0 +1,143 @@
+/**
+ * Reads an uploaded document: `text/plain`, `text/markdown`, or JSON `{ "text": … }`, with the
+ * byte limit enforced twice — on `Content-Length` up front, and on the bytes actually streamed
+ * (a chunked body has no length, and a lying one must not get past the limit).
+ */
+import { ApiError, badRequest } from './errors.ts';
+
+/** What an upload body carried. */
+export interface UploadBody {
+  /** The document text (a leading BOM removed). */
+  text: string;
+  /** The UTF-8 bytes of `text`: what is hashed and stored. */
+  bytes: Uint8Array;
+  /** Other fields of a JSON body (render options of `/v1/compress`); empty for plain text. */
+  fields: Record<string, unknown>;
+}
+
+const TEXT_TYPES = new Set(['text/plain', 'text/markdown']);
+// A high surrogate not followed by a low one, or a low one not preceded by a high one.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+function tooLarge(maxBytes: number): ApiError {
+  return new ApiError(413, 'payload_too_large', `request body is over the ${maxBytes}-byte limit (MAX_UPLOAD_BYTES)`);
+}
+
+// How much of an over-limit body is still read (and thrown away) before the 413 goes out.
+const DRAIN_FACTOR = 4;
+
+/**
+ * Reads and discards the rest of a body we are rejecting, up to `budget` bytes, then cancels.
+ * Answering before the client has finished sending leaves a half-read request on the connection;
+ * Cloudflare's front line copes, but wrangler's local proxy (the local stack) then fails the next
+ * request on it. Discarding costs wall time, hardly any CPU, and the budget bounds it.
+ */
+async function drain(reader: ReadableStreamDefaultReader<Uint8Array>, budget: number): Promise<void> {
+  let left = budget;
+  try {
+    while (left > 0) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      left -= value.byteLength;
+    }
+    await reader.cancel();
+  } catch {
+    // The client went away: nothing left to drain.
+  }
+}
+
+/** Reads the body stream into one buffer, failing with 413 as soon as it passes `maxBytes`. */
+export async function readLimited(request: Request, maxBytes: number): Promise<Uint8Array> {
+  const declared = request.headers.get('content-length');
+  if (declared !== null && /^\d+$/.test(declared) && Number(declared) > maxBytes) {
+    if (request.body) await drain(request.body.getReader(), DRAIN_FACTOR * maxBytes);
+    throw tooLarge(maxBytes);
+  }
+  if (!request.body) return new Uint8Array(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await drain(reader, DRAIN_FACTOR * maxBytes);
+      throw tooLarge(maxBytes);
+    }
+    chunks.push(value);
+  }
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
+}
+
+/** Strict UTF-8: malformed bytes are a 400, never silently replaced by U+FFFD. */
+export function decodeUtf8(bytes: Uint8Array): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw badRequest('invalid_utf8', 'document is not valid UTF-8');
+  }
+}
+
+function mediaType(request: Request): { type: string; charset?: string } {
+  const header = request.headers.get('content-type') ?? '';
+  const [type = '', ...params] = header.split(';').map((s) => s.trim());
+  const charset = params.find((p) => p.toLowerCase().startsWith('charset='))?.slice(8).replace(/"/g, '').toLowerCase();
+  return { type: type.toLowerCase(), charset };
+}
+
+/** Reads and validates an upload body; see {@link UploadBody}. */
+export async function readUploadBody(request: Request, maxBytes: number): Promise<UploadBody> {
+  const { type, charset } = mediaType(request);
+  const isJson = type === 'application/json';
+  if (!isJson && !TEXT_TYPES.has(type)) {
+    throw new ApiError(415, 'unsupported_media_type', 'send text/plain, text/markdown or application/json {"text": …}');
+  }
+  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
+    throw new ApiError(415, 'unsupported_charset', `charset ${charset} is not supported: send UTF-8`);
+  }
+  const raw = await readLimited(request, maxBytes);
+  let text: string;
+  let fields: Record<string, unknown> = {};
+  if (isJson) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(decodeUtf8(raw));
+    } catch (error) {
+      if (error instanceof ApiError) throw error;
+      throw badRequest('invalid_json', 'request body is not valid JSON');
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw badRequest('invalid_body', 'JSON body must be an object {"text": "…"}');
+    }
+    const { text: value, ...rest } = parsed as Record<string, unknown>;
+    if (typeof value !== 'string') throw badRequest('invalid_body', 'JSON body needs "text" as a string');
+    // JSON strings can hold lone surrogates (\ud800), which have no UTF-8 form.
+    if (LONE_SURROGATE.test(value)) throw badRequest('invalid_utf8', 'text contains unpaired surrogates');
+    text = value.charCodeAt(0) === 0xfeff ? value.slice(1) : value;
+    fields = rest;
+  } else {
+    text = decodeUtf8(raw);
+  }
+  if (text.trim() === '') throw badRequest('empty_document', 'document is empty');
+  // Re-encode unless the bytes already are exactly the text (no BOM stripped, not JSON).
+  const bytes = !isJson && raw[0] !== 0xef ? raw : new TextEncoder().encode(text);
+  return { text, bytes, fields };
+}
+
+/** Number of Unicode code points in `text` (what `chars` reports). */
+export function countCodePoints(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0xd800 || c > 0xdbff) n++;
+  }
+  return n;
+}

@@ -1,0 +1,76 @@
+/**
+ * The public render result (DESIGN.md: `{ renderId, cached, pages, totals }`) from a stored
+ * manifest, priced for the profile the caller asked for.
+ */
+import { visualTokensFor } from '../../protocol/profiles.ts';
+import type { StoredManifest } from '../storage/renders.ts';
+
+/** One page of the public render result. */
+export interface RenderPageView {
+  n: number;
+  url: string;
+  width: number;
+  height: number;
+  visualTokens: number;
+}
+
+/** Body of a render / compress response. */
+export interface RenderView {
+  documentId: string;
+  renderId: string;
+  cached: boolean;
+  profile: string;
+  pages: RenderPageView[];
+  totals: { pages: number; visualTokens: number; textTokens: number; ratio: number };
+  missingGlyphs: StoredManifest['missingGlyphs'];
+}
+
+/** Options of {@link renderView}. */
+export interface RenderViewOptions {
+  manifest: StoredManifest;
+  profile: string;
+  cached: boolean;
+  /** Origin the page URLs are made absolute against (the request's). */
+  origin: string;
+}
+
+/**
+ * Builds the response. Pixels do not depend on the profile, so one stored render serves every
+ * profile: visual tokens are recomputed from page sizes when the profile differs from the one
+ * the runner priced.
+ */
+export function renderView(options: RenderViewOptions): RenderView {
+  const { manifest, profile, cached, origin } = options;
+  const sha = manifest.textSha256;
+  const renderId = manifest.configHash;
+  const reprice = profile !== manifest.profile;
+  const pages = manifest.pages.map((p) => ({
+    n: p.n,
+    url: `${origin}/v1/documents/${sha}/renders/${renderId}/pages/${p.n}`,
+    width: p.width,
+    height: p.height,
+    visualTokens: reprice ? visualTokensFor(profile, p.width, p.height) : p.visualTokens,
+  }));
+  const visualTokens = reprice ? pages.reduce((sum, p) => sum + p.visualTokens, 0) : manifest.totals.visualTokens;
+  const textTokens = manifest.totals.textTokens;
+  return {
+    documentId: sha,
+    renderId,
+    cached,
+    profile,
+    pages,
+    totals: {
+      pages: pages.length,
+      visualTokens,
+      textTokens,
+      ratio: reprice ? ratio(textTokens, visualTokens) : manifest.totals.ratio,
+    },
+    missingGlyphs: manifest.missingGlyphs,
+  };
+}
+
+// Same rounding as protocol/text-tokens.ts compressionRatio (two decimals, halves up), which is not
+// imported because that module pulls the 7.5 MB tokenizer into the Worker bundle.
+function ratio(textTokens: number, visualTokens: number): number {
+  return visualTokens > 0 ? Math.round((100 * textTokens) / visualTokens) / 100 : 0;
+}

@@ -1,0 +1,19 @@
+/**
+ * Worker entry (wrangler.toml `main`): the HTTP API, the `glyph-jobs` queue consumer, and the
+ * Durable Object class.
+ */
+import { app } from './app.ts';
+import type { Env, ExecutionContext, MessageBatch } from './bindings.ts';
+import { consumeJobs } from './jobs/consumer.ts';
+import type { JobMessage } from './jobs/messages.ts';
+
+export { DocumentCoordinator } from './coordinator/document-coordinator.ts';
+
+/** The Worker's handlers: HTTP (the Hono app) and the job queue. */
+export default {
+  fetch: app.fetch,
+  /** Renders one page range of a big document per message. */
+  async queue(batch: MessageBatch<JobMessage>, env: Env, _ctx: ExecutionContext): Promise<void> {
+    await consumeJobs(batch, env);
+  },
+};

@@ -1,0 +1,42 @@
+/**
+ * A job stores each page range's manifest part in R2; the last range merges them into the one
+ * manifest (and layout) a whole-document render would have produced.
+ */
+import type { ManifestLine, RenderManifest } from '../../protocol/runner-api.ts';
+import type { StoredManifest, StoredPage } from '../storage/renders.ts';
+
+/** What a job keeps per page range. */
+export interface RangePart {
+  manifest: Omit<RenderManifest, 'pages' | 'layout'>;
+  pages: StoredPage[];
+  layout: ManifestLine[];
+}
+
+/**
+ * Merges range parts into the stored manifest and layout; throws when pages are missing or
+ * repeated (the caller must not commit then).
+ */
+export function mergeParts(parts: RangePart[]): { manifest: StoredManifest; layout: ManifestLine[] } {
+  if (parts.length === 0) throw new Error('merge: no parts');
+  const sorted = [...parts].sort((a, b) => (a.pages[0]?.n ?? 0) - (b.pages[0]?.n ?? 0));
+  const head = sorted[0]!.manifest;
+  const pages = sorted.flatMap((p) => p.pages);
+  const layout = sorted.flatMap((p) => p.layout);
+  pages.forEach((page, i) => {
+    if (page.n !== i + 1) throw new Error(`merge: expected page ${i + 1}, found ${page.n}`);
+  });
+  if (pages.length !== head.totals.pages) throw new Error(`merge: ${pages.length} of ${head.totals.pages} pages`);
+  return {
+    manifest: {
+      textSha256: head.textSha256,
+      configHash: head.configHash,
+      profile: head.profile,
+      chars: head.chars,
+      pages,
+      totals: head.totals,
+      missingGlyphs: head.missingGlyphs,
+      storedAt: new Date().toISOString(),
+    },
+    layout,
+  };
+}

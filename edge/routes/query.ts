@@ -1,0 +1,94 @@
+/**
+ * `POST /v1/documents/:id/query`: a question about a document, answered by a runner and cached
+ * in R2. A cached answer is returned without any runner call (`x-glyph-cache: hit`);
+ * `Cache-Control: no-cache` forces a fresh answer; `stream: true` relays the runner's SSE.
+ */
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { MAX_QUESTION_CHARS, type AnswerResponse } from '../../protocol/runner-api.ts';
+import type { AppEnv } from '../app-env.ts';
+import { edgeConfig } from '../config.ts';
+import { notFound } from '../http/errors.ts';
+import { documentId } from '../http/ids.ts';
+import { readJsonBody } from '../http/json-body.ts';
+import { renderFieldsSchema, resolveRender } from '../http/render-options.ts';
+import { relaySse, sseEvent } from '../http/sse.ts';
+import { gate } from '../auth/gate.ts';
+import { clientIdempotencyKey, meter } from '../metering/usage.ts';
+import { runnerHttpError, runnerPool } from '../runners/pool.ts';
+import { readAnswer, writeAnswer } from '../storage/answers.ts';
+import { findDocument, readDocumentText } from '../storage/documents.ts';
+
+const querySchema = renderFieldsSchema
+  .extend({
+    question: z
+      .string({ error: 'question must be a string' })
+      .trim()
+      .min(1, 'question must not be empty')
+      .max(MAX_QUESTION_CHARS, `question must be at most ${MAX_QUESTION_CHARS} characters`),
+    stream: z.boolean().optional(),
+  })
+  .strict();
+
+/** The query route. */
+export const queryRoutes = new Hono<AppEnv>();
+
+queryRoutes.post('/:id/query', gate({ quota: true }), async (c) => {
+  const caller = c.get('caller');
+  const sha = documentId(c.req.param('id'));
+  const body = await readJsonBody(c.req.raw, querySchema);
+  const resolved = await resolveRender(body);
+  const config = edgeConfig(c.env);
+  const at = { tenant: caller.tenant, sha, configHash: resolved.configHash, question: body.question };
+  const fresh = /(^|,)\s*no-cache\s*(,|$)/i.test(c.req.header('cache-control') ?? '');
+  // Both lookups at once: the cached path is two round trips (gate, then these), plus the bill.
+  const [doc, cached] = await Promise.all([
+    findDocument(c.env, caller.tenant, sha),
+    fresh ? null : readAnswer(c.env, { ...at, backend: config.answerBackend }),
+  ]);
+  // An answer is only ever served with its document row present: deleting the row hides both.
+  if (!doc) throw notFound('document');
+
+  const bill = (hit: boolean) =>
+    meter(c.executionCtx, c.env.DB, {
+      caller,
+      operation: 'query',
+      units: hit ? config.prices.query_cached : config.prices.query,
+      cacheHit: hit,
+      document: sha,
+      textTokens: doc.textTokens ?? 0,
+      idempotencyKey: clientIdempotencyKey(caller, 'query', c.req.header('idempotency-key')),
+    });
+
+  if (cached) {
+    bill(true);
+    const response = { answer: cached.answer, answerer: cached.answerer, citations: cached.citations, cached: true, usage: { units: config.prices.query_cached } };
+    c.header('x-glyph-cache', 'hit');
+    if (!body.stream) return c.json(response);
+    // Same event shapes as the runner: the whole answer as one delta, then done.
+    const events = sseEvent('delta', { text: cached.answer }) + sseEvent('done', response);
+    return c.body(events, 200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  }
+
+  const text = await readDocumentText(c.env, caller.tenant, sha);
+  if (text === null) throw notFound('document');
+  const { response } = await runnerPool(c.env).request(sha, {
+    path: '/v1/answer',
+    body: JSON.stringify({ text, ...resolved.render, question: body.question, stream: body.stream ?? false }),
+    headers: { 'content-type': 'application/json' },
+  });
+  if (!response.ok) throw await runnerHttpError(response);
+  bill(false);
+  c.header('x-glyph-cache', 'miss');
+
+  if (body.stream && response.body) {
+    const relayed = relaySse(response.body, {
+      onDone: (done) => c.executionCtx.waitUntil(writeAnswer(c.env, at, done as AnswerResponse)),
+    });
+    return c.body(relayed, 200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  }
+  const answer = (await response.json()) as AnswerResponse;
+  // Written before answering, so a re-query right after this response is a hit.
+  await writeAnswer(c.env, at, answer);
+  return c.json({ ...answer, cached: false, usage: { units: config.prices.query } });
+});

@@ -1,0 +1,82 @@
+/**
+ * Documents: the text in R2 (DOCUMENTS, content-addressed per tenant) and a row in D1
+ * (`documents`) with its size and, once a render reported it, its Qwen3 text-token count.
+ */
+import type { Env } from '../bindings.ts';
+import { documentKey } from './keys.ts';
+
+/** A document of one tenant. */
+export interface DocumentRecord {
+  sha256: string;
+  chars: number;
+  bytes: number;
+  /** Null until the first render's manifest reports the count (see edge/README). */
+  textTokens: number | null;
+  createdAt: number;
+}
+
+interface Row {
+  sha256: string;
+  chars: number;
+  bytes: number;
+  text_tokens: number | null;
+  created_at: number;
+}
+
+function fromRow(row: Row): DocumentRecord {
+  return { sha256: row.sha256, chars: row.chars, bytes: row.bytes, textTokens: row.text_tokens, createdAt: row.created_at };
+}
+
+/** The caller's document `sha`, or null: another tenant's document is as absent as a missing one. */
+export async function findDocument(env: Env, tenant: string, sha: string): Promise<DocumentRecord | null> {
+  const row = await env.DB.prepare('SELECT sha256, chars, bytes, text_tokens, created_at FROM documents WHERE tenant = ?1 AND sha256 = ?2')
+    .bind(tenant, sha)
+    .first<Row>();
+  return row ? fromRow(row) : null;
+}
+
+/** Options of {@link storeDocument}. */
+export interface StoreDocumentOptions {
+  tenant: string;
+  sha: string;
+  bytes: Uint8Array;
+  chars: number;
+}
+
+/**
+ * Stores a document for a tenant unless it already has it. The R2 object is written before the
+ * D1 row, so a row always points at stored text; two concurrent uploads of the same text both
+ * write the same bytes, and `INSERT OR IGNORE` lets exactly one of them report "created".
+ */
+export async function storeDocument(env: Env, options: StoreDocumentOptions): Promise<{ created: boolean; record: DocumentRecord }> {
+  const { tenant, sha, bytes, chars } = options;
+  const existing = await findDocument(env, tenant, sha);
+  if (existing) return { created: false, record: existing };
+  await env.DOCUMENTS.put(documentKey(tenant, sha), bytes, {
+    httpMetadata: { contentType: 'text/plain; charset=utf-8' },
+    customMetadata: { chars: String(chars) },
+  });
+  const now = Date.now();
+  const result = await env.DB.prepare(
+    'INSERT OR IGNORE INTO documents (tenant, sha256, chars, bytes, text_tokens, created_at) VALUES (?1, ?2, ?3, ?4, NULL, ?5)',
+  )
+    .bind(tenant, sha, chars, bytes.byteLength, now)
+    .run();
+  if (result.meta.changes === 1) {
+    return { created: true, record: { sha256: sha, chars, bytes: bytes.byteLength, textTokens: null, createdAt: now } };
+  }
+  return { created: false, record: (await findDocument(env, tenant, sha))! };
+}
+
+/** The text of a stored document, or null when R2 has no object for it. */
+export async function readDocumentText(env: Env, tenant: string, sha: string): Promise<string | null> {
+  const object = await env.DOCUMENTS.get(documentKey(tenant, sha));
+  return object ? object.text() : null;
+}
+
+/** Records the Qwen3 token count a runner manifest reported (first one wins; it is deterministic). */
+export async function setTextTokens(env: Env, tenant: string, sha: string, textTokens: number): Promise<void> {
+  await env.DB.prepare('UPDATE documents SET text_tokens = ?3 WHERE tenant = ?1 AND sha256 = ?2 AND text_tokens IS NULL')
+    .bind(tenant, sha, textTokens)
+    .run();
+}

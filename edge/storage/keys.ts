@@ -1,0 +1,75 @@
+/**
+ * The R2 key layout. Every key starts with `t/<tenant>/`, so one tenant's objects can never be
+ * named by another's request; every segment is checked here, the last line of defence behind the
+ * route parameter checks (edge/http/ids.ts).
+ *
+ *   DOCUMENTS  t/<tenant>/docs/<sha256>
+ *   RENDERS    t/<tenant>/renders/<sha256>/<configHash>/page-0001.png … manifest.json (written last)
+ *              t/<tenant>/renders/<sha256>/<configHash>/layout.json (before the manifest)
+ *              t/<tenant>/renders/<sha256>/<configHash>/parts/<first>-<last>.json (job ranges)
+ *              t/<tenant>/renders/<sha256>/<configHash>/decode/<sample>.json
+ *   ANSWERS    t/<tenant>/answers/<sha256>/<configHash>/<backend>/<sha256(normalized question)>.json
+ */
+
+const TENANT = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+const HEX64 = /^[0-9a-f]{64}$/;
+const BACKEND = /^[a-z0-9][a-z0-9._-]{0,62}$/;
+
+/** Whether `tenant` is a valid tenant id (lowercase slug: what `npm run keys` accepts). */
+export function isTenantId(tenant: string): boolean {
+  return TENANT.test(tenant);
+}
+
+function check(value: string, pattern: RegExp, what: string): string {
+  // Throws rather than returning 400: a bad segment here means a caller skipped validation.
+  if (!pattern.test(value)) throw new Error(`storage key: invalid ${what}`);
+  return value;
+}
+
+function renderPrefix(tenant: string, sha: string, configHash: string): string {
+  return `t/${check(tenant, TENANT, 'tenant')}/renders/${check(sha, HEX64, 'document id')}/${check(configHash, HEX64, 'config hash')}/`;
+}
+
+/** Key of a document's text. */
+export function documentKey(tenant: string, sha: string): string {
+  return `t/${check(tenant, TENANT, 'tenant')}/docs/${check(sha, HEX64, 'document id')}`;
+}
+
+/** Key of page `n` (1-based) of a render: zero-padded so keys list in page order. */
+export function pageKey(tenant: string, sha: string, configHash: string, n: number): string {
+  if (!Number.isSafeInteger(n) || n < 1) throw new Error('storage key: invalid page number');
+  return `${renderPrefix(tenant, sha, configHash)}page-${String(n).padStart(4, '0')}.png`;
+}
+
+/** Key of a render's manifest: its presence means every page is stored. */
+export function manifestKey(tenant: string, sha: string, configHash: string): string {
+  return `${renderPrefix(tenant, sha, configHash)}manifest.json`;
+}
+
+/** Key of a render's layout map (kept apart so the manifest read on every cache hit stays small). */
+export function layoutKey(tenant: string, sha: string, configHash: string): string {
+  return `${renderPrefix(tenant, sha, configHash)}layout.json`;
+}
+
+/** Key of the partial manifest of pages [first, last] written by a job. */
+export function partKey(tenant: string, sha: string, configHash: string, first: number, last: number): string {
+  return `${renderPrefix(tenant, sha, configHash)}parts/${String(first).padStart(6, '0')}-${String(last).padStart(6, '0')}.json`;
+}
+
+/** Prefix under which a job's partial manifests are listed. */
+export function partsPrefix(tenant: string, sha: string, configHash: string): string {
+  return `${renderPrefix(tenant, sha, configHash)}parts/`;
+}
+
+/** Key of a cached OCR read-back (`sample` lines, or `all`). */
+export function decodeKey(tenant: string, sha: string, configHash: string, sample: number | 'all'): string {
+  return `${renderPrefix(tenant, sha, configHash)}decode/${sample}.json`;
+}
+
+/** Key of a cached answer. */
+export function answerKey(tenant: string, sha: string, configHash: string, backend: string, questionHash: string): string {
+  return (
+    `t/${check(tenant, TENANT, 'tenant')}/answers/${check(sha, HEX64, 'document id')}/` +
+    `${check(configHash, HEX64, 'config hash')}/${check(backend, BACKEND, 'backend')}/${check(questionHash, HEX64, 'question hash')}.json`
+  );
+}

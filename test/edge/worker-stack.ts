@@ -1,0 +1,248 @@
+/**
+ * A local glyphgate stack for integration tests and the edge benchmark: real runner processes
+ * (`gpu-runner/main.ts`) and the edge Worker in workerd through `wrangler dev --local`, with D1,
+ * R2, Durable Objects and Queues kept in a temporary directory. API keys are created with the
+ * project's own `npm run keys` script against that directory.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const bin = (name: string) => join(root, 'node_modules', '.bin', name);
+
+/** Signing key shared by the test edge and runners. */
+export const RUNNER_KEY_ID = 'test';
+/** Signing secret shared by the test edge and runners. */
+export const RUNNER_SECRET = 'edge-test-secret-0123456789abcdef';
+
+/** A port nobody listens on right now. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A running runner process. */
+export interface RunnerHandle {
+  url: string;
+  pid: number;
+  process: ChildProcess;
+  /** Sum of `glyph_http_requests_total` for `route` (e.g. `/v1/render`), from /metrics. */
+  requests(route: string): Promise<number>;
+  /** A counter's value from /metrics (summed over labels). */
+  metric(name: string): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** Starts `gpu-runner/main.ts` on a free port and waits for its "listening on" line. */
+export async function startRunner(env: Record<string, string> = {}): Promise<RunnerHandle> {
+  const cacheDir = mkdtempSync(join(tmpdir(), 'glyph-runner-cache-'));
+  // node --import tsx (not the tsx CLI, which forks a second process): the pid we hold is the
+  // runner itself, so killing it by pid really kills the runner.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'gpu-runner/main.ts'], {
+    cwd: root,
+    env: {
+      ...process.env,
+      GLYPH_RUNNER_PORT: '0',
+      GLYPH_RUNNER_KEYS: `${RUNNER_KEY_ID}:${RUNNER_SECRET}`,
+      GLYPH_CACHE_DIR: cacheDir,
+      GLYPH_DEVICE: 'cpu',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const reap = () => child.kill('SIGKILL');
+  process.once('exit', reap);
+  let log = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`runner did not start in 60 s:\n${log}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      log += chunk.toString();
+      const match = /listening on (http:\/\/[^\s"]+)/.exec(log);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!.replace(/\/$/, ''));
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`runner exited (${code}) before listening:\n${log}`)));
+  });
+  const scrape = async (): Promise<string> => (await fetch(`${url}/metrics`)).text();
+  const sum = (text: string, name: string, filter = ''): number =>
+    text
+      .split('\n')
+      .filter((line) => line.startsWith(name) && line.includes(filter) && !line.startsWith('#'))
+      .reduce((total, line) => total + Number(line.trim().split(/\s+/).at(-1)), 0);
+  return {
+    url,
+    pid: child.pid!,
+    process: child,
+    requests: async (route) => sum(await scrape(), 'glyph_http_requests_total{', `route="${route}"`),
+    metric: async (name) => sum(await scrape(), name),
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGKILL');
+        await exited;
+      }
+      process.removeListener('exit', reap);
+      rmSync(cacheDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Options of {@link startEdge}. */
+export interface EdgeOptions {
+  /** Runner base URLs (RUNNERS). */
+  runners: string[];
+  /** Extra Worker vars (override wrangler.toml). */
+  vars?: Record<string, string>;
+}
+
+/** A running edge Worker. */
+export interface EdgeHandle {
+  url: string;
+  persistDir: string;
+  /** Runs `npm run keys -- create --tenant <tenant>` against this edge's D1; returns the key. */
+  createKey(tenant: string, extra?: string[]): { key: string; keyId: string };
+  /** Runs `npm run keys -- revoke --key-id <id>`. */
+  revokeKey(keyId: string): void;
+  /** Whether R2 (local, this edge's state) holds `bucket/key`: read with `wrangler r2 object get`. */
+  r2Has(bucket: string, key: string): boolean;
+  /**
+   * Objects stored so far in a local R2 bucket, counted from miniflare's blob files: cheap enough
+   * to poll every few ms (e.g. to act once a render has streamed its first pages into R2).
+   */
+  r2BlobCount(bucket: string): number;
+  /** fetch against the edge with a Bearer key. */
+  call(key: string | null, path: string, init?: RequestInit): Promise<Response>;
+  stop(): Promise<void>;
+}
+
+/** Applies migrations and starts `wrangler dev --local` on a free port; resolves when /healthz answers. */
+export async function startEdge(options: EdgeOptions): Promise<EdgeHandle> {
+  const persistDir = mkdtempSync(join(tmpdir(), 'glyph-edge-'));
+  const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1' };
+  const migrate = spawnSync(bin('wrangler'), ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistDir], {
+    cwd: root,
+    env,
+    encoding: 'utf8',
+  });
+  if (migrate.status !== 0) throw new Error(`migrations failed:\n${migrate.stderr}${migrate.stdout}`);
+
+  // Bundle once and serve that file with --no-bundle: `wrangler dev` would otherwise watch the
+  // sources and restart the Worker mid-test whenever anyone edits edge/ or protocol/.
+  const outdir = join(persistDir, 'bundle');
+  const build = spawnSync(bin('wrangler'), ['deploy', '--dry-run', '--outdir', outdir], { cwd: root, env, encoding: 'utf8' });
+  if (build.status !== 0) throw new Error(`bundling the Worker failed:\n${build.stderr}${build.stdout}`);
+  const config = readFileSync(join(root, 'wrangler.toml'), 'utf8')
+    .replace(/^main = .*$/m, 'main = "index.js"\nno_bundle = true')
+    .replace(/^migrations_dir = .*$/m, `migrations_dir = ${JSON.stringify(join(root, 'migrations'))}`);
+  writeFileSync(join(outdir, 'wrangler.toml'), config);
+
+  const [port, inspectorPort] = [await freePort(), await freePort()];
+  const vars: Record<string, string> = {
+    RUNNERS: options.runners.join(','),
+    RUNNER_KEY_ID,
+    RUNNER_SECRET,
+    ...options.vars,
+  };
+  const args = ['dev', '--config', join(outdir, 'wrangler.toml'), '--local', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspectorPort)];
+  args.push('--persist-to', persistDir, '--show-interactive-dev-session=false', '--log-level', process.env.EDGE_LOG_LEVEL ?? 'warn');
+  for (const [name, value] of Object.entries(vars)) args.push('--var', `${name}:${value}`);
+  // Own process group, so stop() can end wrangler and the workerd it started together.
+  const child = spawn(bin('wrangler'), args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  // If this process dies without stop() (a crash, Ctrl-C), take wrangler and workerd with it.
+  const reap = () => {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  };
+  process.once('exit', reap);
+  let log = '';
+  child.stdout!.on('data', (c: Buffer) => { log += c.toString(); if (process.env.EDGE_LOG) process.stderr.write(c); });
+  child.stderr!.on('data', (c: Buffer) => { log += c.toString(); if (process.env.EDGE_LOG) process.stderr.write(c); });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited:\n${log}`);
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) break;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error(`wrangler dev did not come up in 90 s:\n${log}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+
+  const keys = (args: string[]): string => {
+    const result = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'infra/keys.ts', ...args, '--persist-to', persistDir, '--json', '--no-migrate'],
+      { cwd: root, env, encoding: 'utf8' },
+    );
+    if (result.status !== 0) throw new Error(`keys ${args[0]} failed:\n${result.stderr}`);
+    return result.stdout.trim().split('\n').at(-1)!;
+  };
+
+  return {
+    url,
+    persistDir,
+    createKey(tenant, extra = []) {
+      return JSON.parse(keys(['create', '--tenant', tenant, ...extra])) as { key: string; keyId: string };
+    },
+    revokeKey(keyId) {
+      keys(['revoke', '--key-id', keyId]);
+    },
+    r2Has(bucket, key) {
+      const result = spawnSync(bin('wrangler'), ['r2', 'object', 'get', `${bucket}/${key}`, '--local', '--persist-to', persistDir, '--pipe'], {
+        cwd: root,
+        env,
+        encoding: 'buffer',
+      });
+      return result.status === 0 && result.stdout.byteLength > 0;
+    },
+    r2BlobCount(bucket) {
+      const dir = join(persistDir, 'v3', 'r2', bucket, 'blobs');
+      return existsSync(dir) ? readdirSync(dir).length : 0;
+    },
+    call(key, path, init = {}) {
+      const headers = new Headers(init.headers);
+      if (key) headers.set('authorization', `Bearer ${key}`);
+      return fetch(url + path, { ...init, headers });
+    },
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        try {
+          process.kill(-child.pid!, 'SIGTERM');
+        } catch {
+          // already gone
+        }
+        const timer = setTimeout(() => {
+          try {
+            process.kill(-child.pid!, 'SIGKILL');
+          } catch {
+            // already gone
+          }
+        }, 5000);
+        await exited;
+        clearTimeout(timer);
+      }
+      process.removeListener('exit', reap);
+      rmSync(persistDir, { recursive: true, force: true });
+    },
+  };
+}
