@@ -14,6 +14,8 @@ import { pageRoutes } from './routes/pages.ts';
 import { queryRoutes } from './routes/query.ts';
 import { compressRoutes, renderRoutes } from './routes/render.ts';
 import { usageRoutes } from './routes/usage.ts';
+import { layoutRoutes } from './demo/layout-route.ts';
+import { demoRoutes } from './demo/routes.ts';
 
 /** Turns anything a handler threw into the JSON error response. */
 export function toErrorResponse(error: unknown): Response {
@@ -34,9 +36,12 @@ app.route('/v1/documents', renderRoutes);
 app.route('/v1/documents', pageRoutes);
 app.route('/v1/documents', queryRoutes);
 app.route('/v1/documents', decodeRoutes);
+app.route('/v1/documents', layoutRoutes);
 app.route('/v1/compress', compressRoutes);
 app.route('/v1/jobs', jobRoutes);
 app.route('/v1/usage', usageRoutes);
+// The demo page (GET /, /demo/<asset>): calls /v1 with the key the visitor enters.
+app.route('/', demoRoutes);
 
 app.notFound(() => errorResponse(404, 'not_found', 'no such route'));
 app.onError((error) => toErrorResponse(error));
