@@ -38,7 +38,8 @@ const stateDir = resolve(root, process.env.GLYPH_STATE_DIR || '.glyph');
 const persistDir = join(stateDir, 'state');
 // A fresh signing secret per stack: nothing outside this process tree ever needs it.
 const secret = randomBytes(32).toString('hex');
-const quietEnv = { ...process.env, WRANGLER_SEND_METRICS: 'false' };
+// CI=1 keeps wrangler from ever waiting on an interactive prompt (there is no terminal behind us).
+const quietEnv = { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: process.env.CI || '1' };
 
 for (const [name, p] of [
   ['GLYPH_EDGE_PORT', edgePort],
