@@ -1,5 +1,6 @@
 /** The Hono environment every edge route runs in: bindings plus what middleware sets. */
 import type { Env } from './bindings.ts';
+import type { UploadBody } from './http/read-text.ts';
 
 /** Who is calling: set by the auth middleware. */
 export interface Caller {
@@ -16,5 +17,7 @@ export interface AppEnv {
   Bindings: Env;
   Variables: {
     caller: Caller;
+    /** The upload body, read under the size limit (edge/http/body-middleware.ts). */
+    upload: UploadBody;
   };
 }

@@ -2,9 +2,11 @@
  * The edge's Hono app: public API routes, each behind the auth + limits gate (edge/auth/gate.ts),
  * with every error as `{ "error": { "code", "message" } }` (DESIGN.md, "Public API").
  */
-import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import type { AppEnv } from './app-env.ts';
+import { layoutRoute } from './api/layout.ts';
+import { documentMounted, serveOpenApi } from './api/openapi.ts';
+import { apiRoutes } from './api/routes-app.ts';
+import { healthRoute } from './api/system.ts';
 import { ApiError, errorResponse } from './http/errors.ts';
 import { describeFailure, failureError } from './runners/pool.ts';
 import { decodeRoutes } from './routes/decode.ts';
@@ -26,10 +28,11 @@ export function toErrorResponse(error: unknown): Response {
   return errorResponse(apiError.status, apiError.code, apiError.message, apiError.headers);
 }
 
-/** The app (also usable from tests through `app.request`). */
-export const app = new Hono<AppEnv>();
+/** The app (also usable from tests through `app.request`); its routes are in `GET /openapi.json`. */
+export const app = apiRoutes();
 
-app.get('/healthz', (c) => c.json({ ok: true }));
+app.openapi(healthRoute, (c) => c.json({ ok: true } as const, 200));
+serveOpenApi(app);
 
 app.route('/v1/documents', documentRoutes);
 app.route('/v1/documents', renderRoutes);
@@ -37,6 +40,7 @@ app.route('/v1/documents', pageRoutes);
 app.route('/v1/documents', queryRoutes);
 app.route('/v1/documents', decodeRoutes);
 app.route('/v1/documents', layoutRoutes);
+documentMounted(app, '/v1/documents', layoutRoute);
 app.route('/v1/compress', compressRoutes);
 app.route('/v1/jobs', jobRoutes);
 app.route('/v1/usage', usageRoutes);

@@ -5,39 +5,52 @@
 import { badRequest } from './errors.ts';
 
 const SHA256 = /^[0-9a-f]{64}$/;
-const JOB_ID = /^job_[0-9a-f]{32}$/;
-const PAGE = /^[1-9][0-9]{0,5}$/;
+
+/** A path id's rule: its pattern, and the 400 it answers otherwise. */
+export interface IdRule {
+  pattern: RegExp;
+  code: string;
+  message: string;
+}
+
+/**
+ * The rule of each path id, shared by the checks below and the OpenAPI parameter schemas
+ * (edge/api/params.ts), so the documented pattern is the enforced one.
+ */
+export const ID_RULES = {
+  document: {
+    pattern: SHA256,
+    code: 'invalid_document_id',
+    message: 'document id must be 64 lowercase hex characters (the SHA-256 of the text)',
+  },
+  render: { pattern: SHA256, code: 'invalid_render_id', message: 'render id must be 64 lowercase hex characters' },
+  page: { pattern: /^[1-9][0-9]{0,5}$/, code: 'invalid_page', message: 'page must be a whole number from 1' },
+  job: { pattern: /^job_[0-9a-f]{32}$/, code: 'invalid_job_id', message: 'job id must look like job_ followed by 32 hex characters' },
+} as const satisfies Record<string, IdRule>;
+
+function checked(rule: IdRule, value: string | undefined): string {
+  if (value === undefined || !rule.pattern.test(value)) throw badRequest(rule.code, rule.message);
+  return value;
+}
 
 /** A document id (lowercase hex SHA-256 of the text), or 400. */
 export function documentId(value: string | undefined): string {
-  if (value === undefined || !SHA256.test(value)) {
-    throw badRequest('invalid_document_id', 'document id must be 64 lowercase hex characters (the SHA-256 of the text)');
-  }
-  return value;
+  return checked(ID_RULES.document, value);
 }
 
 /** A render id (the render config hash, 64 lowercase hex), or 400. */
 export function renderId(value: string | undefined): string {
-  if (value === undefined || !SHA256.test(value)) {
-    throw badRequest('invalid_render_id', 'render id must be 64 lowercase hex characters');
-  }
-  return value;
+  return checked(ID_RULES.render, value);
 }
 
 /** A 1-based page number (upper bound checked against the manifest by the caller), or 400. */
 export function pageNumber(value: string | undefined): number {
-  if (value === undefined || !PAGE.test(value)) {
-    throw badRequest('invalid_page', 'page must be a whole number from 1');
-  }
-  return Number(value);
+  return Number(checked(ID_RULES.page, value));
 }
 
 /** A job id, or 400. */
 export function jobId(value: string | undefined): string {
-  if (value === undefined || !JOB_ID.test(value)) {
-    throw badRequest('invalid_job_id', 'job id must look like job_ followed by 32 hex characters');
-  }
-  return value;
+  return checked(ID_RULES.job, value);
 }
 
 /** Whether `value` is a lowercase hex SHA-256. */

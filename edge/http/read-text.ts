@@ -13,6 +13,8 @@ export interface UploadBody {
   bytes: Uint8Array;
   /** Other fields of a JSON body (render options of `/v1/compress`); empty for plain text. */
   fields: Record<string, unknown>;
+  /** The body was JSON `{ "text": … }` rather than the text itself. */
+  json: boolean;
 }
 
 const TEXT_TYPES = new Set(['text/plain', 'text/markdown']);
@@ -129,7 +131,7 @@ export async function readUploadBody(request: Request, maxBytes: number): Promis
   if (text.trim() === '') throw badRequest('empty_document', 'document is empty');
   // Re-encode unless the bytes already are exactly the text (no BOM stripped, not JSON).
   const bytes = !isJson && raw[0] !== 0xef ? raw : new TextEncoder().encode(text);
-  return { text, bytes, fields };
+  return { text, bytes, fields, json: isJson };
 }
 
 /** Number of Unicode code points in `text` (what `chars` reports). */

@@ -3,7 +3,8 @@
  * same shared code the runner uses, so a bad config is a 400 naming the key without a runner call,
  * and the config hash (the render id, part of every cache key) is known before any lookup.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
+import type { renderFieldsSchema } from '../api/render.ts';
 import { isProfileName, PROFILE_NAMES } from '../../protocol/profiles.ts';
 import { RenderConfigError, renderConfigHash, resolveRenderConfig, type RenderConfig } from '../../protocol/render-config.ts';
 import type { RenderOptions } from '../coordinator/render-stream.ts';
@@ -12,12 +13,8 @@ import { badRequest } from './errors.ts';
 /** The profile used when a request names none: Glyph's base model (as on the runner). */
 export const DEFAULT_PROFILE = 'glm-4.1v';
 
-/** The render fields of a request body. */
-export const renderFieldsSchema = z.object({
-  preset: z.string().max(64).optional(),
-  config: z.record(z.string(), z.unknown()).optional(),
-  profile: z.string().max(64).optional(),
-});
+/** The render fields of a request, as validated by edge/api/render.ts. */
+export type RenderFields = z.infer<typeof renderFieldsSchema>;
 
 /** A resolved render request. */
 export interface ResolvedRender {
@@ -29,8 +26,11 @@ export interface ResolvedRender {
   render: RenderOptions;
 }
 
-/** Resolves preset + config + profile; 400 `invalid_config` / `invalid_profile` naming the problem. */
-export async function resolveRender(fields: z.infer<typeof renderFieldsSchema>): Promise<ResolvedRender> {
+/**
+ * Resolves preset + config + profile; 400 `invalid_config` / `invalid_profile` naming the problem
+ * (the request schema already refuses unknown presets and profiles; this stays the last word).
+ */
+export async function resolveRender(fields: RenderFields): Promise<ResolvedRender> {
   let config: RenderConfig;
   try {
     config = resolveRenderConfig({ preset: fields.preset, config: fields.config });

@@ -2,28 +2,16 @@
  * The public render result (DESIGN.md: `{ renderId, cached, pages, totals }`) from a stored
  * manifest, priced for the profile the caller asked for.
  */
+import type { z } from 'zod';
 import { visualTokensFor } from '../../protocol/profiles.ts';
+import type { renderPageSchema, renderViewSchema } from '../api/render.ts';
 import type { StoredManifest } from '../storage/renders.ts';
 
 /** One page of the public render result. */
-export interface RenderPageView {
-  n: number;
-  url: string;
-  width: number;
-  height: number;
-  visualTokens: number;
-}
+export type RenderPageView = z.infer<typeof renderPageSchema>;
 
 /** Body of a render / compress response. */
-export interface RenderView {
-  documentId: string;
-  renderId: string;
-  cached: boolean;
-  profile: string;
-  pages: RenderPageView[];
-  totals: { pages: number; visualTokens: number; textTokens: number; ratio: number };
-  missingGlyphs: StoredManifest['missingGlyphs'];
-}
+export type RenderView = z.infer<typeof renderViewSchema>;
 
 /** Options of {@link renderView}. */
 export interface RenderViewOptions {

@@ -3,32 +3,27 @@
  * OCR of deterministic pages is deterministic, so the result is cached next to the render
  * (`x-glyph-cache: hit` on a repeat; `Cache-Control: no-cache` forces a fresh read).
  */
-import { Hono } from 'hono';
-import { z } from 'zod';
-import { MAX_DECODE_SAMPLE, type DecodeResponse } from '../../protocol/runner-api.ts';
-import type { AppEnv } from '../app-env.ts';
+import { createRoute } from '@hono/zod-openapi';
+import type { DecodeResponse } from '../../protocol/runner-api.ts';
+import { decodeRoute } from '../api/decode.ts';
+import { apiRoutes } from '../api/routes-app.ts';
 import { edgeConfig } from '../config.ts';
+import { jsonOptions } from '../http/body-middleware.ts';
 import { notFound } from '../http/errors.ts';
-import { documentId } from '../http/ids.ts';
-import { readJsonBody } from '../http/json-body.ts';
-import { renderFieldsSchema, resolveRender } from '../http/render-options.ts';
+import { resolveRender } from '../http/render-options.ts';
 import { gate } from '../auth/gate.ts';
 import { clientIdempotencyKey, meter } from '../metering/usage.ts';
 import { runnerHttpError, runnerPool } from '../runners/pool.ts';
 import { findDocument, readDocumentText } from '../storage/documents.ts';
 import { decodeKey } from '../storage/keys.ts';
 
-const decodeSchema = renderFieldsSchema
-  .extend({ sample: z.number().int().min(1).max(MAX_DECODE_SAMPLE).optional() })
-  .strict();
-
 /** The decode route. */
-export const decodeRoutes = new Hono<AppEnv>();
+export const decodeRoutes = apiRoutes();
 
-decodeRoutes.post('/:id/decode', gate({ quota: true }), async (c) => {
+decodeRoutes.openapi(createRoute({ ...decodeRoute, middleware: [gate({ quota: true }), jsonOptions()] as const }), async (c) => {
   const caller = c.get('caller');
-  const sha = documentId(c.req.param('id'));
-  const body = await readJsonBody(c.req.raw, decodeSchema);
+  const { id: sha } = c.req.valid('param');
+  const body = c.req.valid('json');
   const resolved = await resolveRender(body);
   const doc = await findDocument(c.env, caller.tenant, sha);
   if (!doc) throw notFound('document');
@@ -62,5 +57,5 @@ decodeRoutes.post('/:id/decode', gate({ quota: true }), async (c) => {
     idempotencyKey: clientIdempotencyKey(caller, 'decode', c.req.header('idempotency-key')),
   });
   c.header('x-glyph-cache', hit ? 'hit' : 'miss');
-  return c.json({ ...result, cached: hit });
+  return c.json({ ...result, cached: hit }, 200);
 });

@@ -3,28 +3,24 @@
  * 201 the first time, 200 with the same id after. Lookups are scoped to the caller's tenant only,
  * so whether some other tenant uploaded the same text changes neither the status nor the work done.
  */
-import { Hono } from 'hono';
+import { createRoute, type z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { documentViewSchema, uploadRoute } from '../api/documents.ts';
+import { apiRoutes } from '../api/routes-app.ts';
 import type { AppEnv } from '../app-env.ts';
 import { edgeConfig } from '../config.ts';
-import { badRequest } from '../http/errors.ts';
+import { uploadBody } from '../http/body-middleware.ts';
 import { sha256 } from '../http/ids.ts';
-import { countCodePoints, readUploadBody, type UploadBody } from '../http/read-text.ts';
+import { countCodePoints, type UploadBody } from '../http/read-text.ts';
 import { gate } from '../auth/gate.ts';
 import { clientIdempotencyKey, meter } from '../metering/usage.ts';
 import { storeDocument, type DocumentRecord } from '../storage/documents.ts';
 
-/** Body of an upload response. */
-export interface DocumentView {
-  id: string;
-  sha256: string;
-  chars: number;
-  /**
-   * Qwen3 text tokens; null until the document's first render (the runner counts them: see
-   * edge/README.md, "Text tokens").
-   */
-  textTokens: number | null;
-}
+/**
+ * Body of an upload response. `textTokens` is null until the document's first render (the runner
+ * counts them: see edge/README.md, "Text tokens").
+ */
+export type DocumentView = z.infer<typeof documentViewSchema>;
 
 /** The public view of a stored document. */
 export function documentView(record: DocumentRecord): DocumentView {
@@ -48,13 +44,11 @@ export async function ingest(c: Context<AppEnv>, body: UploadBody): Promise<{ cr
 }
 
 /** Routes under `/v1/documents` that create documents. */
-export const documentRoutes = new Hono<AppEnv>();
+export const documentRoutes = apiRoutes();
 
-documentRoutes.post('/', gate({ quota: true }), async (c) => {
-  const body = await readUploadBody(c.req.raw, edgeConfig(c.env).maxUploadBytes);
-  const extra = Object.keys(body.fields);
-  if (extra.length > 0) throw badRequest('invalid_request', `unknown field "${extra[0]}": an upload takes only "text"`);
-  const { created, record } = await ingest(c, body);
+// The JSON body's schema allows only "text", so by here the upload is exactly a document.
+documentRoutes.openapi(createRoute({ ...uploadRoute, middleware: [gate({ quota: true }), uploadBody()] as const }), async (c) => {
+  const { created, record } = await ingest(c, c.get('upload'));
   c.header('location', `/v1/documents/${record.sha256}`);
   return c.json(documentView(record), created ? 201 : 200);
 });

@@ -1,30 +1,33 @@
 /** `GET /v1/jobs/:id`: progress of an async render (202) of a big document. */
-import { Hono } from 'hono';
-import type { AppEnv } from '../app-env.ts';
+import { createRoute } from '@hono/zod-openapi';
+import { jobRoute } from '../api/jobs.ts';
+import { apiRoutes } from '../api/routes-app.ts';
 import { notFound } from '../http/errors.ts';
-import { jobId } from '../http/ids.ts';
 import { getJob } from '../jobs/store.ts';
 import { gate } from '../auth/gate.ts';
 
 /** The job route. */
-export const jobRoutes = new Hono<AppEnv>();
+export const jobRoutes = apiRoutes();
 
-jobRoutes.get('/:id', gate({ quota: false }), async (c) => {
-  const id = jobId(c.req.param('id'));
+jobRoutes.openapi(createRoute({ ...jobRoute, middleware: [gate({ quota: false })] as const }), async (c) => {
+  const { id } = c.req.valid('param');
   const job = await getJob(c.env.DB, id, c.get('caller').tenant);
   if (!job) throw notFound('job');
-  return c.json({
-    id: job.id,
-    status: job.status,
-    documentId: job.document,
-    renderId: job.configHash,
-    pagesDone: job.pagesDone,
-    pagesTotal: job.pagesTotal,
-    progress: job.pagesTotal ? Math.round((job.pagesDone / job.pagesTotal) * 1000) / 1000 : 0,
-    error: job.error,
-    createdAt: new Date(job.createdAt).toISOString(),
-    updatedAt: new Date(job.updatedAt).toISOString(),
-    // Once done, POST the same render again: it is a cache hit.
-    ...(job.status === 'done' ? { renderUrl: `/v1/documents/${job.document}/render` } : {}),
-  });
+  return c.json(
+    {
+      id: job.id,
+      status: job.status,
+      documentId: job.document,
+      renderId: job.configHash,
+      pagesDone: job.pagesDone,
+      pagesTotal: job.pagesTotal,
+      progress: job.pagesTotal ? Math.round((job.pagesDone / job.pagesTotal) * 1000) / 1000 : 0,
+      error: job.error,
+      createdAt: new Date(job.createdAt).toISOString(),
+      updatedAt: new Date(job.updatedAt).toISOString(),
+      // Once done, POST the same render again: it is a cache hit.
+      ...(job.status === 'done' ? { renderUrl: `/v1/documents/${job.document}/render` } : {}),
+    },
+    200,
+  );
 });

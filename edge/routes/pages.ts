@@ -3,12 +3,12 @@
  * strong ETag (the SHA-256 of the PNG), `If-None-Match` → 304, and immutable caching — the bytes
  * behind a page URL never change, because the URL names the text and config by their hashes.
  */
-import { Hono } from 'hono';
-import type { AppEnv } from '../app-env.ts';
+import { createRoute } from '@hono/zod-openapi';
+import { pageRoute } from '../api/pages.ts';
+import { apiRoutes } from '../api/routes-app.ts';
 import { webStream } from '../bindings.ts';
 import { ifNoneMatchHits } from '../http/conditional.ts';
 import { notFound } from '../http/errors.ts';
-import { documentId, pageNumber, renderId } from '../http/ids.ts';
 import { gate } from '../auth/gate.ts';
 import { pageKey } from '../storage/keys.ts';
 import { matchPage, pageCacheKey, putPage } from '../storage/page-cache.ts';
@@ -18,13 +18,11 @@ import { committedPageCount } from '../storage/renders.ts';
 const CLIENT_CACHE_CONTROL = 'private, max-age=31536000, immutable';
 
 /** The page route. */
-export const pageRoutes = new Hono<AppEnv>();
+export const pageRoutes = apiRoutes();
 
-pageRoutes.get('/:id/renders/:renderId/pages/:n', gate({ quota: false }), async (c) => {
+pageRoutes.openapi(createRoute({ ...pageRoute, middleware: [gate({ quota: false })] as const }), async (c) => {
   const { tenant } = c.get('caller');
-  const sha = documentId(c.req.param('id'));
-  const configHash = renderId(c.req.param('renderId'));
-  const n = pageNumber(c.req.param('n'));
+  const { id: sha, renderId: configHash, n } = c.req.valid('param');
   const key = pageCacheKey(tenant, sha, configHash, n);
 
   let source = await matchPage(key);
@@ -46,7 +44,7 @@ pageRoutes.get('/:id/renders/:renderId/pages/:n', gate({ quota: false }), async 
 
   const etag = source.headers.get('etag')!;
   const headers: Record<string, string> = { etag, 'cache-control': CLIENT_CACHE_CONTROL, 'x-glyph-cache': hit ? 'hit' : 'miss' };
-  if (ifNoneMatchHits(c.req.header('if-none-match'), etag)) {
+  if (ifNoneMatchHits(c.req.valid('header')['If-None-Match'], etag)) {
     await source.body?.cancel();
     return c.body(null, 304, headers);
   }

@@ -3,15 +3,14 @@
  * in R2. A cached answer is returned without any runner call (`x-glyph-cache: hit`);
  * `Cache-Control: no-cache` forces a fresh answer; `stream: true` relays the runner's SSE.
  */
-import { Hono } from 'hono';
-import { z } from 'zod';
-import { MAX_QUESTION_CHARS, type AnswerResponse } from '../../protocol/runner-api.ts';
-import type { AppEnv } from '../app-env.ts';
+import { createRoute } from '@hono/zod-openapi';
+import type { AnswerResponse } from '../../protocol/runner-api.ts';
+import { queryRoute } from '../api/query.ts';
+import { apiRoutes } from '../api/routes-app.ts';
 import { edgeConfig } from '../config.ts';
+import { jsonOptions } from '../http/body-middleware.ts';
 import { notFound } from '../http/errors.ts';
-import { documentId } from '../http/ids.ts';
-import { readJsonBody } from '../http/json-body.ts';
-import { renderFieldsSchema, resolveRender } from '../http/render-options.ts';
+import { resolveRender } from '../http/render-options.ts';
 import { relaySse, sseEvent } from '../http/sse.ts';
 import { gate } from '../auth/gate.ts';
 import { clientIdempotencyKey, meter } from '../metering/usage.ts';
@@ -19,24 +18,13 @@ import { runnerHttpError, runnerPool } from '../runners/pool.ts';
 import { readAnswer, writeAnswer } from '../storage/answers.ts';
 import { findDocument, readDocumentText } from '../storage/documents.ts';
 
-const querySchema = renderFieldsSchema
-  .extend({
-    question: z
-      .string({ error: 'question must be a string' })
-      .trim()
-      .min(1, 'question must not be empty')
-      .max(MAX_QUESTION_CHARS, `question must be at most ${MAX_QUESTION_CHARS} characters`),
-    stream: z.boolean().optional(),
-  })
-  .strict();
-
 /** The query route. */
-export const queryRoutes = new Hono<AppEnv>();
+export const queryRoutes = apiRoutes();
 
-queryRoutes.post('/:id/query', gate({ quota: true }), async (c) => {
+queryRoutes.openapi(createRoute({ ...queryRoute, middleware: [gate({ quota: true }), jsonOptions()] as const }), async (c) => {
   const caller = c.get('caller');
-  const sha = documentId(c.req.param('id'));
-  const body = await readJsonBody(c.req.raw, querySchema);
+  const { id: sha } = c.req.valid('param');
+  const body = c.req.valid('json');
   const resolved = await resolveRender(body);
   const config = edgeConfig(c.env);
   const at = { tenant: caller.tenant, sha, configHash: resolved.configHash, question: body.question };
@@ -64,7 +52,7 @@ queryRoutes.post('/:id/query', gate({ quota: true }), async (c) => {
     bill(true);
     const response = { answer: cached.answer, answerer: cached.answerer, citations: cached.citations, cached: true, usage: { units: config.prices.query_cached } };
     c.header('x-glyph-cache', 'hit');
-    if (!body.stream) return c.json(response);
+    if (!body.stream) return c.json(response, 200);
     // Same event shapes as the runner: the whole answer as one delta, then done.
     const events = sseEvent('delta', { text: cached.answer }) + sseEvent('done', response);
     return c.body(events, 200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
@@ -90,5 +78,5 @@ queryRoutes.post('/:id/query', gate({ quota: true }), async (c) => {
   const answer = (await response.json()) as AnswerResponse;
   // Written before answering, so a re-query right after this response is a hit.
   await writeAnswer(c.env, at, answer);
-  return c.json({ ...answer, cached: false, usage: { units: config.prices.query } });
+  return c.json({ ...answer, cached: false, usage: { units: config.prices.query } }, 200);
 });

@@ -3,16 +3,17 @@
  * from R2 when committed (`x-glyph-cache: hit`), else made by the document's coordinator (one
  * runner call however many ask at once), or 202 + a job for a document over the page threshold.
  */
-import { Hono } from 'hono';
+import { createRoute, type z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { compressRoute } from '../api/compress.ts';
+import { renderRoute, type jobAcceptedSchema } from '../api/render.ts';
+import { apiRoutes } from '../api/routes-app.ts';
 import type { AppEnv } from '../app-env.ts';
 import { edgeConfig } from '../config.ts';
 import { coordinatorFor } from '../coordinator/client.ts';
-import { badRequest, notFound } from '../http/errors.ts';
-import { documentId } from '../http/ids.ts';
-import { parseWith, readJsonBody } from '../http/json-body.ts';
-import { readUploadBody } from '../http/read-text.ts';
-import { renderFieldsSchema, resolveRender } from '../http/render-options.ts';
+import { jsonOptions, uploadBody } from '../http/body-middleware.ts';
+import { notFound } from '../http/errors.ts';
+import { resolveRender, type RenderFields } from '../http/render-options.ts';
 import { renderView, type RenderView } from '../http/render-response.ts';
 import { estimatePages } from '../jobs/estimate.ts';
 import { gate } from '../auth/gate.ts';
@@ -22,16 +23,8 @@ import { findDocument, type DocumentRecord } from '../storage/documents.ts';
 import { readManifest, type StoredManifest } from '../storage/renders.ts';
 import { documentView, ingest } from './documents.ts';
 
-type RenderFields = ReturnType<typeof renderFieldsSchema.parse>;
-
 /** Body of a 202: the render was handed to a job. */
-export interface JobAccepted {
-  jobId: string;
-  status: 'queued';
-  documentId: string;
-  renderId: string;
-  statusUrl: string;
-}
+export type JobAccepted = z.infer<typeof jobAcceptedSchema>;
 
 /** What {@link renderFor} produced: the render (200) or the job doing it (202). */
 export type RenderOutcome = { status: 200; body: RenderView } | { status: 202; body: JobAccepted };
@@ -88,45 +81,30 @@ export async function renderFor(c: Context<AppEnv>, doc: DocumentRecord, fields:
 }
 
 /** `POST /v1/documents/:id/render`. */
-export const renderRoutes = new Hono<AppEnv>();
+export const renderRoutes = apiRoutes();
 
-renderRoutes.post('/:id/render', gate({ quota: true }), async (c) => {
-  const sha = documentId(c.req.param('id'));
-  const fields = await readJsonBody(c.req.raw, renderFieldsSchema.strict());
+renderRoutes.openapi(createRoute({ ...renderRoute, middleware: [gate({ quota: true }), jsonOptions()] as const }), async (c) => {
+  const { id: sha } = c.req.valid('param');
   const doc = await findDocument(c.env, c.get('caller').tenant, sha);
   if (!doc) throw notFound('document');
-  const outcome = await renderFor(c, doc, fields);
+  const outcome = await renderFor(c, doc, c.req.valid('json'));
   return outcome.status === 200 ? c.json(outcome.body, 200) : c.json(outcome.body, 202);
 });
 
 /** `POST /v1/compress`: upload + render in one call. */
-export const compressRoutes = new Hono<AppEnv>();
+export const compressRoutes = apiRoutes();
 
-compressRoutes.post('/', gate({ quota: true }), async (c) => {
-  const body = await readUploadBody(c.req.raw, edgeConfig(c.env).maxUploadBytes);
-  // JSON bodies carry the render fields next to "text"; plain text takes them from the query.
-  const query = c.req.query();
-  const raw = Object.keys(body.fields).length > 0 ? body.fields : queryFields(query);
-  const fields = parseWith(renderFieldsSchema.strict(), raw);
-  const { record } = await ingest(c, body);
+compressRoutes.openapi(createRoute({ ...compressRoute, middleware: [gate({ quota: true }), uploadBody()] as const }), async (c) => {
+  const upload = c.get('upload');
+  // JSON bodies carry the render fields next to "text"; a text body's come from the query (the
+  // JSON validator had nothing to check, so its value is `{}`).
+  const json = c.req.valid('json');
+  const { text: _text, ...bodyFields } = typeof json === 'string' ? { text: json } : json;
+  const fields: RenderFields = Object.keys(bodyFields).length > 0 ? bodyFields : c.req.valid('query');
+  const { record } = await ingest(c, upload);
   const outcome = await renderFor(c, record, fields);
   // textTokens is known once the render is: report it rather than the upload's null.
   const document = documentView(record);
   if (outcome.status === 202) return c.json({ document, ...outcome.body }, 202);
   return c.json({ document: { ...document, textTokens: outcome.body.totals.textTokens }, ...outcome.body }, 200);
 });
-
-function queryFields(query: Record<string, string>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(query)) {
-    if (key === 'preset' || key === 'profile') out[key] = value;
-    else if (key === 'config') {
-      try {
-        out.config = JSON.parse(value);
-      } catch {
-        throw badRequest('invalid_config', 'config query parameter must be a JSON object');
-      }
-    } else throw badRequest('invalid_request', `unknown query parameter "${key}"`);
-  }
-  return out;
-}

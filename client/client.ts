@@ -1,0 +1,210 @@
+/** The glyphgate API client: one typed method per route (DESIGN.md, "Public API"). */
+import { GlyphgateError } from './errors.ts';
+import type {
+  BillableOptions,
+  CachedCallOptions,
+  CallOptions,
+  CompressOptions,
+  DecodeOptions,
+  GlyphgateClientOptions,
+  PageOptions,
+  QueryOptions,
+  RenderCallOptions,
+  TimeInput,
+  UploadOptions,
+  UsageOptions,
+  WaitOptions,
+} from './options.ts';
+import { queryEvents, type QueryStreamEvent } from './query-stream.ts';
+import { sleep } from './sleep.ts';
+import { documentPath, queryString, Transport } from './transport.ts';
+import type { Answer, Compressed, CompressJob, DecodeView, DocumentView, JobAccepted, JobView, RenderOptions, RenderView, UsageView } from './types.ts';
+
+/** An upload's result: the document, and whether this call stored it (201) or it was there (200). */
+export type UploadedDocument = DocumentView & { created: boolean };
+
+/** A page image, or the news that the copy you hold is current. */
+export interface PageResult {
+  /** 200 with the bytes, or 304 when `etag` still matched. */
+  status: 200 | 304;
+  /** The PNG (on 200). */
+  png?: Uint8Array;
+  /** The page's strong ETag: pass it back to revalidate. */
+  etag: string;
+}
+
+/** True when a render or compress call was handed to a job (202) rather than answered. */
+export function isJobAccepted<T extends object>(result: T | JobAccepted): result is JobAccepted {
+  return 'jobId' in result;
+}
+
+const RENDER_KEYS = ['preset', 'config', 'profile'] as const;
+
+// The body fields of an options object: `keys` only, and only those set.
+function fields<T extends object, K extends keyof T>(options: T, keys: readonly K[]): Partial<Pick<T, K>> {
+  const out: Partial<Pick<T, K>> = {};
+  for (const key of keys) if (options[key] !== undefined) out[key] = options[key];
+  return out;
+}
+
+function billing(options: BillableOptions): Record<string, string | undefined> {
+  return { 'idempotency-key': options.idempotencyKey };
+}
+
+function caching(options: CachedCallOptions): Record<string, string | undefined> {
+  return { ...billing(options), 'cache-control': options.noCache ? 'no-cache' : undefined };
+}
+
+function timeParam(value: TimeInput | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  return value instanceof Date ? value.toISOString() : String(value);
+}
+
+/**
+ * A client for one API key. Methods throw {@link GlyphgateError} for every API error.
+ *
+ * @example
+ * const gg = new GlyphgateClient({ baseUrl: 'http://127.0.0.1:8787', apiKey: 'local-dev-key' });
+ * const doc = await gg.uploadDocument('Call me Ishmael. …');
+ * const render = await gg.render(doc.id, { preset: 'glyph-en', profile: 'qwen2.5-vl' });
+ */
+export class GlyphgateClient {
+  readonly #transport: Transport;
+
+  constructor(options: GlyphgateClientOptions) {
+    this.#transport = new Transport(options);
+  }
+
+  /** `POST /v1/documents`: stores a text (a string as `text/plain`, `{ text }` as JSON). */
+  async uploadDocument(input: string | { text: string }, options: UploadOptions = {}): Promise<UploadedDocument> {
+    const text = typeof input === 'string' ? input : input.text;
+    const contentType = options.contentType ?? (typeof input === 'string' ? 'text/plain' : 'application/json');
+    const response = await this.#transport.send({
+      method: 'POST',
+      path: '/v1/documents',
+      headers: billing(options),
+      ...(contentType === 'application/json' ? { json: { text } } : { text: { body: text, contentType: `${contentType}; charset=utf-8` } }),
+      signal: options.signal,
+    });
+    return { ...((await response.json()) as DocumentView), created: response.status === 201 };
+  }
+
+  /**
+   * `POST /v1/documents/{id}/render`: the render, or (202) the job rendering a big document —
+   * tell them apart with {@link isJobAccepted}, then {@link waitForJob} and render again.
+   */
+  async render(id: string, options: RenderCallOptions = {}): Promise<RenderView | JobAccepted> {
+    const response = await this.#transport.send({
+      method: 'POST',
+      path: `${documentPath(id)}/render`,
+      headers: billing(options),
+      json: fields(options, RENDER_KEYS),
+      signal: options.signal,
+    });
+    return (await response.json()) as RenderView | JobAccepted;
+  }
+
+  /**
+   * `POST /v1/compress`: upload and render in one call. Sent as JSON by default; with a text
+   * `contentType` the text goes as is and the render fields as query parameters.
+   */
+  async compress(text: string, options: CompressOptions = {}): Promise<Compressed | CompressJob> {
+    const render: RenderOptions = fields(options, RENDER_KEYS);
+    const asText = options.contentType !== undefined && options.contentType !== 'application/json';
+    const query = asText
+      ? queryString({ preset: render.preset, profile: render.profile, config: render.config && JSON.stringify(render.config) })
+      : '';
+    const response = await this.#transport.send({
+      method: 'POST',
+      path: `/v1/compress${query}`,
+      headers: billing(options),
+      ...(asText ? { text: { body: text, contentType: `${options.contentType}; charset=utf-8` } } : { json: { text, ...render } }),
+      signal: options.signal,
+    });
+    return (await response.json()) as Compressed | CompressJob;
+  }
+
+  /** `GET /v1/documents/{id}/renders/{renderId}/pages/{n}`: a page PNG, or 304 for a current `etag`. */
+  async page(id: string, renderId: string, n: number, options: PageOptions = {}): Promise<PageResult> {
+    const response = await this.#transport.send({
+      method: 'GET',
+      path: `${documentPath(id)}/renders/${encodeURIComponent(renderId)}/pages/${encodeURIComponent(String(n))}`,
+      headers: { 'if-none-match': options.etag },
+      signal: options.signal,
+      accept: [304],
+    });
+    const etag = response.headers.get('etag') ?? options.etag ?? '';
+    if (response.status === 304) {
+      await response.body?.cancel();
+      return { status: 304, etag };
+    }
+    return { status: 200, png: new Uint8Array(await response.arrayBuffer()), etag };
+  }
+
+  /** `POST /v1/documents/{id}/query`: the answer, with the lines it cites. */
+  async query(id: string, options: QueryOptions): Promise<Answer> {
+    const response = await this.#sendQuery(id, options, false);
+    return (await response.json()) as Answer;
+  }
+
+  /**
+   * `POST /v1/documents/{id}/query` with `stream: true`: `delta` events as the answer grows, then
+   * one `done` with the whole answer. A mid-stream failure, or a stream that ends without `done`,
+   * throws a GlyphgateError; leaving the loop early cancels the request.
+   */
+  async *queryStream(id: string, options: QueryOptions): AsyncGenerator<QueryStreamEvent> {
+    yield* queryEvents(await this.#sendQuery(id, options, true));
+  }
+
+  /** `POST /v1/documents/{id}/decode`: OCR read-back of the pages, and its accuracy. */
+  async decode(id: string, options: DecodeOptions = {}): Promise<DecodeView> {
+    const response = await this.#transport.send({
+      method: 'POST',
+      path: `${documentPath(id)}/decode`,
+      headers: caching(options),
+      json: fields(options, [...RENDER_KEYS, 'sample']),
+      signal: options.signal,
+    });
+    return (await response.json()) as DecodeView;
+  }
+
+  /** `GET /v1/jobs/{id}`: an async render's progress. */
+  async job(jobId: string, options: CallOptions = {}): Promise<JobView> {
+    const response = await this.#transport.send({ method: 'GET', path: `/v1/jobs/${encodeURIComponent(jobId)}`, signal: options.signal });
+    return (await response.json()) as JobView;
+  }
+
+  /**
+   * Polls a job until it is done and returns it; a failed job throws a GlyphgateError
+   * (`job_failed`). Abort with `signal` (e.g. `AbortSignal.timeout(ms)`).
+   */
+  async waitForJob(jobId: string, options: WaitOptions = {}): Promise<JobView> {
+    const interval = options.intervalMs ?? 1000;
+    for (;;) {
+      const job = await this.job(jobId, { signal: options.signal });
+      options.onProgress?.(job);
+      if (job.status === 'done') return job;
+      if (job.status === 'failed') {
+        throw new GlyphgateError({ status: 502, code: 'job_failed', message: job.error ?? `job ${jobId} failed` });
+      }
+      await sleep(interval, options.signal);
+    }
+  }
+
+  /** `GET /v1/usage`: metered calls and units of this key's tenant. */
+  async usage(options: UsageOptions = {}): Promise<UsageView> {
+    const query = queryString({ from: timeParam(options.from), to: timeParam(options.to), limit: options.limit });
+    const response = await this.#transport.send({ method: 'GET', path: `/v1/usage${query}`, signal: options.signal });
+    return (await response.json()) as UsageView;
+  }
+
+  #sendQuery(id: string, options: QueryOptions, stream: boolean): Promise<Response> {
+    return this.#transport.send({
+      method: 'POST',
+      path: `${documentPath(id)}/query`,
+      headers: { ...caching(options), ...(stream ? { accept: 'text/event-stream' } : {}) },
+      json: { ...fields(options, [...RENDER_KEYS, 'question']), ...(stream ? { stream: true } : {}) },
+      signal: options.signal,
+    });
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * `glyphgate/client`: a typed client for the glyphgate API, on Web-standard fetch only (Node 20+,
+ * browsers, Cloudflare Workers). Types come from the zod schemas the API validates with.
+ */
+export { GlyphgateClient, isJobAccepted, type PageResult, type UploadedDocument } from './client.ts';
+export { GlyphgateError, type GlyphgateErrorInit } from './errors.ts';
+export type {
+  BillableOptions,
+  CachedCallOptions,
+  CallOptions,
+  CompressOptions,
+  DecodeOptions,
+  GlyphgateClientOptions,
+  PageOptions,
+  QueryOptions,
+  RenderCallOptions,
+  TimeInput,
+  UploadContentType,
+  UploadOptions,
+  UsageOptions,
+  WaitOptions,
+} from './options.ts';
+export type { QueryStreamEvent } from './query-stream.ts';
+export { parseSse, type SseEvent } from './sse.ts';
+export type * from './types.ts';

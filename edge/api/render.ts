@@ -1,0 +1,111 @@
+/**
+ * The render fields every render-shaped request takes (`preset`, `config`, `profile`), the render
+ * result, the 202 of a job, and `POST /v1/documents/{id}/render`.
+ */
+import { createRoute, z } from '@hono/zod-openapi';
+import { isProfileName, PROFILE_NAMES } from '../../protocol/profiles.ts';
+import { CONFIG_KEYS, isPresetName, PRESET_NAMES } from '../../protocol/render-config.ts';
+import { coded } from './coded.ts';
+import { errorResponses, GATE_ERRORS, RUNNER_ERRORS } from './errors.ts';
+import { cacheHeader, billableHeaders, locationHeader } from './headers.ts';
+import { documentParams } from './params.ts';
+
+/** `preset`, `config`, `profile`: how to render (not strict, so other bodies can extend it). */
+export const renderFieldsSchema = z.object({
+  preset: z
+    .string()
+    .max(64)
+    .refine(isPresetName, coded('invalid_config', (name) => `unknown preset "${String(name)}": use one of ${PRESET_NAMES.join(', ')}`))
+    .optional()
+    .openapi({ enum: [...PRESET_NAMES], description: 'Preset to start from (default `glyph-en`).' }),
+  config: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .openapi({
+      description:
+        'Glyph render keys overriding the preset (400 `invalid_config` names a bad key or value). ' +
+        `Keys: ${CONFIG_KEYS.join(', ')}.`,
+      example: { 'font-size': 9, dpi: 72 },
+    }),
+  profile: z
+    .string()
+    .max(64)
+    .refine(
+      isProfileName,
+      coded('invalid_profile', `profile: unknown visual-token profile; expected one of ${PROFILE_NAMES.join(', ')}`),
+    )
+    .optional()
+    .openapi({ enum: [...PROFILE_NAMES], description: 'Vision model whose visual-token count prices the pages (default `glm-4.1v`).' }),
+});
+
+/** Body of `POST /v1/documents/{id}/render`: the render fields and nothing else. */
+export const renderOptionsSchema = renderFieldsSchema.strict().openapi('RenderOptions');
+
+/** One page of a render. */
+export const renderPageSchema = z
+  .object({
+    n: z.number().int().openapi({ description: 'Page number, from 1.' }),
+    url: z.string().openapi({ description: 'Absolute URL of the PNG (needs the same API key).' }),
+    width: z.number().int(),
+    height: z.number().int(),
+    visualTokens: z.number().int().openapi({ description: "Tokens this page costs under the request's profile." }),
+  })
+  .openapi('RenderPage');
+
+/** The render result: pages and totals, priced for the request's profile. */
+export const renderViewSchema = z
+  .object({
+    documentId: z.string(),
+    renderId: z.string().openapi({ description: 'SHA-256 of the canonical render config.' }),
+    cached: z.boolean().openapi({ description: 'Served from a committed render.' }),
+    profile: z.string(),
+    pages: z.array(renderPageSchema),
+    totals: z.object({
+      pages: z.number().int(),
+      visualTokens: z.number().int(),
+      textTokens: z.number().int().openapi({ description: 'Qwen3 tokens of the text.' }),
+      ratio: z.number().openapi({ description: 'textTokens / visualTokens, two decimals.' }),
+    }),
+    missingGlyphs: z.object({
+      count: z.number().int(),
+      codePoints: z.array(z.string()).openapi({ description: 'Characters the fonts lack, as U+XXXX.' }),
+    }),
+  })
+  .openapi('Render');
+
+/** 202: the document is over the page threshold, so a job renders it. */
+export const jobAcceptedSchema = z
+  .object({
+    jobId: z.string(),
+    status: z.literal('queued'),
+    documentId: z.string(),
+    renderId: z.string(),
+    statusUrl: z.string().openapi({ description: 'Path of the job: poll it, then ask for the render again (a cache hit).' }),
+  })
+  .openapi('JobAccepted');
+
+/** `POST /v1/documents/{id}/render`. */
+export const renderRoute = createRoute({
+  method: 'post',
+  path: '/{id}/render',
+  operationId: 'render',
+  tags: ['documents'],
+  summary: 'Render a document into page images',
+  description:
+    'The render manifest: committed renders come from R2 (`x-glyph-cache: hit`); otherwise one runner call ' +
+    'however many ask at once. A document over the page threshold gets 202 and a job. No body means all defaults.',
+  request: {
+    params: documentParams,
+    headers: billableHeaders,
+    body: { content: { 'application/json': { schema: renderOptionsSchema } } },
+  },
+  responses: {
+    200: { description: 'The render.', headers: cacheHeader, content: { 'application/json': { schema: renderViewSchema } } },
+    202: {
+      description: 'Handed to a job: poll `statusUrl`.',
+      headers: { ...cacheHeader, ...locationHeader },
+      content: { 'application/json': { schema: jobAcceptedSchema } },
+    },
+    ...errorResponses(400, 404, 413, ...GATE_ERRORS, ...RUNNER_ERRORS),
+  },
+});
