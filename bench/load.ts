@@ -59,6 +59,8 @@ interface Phase {
   p50: number;
   p99: number;
   errors: number;
+  /** What the errors were: non-2xx statuses with counts, timeouts, socket errors. */
+  errorKinds: string;
 }
 
 async function drive(name: string, options: autocannon.Options): Promise<Phase> {
@@ -69,6 +71,13 @@ async function drive(name: string, options: autocannon.Options): Promise<Phase> 
     p50: result.latency.p50,
     p99: result.latency.p99,
     errors: result.errors + result.timeouts + result.non2xx,
+    errorKinds: [
+      ...Object.entries(result.statusCodeStats ?? {})
+        .filter(([code]) => !code.startsWith('2'))
+        .map(([code, stat]) => `${stat.count ?? 0}× ${code}`),
+      ...(result.timeouts ? [`${result.timeouts} timeouts`] : []),
+      ...(result.errors - result.timeouts > 0 ? [`${result.errors - result.timeouts} socket errors`] : []),
+    ].join(', '),
   };
 }
 
@@ -102,6 +111,11 @@ try {
   if (created.status !== 0) throw new Error(`creating the load key failed: ${created.stderr}`);
   const auth = { authorization: `Bearer ${KEY}` };
   const post = async (path: string, body: string, type = 'application/json') => {
+    // The spawnSync above can block this process past the edge's 5 s keep-alive idle timeout: a
+    // timer, then an immediate, passes through the loop's I/O poll, where fetch sees the closed
+    // socket instead of reusing it.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    await new Promise((resolve) => setImmediate(resolve));
     const res = await fetch(`${edge}${path}`, { method: 'POST', headers: { ...auth, 'content-type': type }, body });
     if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
     return res.json() as Promise<Record<string, unknown>>;
@@ -156,7 +170,7 @@ try {
       errors += phase.errors;
       const s = { t: (Date.now() - started) / 60_000, ...rss() };
       samples.push(s);
-      console.log(`${s.t.toFixed(1)} min  ${phase.rps.toFixed(0)} req/s  errors ${phase.errors}  runner ${s.runner.toFixed(0)} MB  workerd ${s.workerd.toFixed(0)} MB`);
+      console.log(`${s.t.toFixed(1)} min  ${phase.rps.toFixed(0)} req/s  errors ${phase.errors}${phase.errorKinds ? ` (${phase.errorKinds})` : ''}  runner ${s.runner.toFixed(0)} MB  workerd ${s.workerd.toFixed(0)} MB`);
     }
     const warm = samples.find((s) => s.t >= 1) ?? samples[0]!;
     const last = samples.at(-1)!;
@@ -175,7 +189,10 @@ try {
     const mem = rss();
     console.log(`\n${connections} connections, ${seconds} s per phase, loopback\n`);
     console.log(`${'phase'.padEnd(40)}${'req/s'.padStart(8)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'errors'.padStart(8)}`);
-    for (const p of phases) console.log(`${p.name.padEnd(40)}${p.rps.toFixed(0).padStart(8)}${String(p.p50).padStart(9)}${String(p.p99).padStart(9)}${String(p.errors).padStart(8)}`);
+    for (const p of phases) {
+      const kinds = p.errorKinds ? `  (${p.errorKinds})` : '';
+      console.log(`${p.name.padEnd(40)}${p.rps.toFixed(0).padStart(8)}${String(p.p50).padStart(9)}${String(p.p99).padStart(9)}${String(p.errors).padStart(8)}${kinds}`);
+    }
     const base = phases[0]!.rps;
     console.log(`\ncached page GETs: ${((phases[1]!.rps / base) * 100).toFixed(0)} % of the baseline (target ≥ 60 %, 0 errors)`);
     console.log(`cached queries:   ${((phases[2]!.rps / base) * 100).toFixed(0)} % of the baseline (target ≥ 40 %)`);

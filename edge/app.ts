@@ -1,12 +1,15 @@
 /**
- * The edge's Hono app: public API routes, each behind the auth + limits gate (edge/auth/gate.ts),
- * with every error as `{ "error": { "code", "message" } }` (DESIGN.md, "Public API").
+ * The edge's Hono app: public API routes, each behind the auth + limits gate (edge/auth/gate.ts)
+ * and the per-address limit on refused keys (edge/abuse/auth-failures.ts), CORS from an allow-list
+ * (edge/http/cors.ts), with every error as `{ "error": { "code", "message" } }` (DESIGN.md, "Public API").
  */
 import { HTTPException } from 'hono/http-exception';
+import { authFailureGuard } from './abuse/auth-failures.ts';
 import { layoutRoute } from './api/layout.ts';
 import { documentMounted, serveOpenApi } from './api/openapi.ts';
 import { apiRoutes } from './api/routes-app.ts';
 import { healthRoute } from './api/system.ts';
+import { corsAllowList } from './http/cors.ts';
 import { ApiError, errorResponse } from './http/errors.ts';
 import { describeFailure, failureError } from './runners/pool.ts';
 import { decodeRoutes } from './routes/decode.ts';
@@ -30,6 +33,12 @@ export function toErrorResponse(error: unknown): Response {
 
 /** The app (also usable from tests through `app.request`); its routes are in `GET /openapi.json`. */
 export const app = apiRoutes();
+
+// Before every route: CORS first, so that every answer (a 401 or 429 too) carries its headers for
+// a listed origin and a preflight never reaches auth; then the per-address limit on refused keys,
+// which must see the gate's 401s and refuse a blocked address before the gate runs.
+app.use('*', corsAllowList());
+app.use('/v1/*', authFailureGuard());
 
 app.openapi(healthRoute, (c) => c.json({ ok: true } as const, 200));
 serveOpenApi(app);

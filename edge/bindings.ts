@@ -41,8 +41,22 @@ export interface Env {
   RENDER_JOB_RANGE_PAGES?: string;
   RATE_LIMIT_PER_MINUTE?: string;
   MONTHLY_QUOTA_UNITS?: string;
+  /**
+   * How long (ms) an isolate trusts what it read from D1 about an API key and its tenant's quota
+   * (edge/auth/key-cache.ts): revocations and limit changes take effect within it. 0 = read D1 on
+   * every request.
+   */
+  AUTH_CACHE_TTL_MS?: string;
   PRICES?: string;
   ANSWER_BACKEND?: string;
+  /** Origins allowed to call the API from a browser (edge/http/cors.ts); empty = no CORS headers. */
+  CORS_ORIGINS?: string;
+  /** Refused API keys per client address per minute before 429 (edge/abuse/auth-failures.ts); 0 = off. */
+  AUTH_FAILURES_PER_MINUTE?: string;
+  /** Test-only failures injected into R2, D1 and the Queue (edge/faults/); refused unless ENVIRONMENT is local or dev. */
+  FAULT_INJECTION?: string;
+  /** `local` or `dev` on a developer's machine or in tests; anything else (or unset) is production. */
+  ENVIRONMENT?: string;
   /** Optional secret: when set, API keys are stored as HMAC-SHA256(pepper, key). */
   API_KEY_PEPPER?: string;
 }

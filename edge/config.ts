@@ -22,6 +22,8 @@ export interface EdgeConfig {
   jobRangePages: number;
   rateLimitPerMinute: number;
   monthlyQuotaUnits: number;
+  /** AUTH_CACHE_TTL_MS: how long key rows and quota readings are trusted per isolate (0 = never). */
+  authCacheTtlMs: number;
   runnerTimeoutMs: number;
   answerBackend: string;
   prices: Prices;
@@ -50,6 +52,7 @@ export function edgeConfig(env: Env): EdgeConfig {
     jobRangePages: positiveInt(env.RENDER_JOB_RANGE_PAGES, 'RENDER_JOB_RANGE_PAGES', 50),
     rateLimitPerMinute: positiveInt(env.RATE_LIMIT_PER_MINUTE, 'RATE_LIMIT_PER_MINUTE', 600),
     monthlyQuotaUnits: positiveInt(env.MONTHLY_QUOTA_UNITS, 'MONTHLY_QUOTA_UNITS', 1_000_000),
+    authCacheTtlMs: nonNegativeInt(env.AUTH_CACHE_TTL_MS, 'AUTH_CACHE_TTL_MS', 10_000),
     runnerTimeoutMs: positiveInt(env.RUNNER_TIMEOUT_MS, 'RUNNER_TIMEOUT_MS', 30_000),
     answerBackend: (env.ANSWER_BACKEND ?? '').trim() || 'default',
     prices: parsePrices(env.PRICES),
@@ -87,5 +90,12 @@ function positiveInt(value: string | undefined, name: string, fallback: number):
   if (value === undefined || String(value).trim() === '') return fallback;
   const n = Number(value);
   if (!Number.isSafeInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got "${value}"`);
+  return n;
+}
+
+function nonNegativeInt(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined || String(value).trim() === '') return fallback;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`${name} must be a whole number ≥ 0, got "${value}"`);
   return n;
 }

@@ -193,28 +193,35 @@ export function resolveRenderConfig(options: ResolveRenderConfigOptions = {}): R
     throw new RenderConfigError(message, key);
   }
   const config = parsed.data as RenderConfig;
-  checkGeometry(config);
+  checkGeometry(config, Object.keys(override));
   return config;
 }
 
 /** Every key of a render config, in the documented order. */
 export const CONFIG_KEYS = Object.keys(renderConfigSchema.shape) as (keyof RenderConfig)[];
 
-function checkGeometry(config: RenderConfig): void {
+/**
+ * Checks that the keys fit together. A conflict names a key the request set among those involved
+ * (the preset's own values are never the culprit), so the 400 points at something the caller wrote.
+ */
+function checkGeometry(config: RenderConfig, setKeys: string[]): void {
   const [w, h] = pageSizePoints(config);
   const scale = config.dpi / 72;
+  const culprit = (involved: string[]): string => involved.find((k) => setKeys.includes(k)) ?? involved[0]!;
   if (Math.ceil(w * scale) > MAX_PAGE_PIXELS_SIDE || Math.ceil(h * scale) > MAX_PAGE_PIXELS_SIDE) {
     throw new RenderConfigError(
       `page-size at dpi ${config.dpi} is over ${MAX_PAGE_PIXELS_SIDE} pixels a side: lower dpi or page-size`,
-      'dpi',
+      culprit(['dpi', 'page-size']),
     );
   }
   const textWidth = w - 2 * config['margin-x'] - config['left-indent'] - config['right-indent'];
   if (textWidth < config['font-size'] * 2) {
-    throw new RenderConfigError('margin-x and indents leave no room for text on the page width', 'margin-x');
+    const key = culprit(['margin-x', 'left-indent', 'right-indent', 'font-size', 'page-size']);
+    throw new RenderConfigError(`${key}: margin-x, left-indent and right-indent leave no room for text on the page width`, key);
   }
   if (h - 2 * config['margin-y'] < config['line-height']) {
-    throw new RenderConfigError('margin-y leaves no room for one line on the page height', 'margin-y');
+    const key = culprit(['margin-y', 'line-height', 'page-size']);
+    throw new RenderConfigError(`${key}: margin-y leaves no room for one line on the page height`, key);
   }
 }
 

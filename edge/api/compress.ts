@@ -4,7 +4,7 @@ import { coded } from './coded.ts';
 import { documentTextSchema, documentViewSchema, textBodies } from './documents.ts';
 import { errorResponses, GATE_ERRORS, RUNNER_ERRORS } from './errors.ts';
 import { billableHeaders, cacheHeader, locationHeader } from './headers.ts';
-import { jobAcceptedSchema, renderFieldsSchema, renderViewSchema } from './render.ts';
+import { isJsonObject, jobAcceptedSchema, renderFieldsSchema, renderViewSchema } from './render.ts';
 
 /** JSON body: the text and the render fields. */
 export const compressJsonSchema = renderFieldsSchema.extend({ text: documentTextSchema }).strict().openapi('CompressJson');
@@ -24,7 +24,7 @@ export const compressQuerySchema = z
           return z.NEVER;
         }
       })
-      .pipe(z.record(z.string(), z.unknown()))
+      .refine(isJsonObject, coded('invalid_config', 'config query parameter must be a JSON object'))
       .optional()
       .openapi({ type: 'string', description: 'Render config overrides as a JSON object (see `config` of RenderOptions).' }),
   })

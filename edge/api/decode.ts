@@ -46,6 +46,6 @@ export const decodeRoute = createRoute({
   },
   responses: {
     200: { description: 'The read-back.', headers: cacheHeader, content: { 'application/json': { schema: decodeViewSchema } } },
-    ...errorResponses(400, 404, 413, ...GATE_ERRORS, ...RUNNER_ERRORS),
+    ...errorResponses(400, 404, 413, 415, ...GATE_ERRORS, ...RUNNER_ERRORS),
   },
 });

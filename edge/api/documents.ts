@@ -53,6 +53,6 @@ export const uploadRoute = createRoute({
   responses: {
     200: { description: 'The caller already had this text.', headers: locationHeader, content: { 'application/json': { schema: documentViewSchema } } },
     201: { description: 'Stored.', headers: locationHeader, content: { 'application/json': { schema: documentViewSchema } } },
-    ...errorResponses(400, 413, 415, ...GATE_ERRORS),
+    ...errorResponses(400, 413, 415, 503, ...GATE_ERRORS),
   },
 });

@@ -20,17 +20,19 @@ export type ErrorStatus = 400 | 401 | 404 | 413 | 415 | 429 | 500 | 502 | 503;
 
 const DESCRIPTIONS: Record<ErrorStatus, string> = {
   400:
-    'Malformed request. `invalid_request` names the field; also `invalid_json`, `invalid_content_type`, ' +
+    'Malformed request. `invalid_request` names the field; also `invalid_json`, ' +
     '`invalid_body`, `invalid_utf8`, `empty_document`, `invalid_config`, `invalid_profile`, ' +
     '`invalid_document_id`, `invalid_render_id`, `invalid_page`, `invalid_job_id`.',
   401: 'Missing, malformed, unknown or revoked API key (`unauthorized`).',
   404: "Not found, or not the caller's tenant's: both read the same (`not_found`).",
   413: 'Body over the size limit (`payload_too_large`).',
   415: 'Content-Type or charset not accepted (`unsupported_media_type`, `unsupported_charset`).',
-  429: 'Per-key rate limit (`rate_limited`) or the monthly quota (`quota_exceeded`) reached.',
+  429:
+    'Per-key rate limit (`rate_limited`) or the monthly quota (`quota_exceeded`) reached, or too many failed ' +
+    'API keys from the client\'s address (`too_many_auth_failures`).',
   500: 'Unexpected failure (`internal_error`).',
   502: 'A runner failed or answered wrongly (`runner_error`, `runner_mismatch`, `runner_auth_failed`).',
-  503: 'No runner can take the work now (`runners_busy`, `runners_unavailable`).',
+  503: 'No runner can take the work now (`runners_busy`, `runners_unavailable`), or storage failed a write (`storage_unavailable`).',
 };
 
 const retryAfter = {

@@ -77,6 +77,6 @@ export const queryRoute = createRoute({
         },
       },
     },
-    ...errorResponses(400, 404, 413, ...GATE_ERRORS, ...RUNNER_ERRORS),
+    ...errorResponses(400, 404, 413, 415, ...GATE_ERRORS, ...RUNNER_ERRORS),
   },
 });

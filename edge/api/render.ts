@@ -10,6 +10,11 @@ import { errorResponses, GATE_ERRORS, RUNNER_ERRORS } from './errors.ts';
 import { cacheHeader, billableHeaders, locationHeader } from './headers.ts';
 import { documentParams } from './params.ts';
 
+/** Whether `value` is a JSON object (not null, not an array). */
+export function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 /** `preset`, `config`, `profile`: how to render (not strict, so other bodies can extend it). */
 export const renderFieldsSchema = z.object({
   preset: z
@@ -18,10 +23,15 @@ export const renderFieldsSchema = z.object({
     .refine(isPresetName, coded('invalid_config', (name) => `unknown preset "${String(name)}": use one of ${PRESET_NAMES.join(', ')}`))
     .optional()
     .openapi({ enum: [...PRESET_NAMES], description: 'Preset to start from (default `glyph-en`).' }),
+  // The parsed JSON object itself, not a copy: z.record rebuilds the object and silently drops a
+  // "__proto__" key, which must reach the config validator and be refused as an unknown key (as at
+  // the runner) rather than vanish and leave a render with defaults.
   config: z
-    .record(z.string(), z.unknown())
+    .custom<Record<string, unknown>>(isJsonObject, coded('invalid_config', 'config must be a JSON object of render keys'))
     .optional()
     .openapi({
+      type: 'object',
+      additionalProperties: true,
       description:
         'Glyph render keys overriding the preset (400 `invalid_config` names a bad key or value). ' +
         `Keys: ${CONFIG_KEYS.join(', ')}.`,
@@ -106,6 +116,6 @@ export const renderRoute = createRoute({
       headers: { ...cacheHeader, ...locationHeader },
       content: { 'application/json': { schema: jobAcceptedSchema } },
     },
-    ...errorResponses(400, 404, 413, ...GATE_ERRORS, ...RUNNER_ERRORS),
+    ...errorResponses(400, 404, 413, 415, ...GATE_ERRORS, ...RUNNER_ERRORS),
   },
 });

@@ -4,6 +4,9 @@
  */
 
 const encoder = new TextEncoder();
+// The imported HMAC key of the pepper: importing it again on every request is wasted work. The
+// key itself is kept, not the promise: a promise is better not shared between requests.
+let hmacKeyOf: { pepper: string; key: CryptoKey } | undefined;
 
 /**
  * Hex SHA-256 of the key, or hex HMAC-SHA256(pepper, key) when a pepper secret is set: with a
@@ -14,8 +17,10 @@ export async function hashApiKey(key: string, pepper?: string): Promise<string> 
   const data = encoder.encode(key);
   let digest: ArrayBuffer;
   if (pepper) {
-    const hmacKey = await crypto.subtle.importKey('raw', encoder.encode(pepper), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-    digest = await crypto.subtle.sign('HMAC', hmacKey, data);
+    if (hmacKeyOf?.pepper !== pepper) {
+      hmacKeyOf = { pepper, key: await crypto.subtle.importKey('raw', encoder.encode(pepper), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']) };
+    }
+    digest = await crypto.subtle.sign('HMAC', hmacKeyOf.key, data);
   } else {
     digest = await crypto.subtle.digest('SHA-256', data);
   }

@@ -4,8 +4,10 @@
  * share one runner call (single flight); a big document gets one queued job instead.
  */
 import { DurableObject } from 'cloudflare:workers';
+import type { DurableObjectState } from '@cloudflare/workers-types/latest/index.ts';
 import type { Env } from '../bindings.ts';
 import { edgeConfig } from '../config.ts';
+import { withFaults } from '../faults/inject.ts';
 import { newJobId } from '../http/ids.ts';
 import { findActiveJob, insertJob } from '../jobs/store.ts';
 import { describeFailure, runnerPool, type FailureInfo } from '../runners/pool.ts';
@@ -45,6 +47,11 @@ export class DocumentCoordinator extends DurableObject<Env> implements Coordinat
   // In memory on purpose: a flight only lives as long as its runner call, and if the object is
   // evicted mid-render nothing was committed, so the next request simply starts a new flight.
   readonly #flights = new Map<string, Promise<CoordinatorResult>>();
+
+  /** Takes its bindings through `withFaults`, as the fetch and queue handlers do (edge/index.ts). */
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, withFaults(env));
+  }
 
   /** Returns the committed render, or makes it (one runner call per render at a time), or a job. */
   async render(input: CoordinatorRenderInput): Promise<CoordinatorResult> {

@@ -7,8 +7,10 @@ import { MultipartParseError, parseMultipartStream } from '@remix-run/multipart-
 import { MANIFEST_PART, pagePartName, type RenderManifest } from '../../protocol/runner-api.ts';
 import type { Env } from '../bindings.ts';
 import { ApiError } from '../http/errors.ts';
+import { logSafeMessage } from '../http/log-safe.ts';
 import type { RunnerPool } from '../runners/pool.ts';
 import { runnerHttpError } from '../runners/pool.ts';
+import { StorageError } from '../storage/errors.ts';
 import { writePage, type RenderLocation, type StoredPage } from '../storage/renders.ts';
 
 /** What the runner is asked to render (besides the text). */
@@ -107,10 +109,13 @@ export async function renderIntoR2(options: RenderIntoR2Options): Promise<Render
     await Promise.all(writes);
   } catch (error) {
     await Promise.allSettled(writes);
-    if (error instanceof RunnerStreamError || error instanceof ApiError) throw error;
+    // Stop the runner's stream: nothing more of it will be stored (the parser has let go of it).
+    response.body.cancel().catch(() => {});
+    // A failed R2 write is storage's fault: the runner is not blamed nor the render retried on another.
+    if (error instanceof RunnerStreamError || error instanceof ApiError || error instanceof StorageError) throw error;
     // A dropped connection surfaces as a stream read error, a truncated body as a parse error.
     const reason = error instanceof MultipartParseError ? 'malformed multipart' : 'connection lost';
-    throw new RunnerStreamError(runner, `runner stream broke off (${reason}): ${(error as Error).message}`);
+    throw new RunnerStreamError(runner, `runner stream broke off (${reason}): ${logSafeMessage(error)}`);
   }
   if (!manifest) throw new RunnerStreamError(runner, 'runner answer had no manifest');
   if (pages.length !== manifest.pages.length) {

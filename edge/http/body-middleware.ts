@@ -20,15 +20,18 @@ function handOver(c: Context<AppEnv>, value: unknown): void {
 /**
  * Reads a render/query/decode options body (edge/http/json-body.ts). An empty body counts as `{}`
  * whatever it is labelled: `curl -d ''` sends form-urlencoded, and the validator's media-type gate
- * would refuse that label, so the label is dropped along with the nothing it labels.
+ * would refuse that label, so the label is dropped along with the nothing it labels. The request
+ * is replaced by one without a body either way: the gate looks for a body when there is no label,
+ * and the one just read can be read only once (a POST with no body at all was a 500).
  */
 export function jsonOptions() {
   return createMiddleware<AppEnv>(async (c, next) => {
     const value = await readJsonOptions(c.req.raw);
     if (value !== undefined) handOver(c, value);
-    else if (c.req.header('content-type') !== undefined) {
+    else {
       const headers = new Headers(c.req.raw.headers);
       headers.delete('content-type');
+      headers.delete('content-length');
       c.req.raw = new Request(c.req.url, { method: c.req.method, headers });
     }
     await next();

@@ -3,6 +3,7 @@
  * byte limit enforced twice — on `Content-Length` up front, and on the bytes actually streamed
  * (a chunked body has no length, and a lying one must not get past the limit).
  */
+import { hasVisibleText } from '../../protocol/visible-text.ts';
 import { ApiError, badRequest } from './errors.ts';
 
 /** What an upload body carried. */
@@ -21,8 +22,8 @@ const TEXT_TYPES = new Set(['text/plain', 'text/markdown']);
 // A high surrogate not followed by a low one, or a low one not preceded by a high one.
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-function tooLarge(maxBytes: number): ApiError {
-  return new ApiError(413, 'payload_too_large', `request body is over the ${maxBytes}-byte limit (MAX_UPLOAD_BYTES)`);
+function tooLarge(maxBytes: number, limitName: string): ApiError {
+  return new ApiError(413, 'payload_too_large', `request body is over the ${maxBytes}-byte limit (${limitName})`);
 }
 
 // How much of an over-limit body is still read (and thrown away) before the 413 goes out.
@@ -48,12 +49,15 @@ async function drain(reader: ReadableStreamDefaultReader<Uint8Array>, budget: nu
   }
 }
 
-/** Reads the body stream into one buffer, failing with 413 as soon as it passes `maxBytes`. */
-export async function readLimited(request: Request, maxBytes: number): Promise<Uint8Array> {
+/**
+ * Reads the body stream into one buffer, failing with 413 as soon as it passes `maxBytes`;
+ * `limitName` is what the 413 names as the limit (the var or constant that sets it).
+ */
+export async function readLimited(request: Request, maxBytes: number, limitName = 'MAX_UPLOAD_BYTES'): Promise<Uint8Array> {
   const declared = request.headers.get('content-length');
   if (declared !== null && /^\d+$/.test(declared) && Number(declared) > maxBytes) {
     if (request.body) await drain(request.body.getReader(), DRAIN_FACTOR * maxBytes);
-    throw tooLarge(maxBytes);
+    throw tooLarge(maxBytes, limitName);
   }
   if (!request.body) return new Uint8Array(0);
   const reader = request.body.getReader();
@@ -65,7 +69,7 @@ export async function readLimited(request: Request, maxBytes: number): Promise<U
     total += value.byteLength;
     if (total > maxBytes) {
       await drain(reader, DRAIN_FACTOR * maxBytes);
-      throw tooLarge(maxBytes);
+      throw tooLarge(maxBytes, limitName);
     }
     chunks.push(value);
   }
@@ -128,7 +132,12 @@ export async function readUploadBody(request: Request, maxBytes: number): Promis
   } else {
     text = decodeUtf8(raw);
   }
-  if (text.trim() === '') throw badRequest('empty_document', 'document is empty');
+  // The runner's rule (protocol/visible-text.ts): a text of only whitespace, zero-width and other
+  // invisible characters has nothing to draw, so it is refused here, before it is stored and billed,
+  // rather than stored as a document no render could ever succeed on.
+  if (!hasVisibleText(text)) {
+    throw badRequest('empty_document', text === '' ? 'document is empty' : 'document has only whitespace and invisible characters: nothing to render');
+  }
   // Re-encode unless the bytes already are exactly the text (no BOM stripped, not JSON).
   const bytes = !isJson && raw[0] !== 0xef ? raw : new TextEncoder().encode(text);
   return { text, bytes, fields, json: isJson };
@@ -142,4 +151,16 @@ export function countCodePoints(text: string): number {
     if (c < 0xd800 || c > 0xdbff) n++;
   }
   return n;
+}
+
+/**
+ * Source lines of `text` as the renderer splits them: "\r\n", "\r" and "\n" each end one, so
+ * this is line ends + 1. A linear scan with indexOf: fast on a 20 MiB upload.
+ */
+export function countLines(text: string): number {
+  let lines = 1;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines++;
+  // A "\r" ends a line of its own only when no "\n" follows it.
+  for (let i = text.indexOf('\r'); i >= 0; i = text.indexOf('\r', i + 1)) if (text.charCodeAt(i + 1) !== 10) lines++;
+  return lines;
 }

@@ -1,7 +1,10 @@
 /**
  * Queue consumer of `glyph-jobs`: each message renders one page range of a big document into R2
- * (through the same runner routing and retry as a direct render), records progress in D1, and
- * queues the next range; the last range merges the parts and commits the manifest.
+ * (through the same runner routing and retry as a direct render), queues the next range, records
+ * progress in D1; the last range merges the parts, commits the manifest and bills the render once.
+ * A message delivered again renders nothing already stored, queues nothing twice and bills once
+ * (see runRange). Two deliveries of one range running at the same moment would both render it —
+ * harmless, pages are deterministic — and still bill once.
  *
  * Ranges run one after another rather than fanned out: rendezvous routing sends them all to the
  * same runner anyway (whose caches make range n+1 cheap after range n), and a sequential chain
@@ -15,7 +18,8 @@ import { notFound } from '../http/errors.ts';
 import { describeFailure, runnerPool } from '../runners/pool.ts';
 import { readDocumentText, setTextTokens } from '../storage/documents.ts';
 import { partKey, partsPrefix } from '../storage/keys.ts';
-import { commitRender, readManifest } from '../storage/renders.ts';
+import { storageWrite } from '../storage/errors.ts';
+import { commitRender, readManifest, type RenderLocation, type StoredManifest } from '../storage/renders.ts';
 import { recordUsage } from '../metering/usage.ts';
 import { mergeParts, type RangePart } from './merge.ts';
 import type { JobMessage } from './messages.ts';
@@ -48,54 +52,71 @@ async function runRange(env: Env, { jobId, firstPage }: JobMessage): Promise<voi
   const job = await getJob(env.DB, jobId);
   if (!job || job.status === 'done' || job.status === 'failed') return;
   const at = { tenant: job.tenant, sha: job.document, configHash: job.configHash };
-  // A redelivered message for a range already stored goes straight to the next step.
   const rangePages = edgeConfig(env).jobRangePages;
-  let pagesTotal = job.pagesTotal;
-  let lastPage = firstPage + rangePages - 1;
-  if (job.pagesDone < firstPage || pagesTotal === null) {
-    const text = await readDocumentText(env, job.tenant, job.document);
-    if (text === null) throw notFound('document');
-    const result = await renderWithRetry({ env, pool: runnerPool(env), at, text, render: job.render, range: { firstPage, lastPage } });
-    const { layout, pages: _pages, ...head } = result.manifest;
-    const part: RangePart = { manifest: head, pages: result.pages, layout };
-    lastPage = result.manifest.range?.lastPage ?? result.pages.at(-1)?.n ?? lastPage;
-    pagesTotal = result.manifest.totals.pages;
-    await env.RENDERS.put(partKey(at.tenant, at.sha, at.configHash, firstPage, lastPage), JSON.stringify(part));
-    await recordProgress(env.DB, jobId, lastPage, pagesTotal);
-  } else {
-    lastPage = Math.min(lastPage, pagesTotal);
-  }
-  if (lastPage < pagesTotal) {
-    await env.JOBS.send({ jobId, firstPage: lastPage + 1 });
+  if (job.pagesDone >= firstPage && job.pagesTotal !== null) {
+    // Delivered again (the Queue delivers at least once): this range is stored, and recorded
+    // progress means the next range was queued before it (see below), so only the last range has
+    // anything left to do — completing, which is idempotent.
+    if (firstPage + rangePages - 1 >= job.pagesTotal) await complete(env, job);
     return;
   }
-  await complete(env, job, pagesTotal);
+  const text = await readDocumentText(env, job.tenant, job.document);
+  if (text === null) throw notFound('document');
+  const result = await renderWithRetry({ env, pool: runnerPool(env), at, text, render: job.render, range: { firstPage, lastPage: firstPage + rangePages - 1 } });
+  const { layout, pages: _pages, ...head } = result.manifest;
+  const part: RangePart = { manifest: head, pages: result.pages, layout };
+  const lastPage = result.manifest.range?.lastPage ?? result.pages.at(-1)?.n ?? firstPage + rangePages - 1;
+  const pagesTotal = result.manifest.totals.pages;
+  await storageWrite('range part', env.RENDERS.put(partKey(at.tenant, at.sha, at.configHash, firstPage, lastPage), JSON.stringify(part)));
+  // The next range is queued before progress is recorded, so recorded progress proves it was
+  // queued: a redelivery of this message then sends nothing (above), and one duplicate message
+  // cannot start a second chain of ranges. A crash in between re-renders this range, at worst.
+  if (lastPage < pagesTotal) await env.JOBS.send({ jobId, firstPage: lastPage + 1 });
+  await recordProgress(env.DB, jobId, lastPage, pagesTotal);
+  if (lastPage >= pagesTotal) await complete(env, { ...job, pagesTotal });
 }
 
-async function complete(env: Env, job: JobRecord, pagesTotal: number): Promise<void> {
+/**
+ * Commits the merged manifest (unless a delivery before did), bills the render, marks the job
+ * done. Every step is idempotent, so a delivery that failed part-way is simply repeated: the usage
+ * row is keyed by the job (`job:<id>`), and written whether or not this delivery made the commit —
+ * a delivery that committed and then failed to bill must not leave the render unbilled.
+ */
+async function complete(env: Env, job: JobRecord): Promise<void> {
   const at = { tenant: job.tenant, sha: job.document, configHash: job.configHash };
-  if (!(await readManifest(env, at))) {
-    const prefix = partsPrefix(at.tenant, at.sha, at.configHash);
-    const listed = await env.RENDERS.list({ prefix });
-    const parts = await Promise.all(
-      listed.objects.map(async (o) => (await (await env.RENDERS.get(o.key))!.json()) as RangePart),
-    );
-    const { manifest, layout } = mergeParts(parts);
-    await commitRender(env, at, manifest, layout);
-    await setTextTokens(env, at.tenant, at.sha, manifest.totals.textTokens);
-    await env.RENDERS.delete(listed.objects.map((o) => o.key));
-    const caller: Caller = { tenant: job.tenant, keyId: job.keyId };
-    await recordUsage(env.DB, {
-      caller,
-      operation: 'render',
-      units: pagesTotal * edgeConfig(env).prices.render_page,
-      cacheHit: false,
-      document: job.document,
-      pages: pagesTotal,
-      visualTokens: manifest.totals.visualTokens,
-      textTokens: manifest.totals.textTokens,
-      idempotencyKey: `job:${job.id}`,
-    });
-  }
+  const manifest = (await readManifest(env, at)) ?? (await commitParts(env, at));
+  const caller: Caller = { tenant: job.tenant, keyId: job.keyId };
+  await recordUsage(env.DB, {
+    caller,
+    operation: 'render',
+    units: manifest.pages.length * edgeConfig(env).prices.render_page,
+    cacheHit: false,
+    document: job.document,
+    pages: manifest.pages.length,
+    visualTokens: manifest.totals.visualTokens,
+    textTokens: manifest.totals.textTokens,
+    idempotencyKey: `job:${job.id}`,
+  });
   await finishJob(env.DB, job.id, 'done');
+}
+
+// Merges the stored range parts and commits them; then the parts are dead weight.
+async function commitParts(env: Env, at: RenderLocation): Promise<StoredManifest> {
+  const listed = await env.RENDERS.list({ prefix: partsPrefix(at.tenant, at.sha, at.configHash) });
+  const parts: RangePart[] = [];
+  for (const object of listed.objects) {
+    const body = await env.RENDERS.get(object.key);
+    if (!body) {
+      // Another delivery completed the job meanwhile (and deleted the parts after committing).
+      const committed = await readManifest(env, at);
+      if (committed) return committed;
+      throw new Error('job: a range part vanished before the render was committed');
+    }
+    parts.push((await body.json()) as RangePart);
+  }
+  const { manifest, layout } = mergeParts(parts);
+  await commitRender(env, at, manifest, layout);
+  await setTextTokens(env, at.tenant, at.sha, manifest.totals.textTokens);
+  await env.RENDERS.delete(listed.objects.map((o) => o.key));
+  return manifest;
 }

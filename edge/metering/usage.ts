@@ -4,6 +4,7 @@
  */
 import type { D1Database } from '../bindings.ts';
 import type { Caller } from '../app-env.ts';
+import { noteBilled } from './limits.ts';
 
 /** A billable operation. */
 export type Operation = 'upload' | 'render' | 'query' | 'decode';
@@ -39,10 +40,9 @@ export interface UsageRow {
   createdAt: string;
 }
 
-/** Writes one usage row; a repeated idempotency key is ignored (already billed). */
-export async function recordUsage(db: D1Database, input: UsageInput): Promise<void> {
-  const id = crypto.randomUUID();
-  await db
+/** The INSERT of one usage row; a repeated idempotency key is ignored (already billed). */
+function usageStatement(db: D1Database, input: UsageInput, id: string, createdAt: number) {
+  return db
     .prepare(
       `INSERT OR IGNORE INTO usage (id, tenant, key_id, operation, units, visual_tokens, text_tokens, pages,
          cache_hit, document, idempotency_key, created_at)
@@ -60,23 +60,84 @@ export async function recordUsage(db: D1Database, input: UsageInput): Promise<vo
       input.cacheHit ? 1 : 0,
       input.document ?? null,
       input.idempotencyKey ?? id,
-      Date.now(),
-    )
-    .run();
+      createdAt,
+    );
 }
 
+/** Writes one usage row now; a repeated idempotency key is ignored (already billed). True when a row was inserted. */
+export async function recordUsage(db: D1Database, input: UsageInput): Promise<boolean> {
+  const result = await usageStatement(db, input, crypto.randomUUID(), Date.now()).run();
+  return result.meta.changes > 0;
+}
+
+interface QueuedRow {
+  input: UsageInput;
+  /** Fixed when the call is billed: a retried batch writes the same row (and idempotency key). */
+  id: string;
+  /** The call's time, not the flush's. */
+  createdAt: number;
+  settled: (inserted: boolean) => void;
+}
+
+// Rows billed in the last FLUSH_WINDOW_MS, and whether a flush that will take them is scheduled.
+let queue: QueuedRow[] = [];
+let flushScheduled = false;
+/** How long rows gather before one D1 batch writes them (after the responses have gone). */
+const FLUSH_WINDOW_MS = 25;
+/** Statements per D1 batch (a batch is one transaction and one round trip). */
+const BATCH_ROWS = 50;
+
 /**
- * Bills a call without holding its response: the row is written in `waitUntil`, after the
- * response has gone. It keeps a D1 round trip off every call (the cached paths are two round
- * trips instead of three); the quota check reading the total a few ms late does not matter, and a
- * failed write is logged instead of failing a call whose work is already done.
+ * Bills a call without holding its response, and without a D1 write per call: the row joins the
+ * isolate's queue, and the first call to find no flush scheduled schedules one in its own
+ * `waitUntil`; FLUSH_WINDOW_MS later that flush takes every queued row and writes them in D1
+ * batches of BATCH_ROWS (one round trip and one transaction each, instead of one per call — on
+ * a cached re-query the per-call write was most of the cost). Every queued row is owned by the
+ * one scheduled flush, which takes the whole queue, so none is left behind; a call arriving after
+ * the take schedules the next flush. Nothing is shared between requests but plain data.
+ *
+ * Trade-offs: a row lands up to FLUSH_WINDOW_MS later than before (usage was already written
+ * after the response); a batch is one transaction, so a failing batch is retried once, then its
+ * rows are logged as not written, as a failed single write was; the retry cannot bill twice (the
+ * idempotency key of each row is fixed when it is queued). The quota figure of this isolate counts
+ * the units at once (edge/metering/limits.ts).
  */
 export function meter(ctx: { waitUntil(promise: Promise<unknown>): void }, db: D1Database, input: UsageInput): void {
-  ctx.waitUntil(
-    recordUsage(db, input).catch((error: unknown) => {
-      console.error(`edge: usage row not written (${input.caller.tenant} ${input.operation} ${input.units} units)`, error);
-    }),
-  );
+  queue.push({ input, id: crypto.randomUUID(), createdAt: Date.now(), settled: noteBilled(input.caller.tenant, input.units) });
+  if (!flushScheduled) {
+    flushScheduled = true;
+    ctx.waitUntil(flushAfterWindow(db));
+  }
+}
+
+async function flushAfterWindow(db: D1Database): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, FLUSH_WINDOW_MS));
+  const rows = queue;
+  queue = [];
+  flushScheduled = false;
+  for (let i = 0; i < rows.length; i += BATCH_ROWS) await writeBatch(db, rows.slice(i, i + BATCH_ROWS));
+}
+
+async function writeBatch(db: D1Database, rows: QueuedRow[]): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      // Statements are built here, in the flushing request: a queued row is plain data.
+      const results = await db.batch(rows.map((r) => usageStatement(db, r.input, r.id, r.createdAt)));
+      // `changes` also counts the usage_monthly trigger's write: any change means the row went in.
+      rows.forEach((row, i) => row.settled((results[i]?.meta.changes ?? 0) > 0));
+      return;
+    } catch (error) {
+      if (attempt < 2) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        continue;
+      }
+      for (const { input, settled } of rows) {
+        settled(false);
+        console.error(`edge: usage row not written (${input.caller.tenant} ${input.operation} ${input.units} units)`, error);
+      }
+      return;
+    }
+  }
 }
 
 /** The idempotency key of a client request, scoped so two keys or operations never collide. */

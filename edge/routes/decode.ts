@@ -13,7 +13,7 @@ import { notFound } from '../http/errors.ts';
 import { resolveRender } from '../http/render-options.ts';
 import { gate } from '../auth/gate.ts';
 import { clientIdempotencyKey, meter } from '../metering/usage.ts';
-import { runnerHttpError, runnerPool } from '../runners/pool.ts';
+import { readRunnerJson, runnerHttpError, runnerPool } from '../runners/pool.ts';
 import { findDocument, readDocumentText } from '../storage/documents.ts';
 import { decodeKey } from '../storage/keys.ts';
 
@@ -44,7 +44,7 @@ decodeRoutes.openapi(createRoute({ ...decodeRoute, middleware: [gate({ quota: tr
       headers: { 'content-type': 'application/json' },
     });
     if (!response.ok) throw await runnerHttpError(response);
-    result = (await response.json()) as DecodeResponse;
+    result = await readRunnerJson<DecodeResponse>(response);
     await c.env.RENDERS.put(key, JSON.stringify(result), { httpMetadata: { contentType: 'application/json' } });
   }
   const hit = stored !== null;

@@ -11,7 +11,7 @@ import type { AppEnv } from '../app-env.ts';
 import { edgeConfig } from '../config.ts';
 import { uploadBody } from '../http/body-middleware.ts';
 import { sha256 } from '../http/ids.ts';
-import { countCodePoints, type UploadBody } from '../http/read-text.ts';
+import { countCodePoints, countLines, type UploadBody } from '../http/read-text.ts';
 import { gate } from '../auth/gate.ts';
 import { clientIdempotencyKey, meter } from '../metering/usage.ts';
 import { storeDocument, type DocumentRecord } from '../storage/documents.ts';
@@ -31,7 +31,13 @@ export function documentView(record: DocumentRecord): DocumentView {
 export async function ingest(c: Context<AppEnv>, body: UploadBody): Promise<{ created: boolean; record: DocumentRecord }> {
   const caller = c.get('caller');
   const sha = await sha256(body.bytes);
-  const result = await storeDocument(c.env, { tenant: caller.tenant, sha, bytes: body.bytes, chars: countCodePoints(body.text) });
+  const result = await storeDocument(c.env, {
+    tenant: caller.tenant,
+    sha,
+    bytes: body.bytes,
+    chars: countCodePoints(body.text),
+    lines: countLines(body.text),
+  });
   meter(c.executionCtx, c.env.DB, {
     caller,
     operation: 'upload',

@@ -14,9 +14,10 @@ import { resolveRender } from '../http/render-options.ts';
 import { relaySse, sseEvent } from '../http/sse.ts';
 import { gate } from '../auth/gate.ts';
 import { clientIdempotencyKey, meter } from '../metering/usage.ts';
-import { runnerHttpError, runnerPool } from '../runners/pool.ts';
+import { readRunnerJson, runnerHttpError, runnerPool } from '../runners/pool.ts';
 import { readAnswer, writeAnswer } from '../storage/answers.ts';
-import { findDocument, readDocumentText } from '../storage/documents.ts';
+import { readDocumentText } from '../storage/documents.ts';
+import { findDocumentCached } from '../storage/document-cache.ts';
 
 /** The query route. */
 export const queryRoutes = apiRoutes();
@@ -29,9 +30,10 @@ queryRoutes.openapi(createRoute({ ...queryRoute, middleware: [gate({ quota: true
   const config = edgeConfig(c.env);
   const at = { tenant: caller.tenant, sha, configHash: resolved.configHash, question: body.question };
   const fresh = /(^|,)\s*no-cache\s*(,|$)/i.test(c.req.header('cache-control') ?? '');
-  // Both lookups at once: the cached path is two round trips (gate, then these), plus the bill.
+  // Both lookups at once. Warm, the cached path is one R2 read: the gate and a complete document
+  // row are answered from isolate memory, and the bill is written after the response.
   const [doc, cached] = await Promise.all([
-    findDocument(c.env, caller.tenant, sha),
+    findDocumentCached(c.env, caller.tenant, sha, config.authCacheTtlMs),
     fresh ? null : readAnswer(c.env, { ...at, backend: config.answerBackend }),
   ]);
   // An answer is only ever served with its document row present: deleting the row hides both.
@@ -75,7 +77,7 @@ queryRoutes.openapi(createRoute({ ...queryRoute, middleware: [gate({ quota: true
     });
     return c.body(relayed, 200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
   }
-  const answer = (await response.json()) as AnswerResponse;
+  const answer = await readRunnerJson<AnswerResponse>(response);
   // Written before answering, so a re-query right after this response is a hit.
   await writeAnswer(c.env, at, answer);
   return c.json({ ...answer, cached: false, usage: { units: config.prices.query } }, 200);

@@ -13,7 +13,7 @@ import { edgeConfig } from '../config.ts';
 import { coordinatorFor } from '../coordinator/client.ts';
 import { jsonOptions, uploadBody } from '../http/body-middleware.ts';
 import { notFound } from '../http/errors.ts';
-import { resolveRender, type RenderFields } from '../http/render-options.ts';
+import { resolveRender, type RenderFields, type ResolvedRender } from '../http/render-options.ts';
 import { renderView, type RenderView } from '../http/render-response.ts';
 import { estimatePages } from '../jobs/estimate.ts';
 import { gate } from '../auth/gate.ts';
@@ -30,12 +30,11 @@ export type JobAccepted = z.infer<typeof jobAcceptedSchema>;
 export type RenderOutcome = { status: 200; body: RenderView } | { status: 202; body: JobAccepted };
 
 /**
- * Renders `doc` for the caller: the manifest (billed per page) or a job. Sets `x-glyph-cache`.
- * Shared by the render and compress routes.
+ * Renders `doc` for the caller (its render fields already resolved: {@link resolveRender}): the
+ * manifest (billed per page) or a job. Sets `x-glyph-cache`. Shared by the render and compress routes.
  */
-export async function renderFor(c: Context<AppEnv>, doc: DocumentRecord, fields: RenderFields): Promise<RenderOutcome> {
+export async function renderFor(c: Context<AppEnv>, doc: DocumentRecord, resolved: ResolvedRender): Promise<RenderOutcome> {
   const caller = c.get('caller');
-  const resolved = await resolveRender(fields);
   const at = { tenant: caller.tenant, sha: doc.sha256, configHash: resolved.configHash };
 
   // Fast path: a committed render needs no coordinator round trip.
@@ -46,7 +45,7 @@ export async function renderFor(c: Context<AppEnv>, doc: DocumentRecord, fields:
     const result = await coordinatorFor(c.env, caller.tenant, doc.sha256).render({
       ...at,
       render: resolved.render,
-      estimatedPages: estimatePages(doc.chars, resolved.config),
+      estimatedPages: estimatePages(doc.chars, resolved.config, doc.lines),
       keyId: caller.keyId,
     });
     if (result.kind === 'error') throw failureError(result.failure);
@@ -87,7 +86,7 @@ renderRoutes.openapi(createRoute({ ...renderRoute, middleware: [gate({ quota: tr
   const { id: sha } = c.req.valid('param');
   const doc = await findDocument(c.env, c.get('caller').tenant, sha);
   if (!doc) throw notFound('document');
-  const outcome = await renderFor(c, doc, c.req.valid('json'));
+  const outcome = await renderFor(c, doc, await resolveRender(c.req.valid('json')));
   return outcome.status === 200 ? c.json(outcome.body, 200) : c.json(outcome.body, 202);
 });
 
@@ -101,8 +100,10 @@ compressRoutes.openapi(createRoute({ ...compressRoute, middleware: [gate({ quota
   const json = c.req.valid('json');
   const { text: _text, ...bodyFields } = typeof json === 'string' ? { text: json } : json;
   const fields: RenderFields = Object.keys(bodyFields).length > 0 ? bodyFields : c.req.valid('query');
+  // Resolved before the upload is stored: a bad config refuses the whole call, storing and billing nothing.
+  const resolved = await resolveRender(fields);
   const { record } = await ingest(c, upload);
-  const outcome = await renderFor(c, record, fields);
+  const outcome = await renderFor(c, record, resolved);
   // textTokens is known once the render is: report it rather than the upload's null.
   const document = documentView(record);
   if (outcome.status === 202) return c.json({ document, ...outcome.body }, 202);

@@ -5,6 +5,8 @@ import { AllRunnersBusyError, RunnerPool, RunnersUnavailableError, parseRunners 
 import type { Env } from '../bindings.ts';
 import { edgeConfig } from '../config.ts';
 import { ApiError, unavailable } from '../http/errors.ts';
+import { describeForLog } from '../http/log-safe.ts';
+import { StorageError } from '../storage/errors.ts';
 
 export { RunnerPool };
 
@@ -26,6 +28,9 @@ export function runnerPool(env: Env): RunnerPool {
   return pool;
 }
 
+/** Retry-After of a failed storage write: R2 errors are mostly momentary. */
+export const STORAGE_RETRY_AFTER_SECONDS = 2;
+
 /** A portable description of a failure: crosses the Durable Object RPC boundary intact. */
 export interface FailureInfo {
   status: number;
@@ -46,7 +51,17 @@ export function describeFailure(error: unknown): FailureInfo {
   if (error instanceof RunnersUnavailableError) {
     return { status: 503, code: 'runners_unavailable', message: 'no runner is available; retry later', retryAfterSeconds: error.retryAfterSeconds };
   }
-  console.error('edge: unexpected failure', error);
+  // By name: render-stream.ts, where the class lives, imports this module.
+  if (error instanceof Error && error.name === 'RunnerStreamError') {
+    console.error(`edge: ${describeForLog(error)}`);
+    return { status: 502, code: 'runner_error', message: "a runner's answer broke off or was malformed; retry" };
+  }
+  if (error instanceof StorageError) {
+    console.error(`edge: ${describeForLog(error)}`);
+    return { status: 503, code: 'storage_unavailable', message: 'storage is unavailable; retry later', retryAfterSeconds: STORAGE_RETRY_AFTER_SECONDS };
+  }
+  // The error itself is not logged: its message or stack may quote what a client or runner sent.
+  console.error(`edge: unexpected failure: ${describeForLog(error)}`);
   return { status: 500, code: 'internal_error', message: 'internal error' };
 }
 
@@ -78,4 +93,17 @@ export async function runnerHttpError(response: Response): Promise<ApiError> {
     return new ApiError(502, 'runner_auth_failed', 'the edge could not authenticate to the runners');
   }
   return new ApiError(502, 'runner_error', `runner answered HTTP ${response.status}: ${message}`);
+}
+
+/**
+ * The JSON body of a runner's 2xx answer; a body that is not JSON is a bad gateway (502), not an
+ * internal error, and the parser's message (which quotes the body) goes nowhere.
+ */
+export async function readRunnerJson<T>(response: Response): Promise<T> {
+  const body = await response.text();
+  try {
+    return JSON.parse(body) as T;
+  } catch {
+    throw new ApiError(502, 'runner_error', 'runner answered malformed JSON');
+  }
 }

@@ -3,6 +3,7 @@
  * (`documents`) with its size and, once a render reported it, its Qwen3 text-token count.
  */
 import type { Env } from '../bindings.ts';
+import { storageWrite } from './errors.ts';
 import { documentKey } from './keys.ts';
 
 /** A document of one tenant. */
@@ -10,6 +11,8 @@ export interface DocumentRecord {
   sha256: string;
   chars: number;
   bytes: number;
+  /** Source lines (see `countLines`); null for documents stored before they were counted. */
+  lines: number | null;
   /** Null until the first render's manifest reports the count (see edge/README). */
   textTokens: number | null;
   createdAt: number;
@@ -19,17 +22,18 @@ interface Row {
   sha256: string;
   chars: number;
   bytes: number;
+  lines: number | null;
   text_tokens: number | null;
   created_at: number;
 }
 
 function fromRow(row: Row): DocumentRecord {
-  return { sha256: row.sha256, chars: row.chars, bytes: row.bytes, textTokens: row.text_tokens, createdAt: row.created_at };
+  return { sha256: row.sha256, chars: row.chars, bytes: row.bytes, lines: row.lines, textTokens: row.text_tokens, createdAt: row.created_at };
 }
 
 /** The caller's document `sha`, or null: another tenant's document is as absent as a missing one. */
 export async function findDocument(env: Env, tenant: string, sha: string): Promise<DocumentRecord | null> {
-  const row = await env.DB.prepare('SELECT sha256, chars, bytes, text_tokens, created_at FROM documents WHERE tenant = ?1 AND sha256 = ?2')
+  const row = await env.DB.prepare('SELECT sha256, chars, bytes, lines, text_tokens, created_at FROM documents WHERE tenant = ?1 AND sha256 = ?2')
     .bind(tenant, sha)
     .first<Row>();
   return row ? fromRow(row) : null;
@@ -41,6 +45,8 @@ export interface StoreDocumentOptions {
   sha: string;
   bytes: Uint8Array;
   chars: number;
+  /** Source lines of the text (http/read-text.ts `countLines`). */
+  lines: number;
 }
 
 /**
@@ -49,21 +55,24 @@ export interface StoreDocumentOptions {
  * write the same bytes, and `INSERT OR IGNORE` lets exactly one of them report "created".
  */
 export async function storeDocument(env: Env, options: StoreDocumentOptions): Promise<{ created: boolean; record: DocumentRecord }> {
-  const { tenant, sha, bytes, chars } = options;
+  const { tenant, sha, bytes, chars, lines } = options;
   const existing = await findDocument(env, tenant, sha);
   if (existing) return { created: false, record: existing };
-  await env.DOCUMENTS.put(documentKey(tenant, sha), bytes, {
-    httpMetadata: { contentType: 'text/plain; charset=utf-8' },
-    customMetadata: { chars: String(chars) },
-  });
+  await storageWrite(
+    'document',
+    env.DOCUMENTS.put(documentKey(tenant, sha), bytes, {
+      httpMetadata: { contentType: 'text/plain; charset=utf-8' },
+      customMetadata: { chars: String(chars) },
+    }),
+  );
   const now = Date.now();
   const result = await env.DB.prepare(
-    'INSERT OR IGNORE INTO documents (tenant, sha256, chars, bytes, text_tokens, created_at) VALUES (?1, ?2, ?3, ?4, NULL, ?5)',
+    'INSERT OR IGNORE INTO documents (tenant, sha256, chars, bytes, lines, text_tokens, created_at) VALUES (?1, ?2, ?3, ?4, ?5, NULL, ?6)',
   )
-    .bind(tenant, sha, chars, bytes.byteLength, now)
+    .bind(tenant, sha, chars, bytes.byteLength, lines, now)
     .run();
   if (result.meta.changes === 1) {
-    return { created: true, record: { sha256: sha, chars, bytes: bytes.byteLength, textTokens: null, createdAt: now } };
+    return { created: true, record: { sha256: sha, chars, bytes: bytes.byteLength, lines, textTokens: null, createdAt: now } };
   }
   return { created: false, record: (await findDocument(env, tenant, sha))! };
 }

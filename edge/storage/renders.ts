@@ -6,6 +6,7 @@
 import type { ManifestLine, ManifestPage, RenderManifest } from '../../protocol/runner-api.ts';
 import type { Env } from '../bindings.ts';
 import { sha256 } from '../http/ids.ts';
+import { storageWrite } from './errors.ts';
 import { layoutKey, manifestKey, pageKey } from './keys.ts';
 
 /** A stored page: the runner's page entry plus the SHA-256 of its PNG (the page's ETag). */
@@ -51,22 +52,31 @@ export async function committedPageCount(env: Env, at: RenderLocation): Promise<
 /** Stores one page PNG; returns its SHA-256, also kept as object metadata for the ETag. */
 export async function writePage(env: Env, at: RenderLocation, n: number, png: Uint8Array): Promise<string> {
   const hash = await sha256(png);
-  await env.RENDERS.put(pageKey(at.tenant, at.sha, at.configHash, n), png, {
-    httpMetadata: { contentType: 'image/png' },
-    customMetadata: { sha256: hash },
-  });
+  await storageWrite(
+    `page ${n}`,
+    env.RENDERS.put(pageKey(at.tenant, at.sha, at.configHash, n), png, {
+      httpMetadata: { contentType: 'image/png' },
+      customMetadata: { sha256: hash },
+    }),
+  );
   return hash;
 }
 
 /** Commits a render: layout, then the manifest (the commit point). */
 export async function commitRender(env: Env, at: RenderLocation, manifest: StoredManifest, layout: ManifestLine[]): Promise<void> {
-  await env.RENDERS.put(layoutKey(at.tenant, at.sha, at.configHash), JSON.stringify(layout), {
-    httpMetadata: { contentType: 'application/json' },
-  });
-  await env.RENDERS.put(manifestKey(at.tenant, at.sha, at.configHash), JSON.stringify(manifest), {
-    httpMetadata: { contentType: 'application/json' },
-    customMetadata: { pages: String(manifest.pages.length) },
-  });
+  await storageWrite(
+    'layout',
+    env.RENDERS.put(layoutKey(at.tenant, at.sha, at.configHash), JSON.stringify(layout), {
+      httpMetadata: { contentType: 'application/json' },
+    }),
+  );
+  await storageWrite(
+    'manifest',
+    env.RENDERS.put(manifestKey(at.tenant, at.sha, at.configHash), JSON.stringify(manifest), {
+      httpMetadata: { contentType: 'application/json' },
+      customMetadata: { pages: String(manifest.pages.length) },
+    }),
+  );
 }
 
 /** The stored form of a runner manifest whose pages were written with these hashes. */

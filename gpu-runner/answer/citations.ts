@@ -44,9 +44,17 @@ export function citeAnswer(doc: DocumentIndex, answer: string, options: CiteAnsw
     });
 }
 
+/**
+ * A quoted span: an opening quote, six or more characters, a closing quote. Opening quotes are kept
+ * out of the span too: were they allowed, every "“" of an answer with no closing quote would scan
+ * to its end and back (quadratic: 140 000 characters took 15 s); as is, each scan stops at the
+ * next quote, so matching is linear.
+ */
+const QUOTED = /["“「『]([^"“”「」『』]{6,})["”」』]/gu;
+
 /** Quoted spans (the model citing verbatim) first, then sentences. */
 function answerSpans(answer: string): string[] {
-  const quoted = [...answer.matchAll(/["“「『]([^"”」』]{6,})["”」』]/gu)].map((m) => m[1]);
+  const quoted = [...answer.matchAll(QUOTED)].map((m) => m[1]);
   const sentences = answer.split(/(?<=[.!?;。！？；])\s*|\n+/u).filter((s) => s.trim().length > 0);
   return [...quoted, ...sentences];
 }

@@ -23,6 +23,12 @@ export interface Box {
   width: number;
   /** Width of the collapsible space before the box: 0 for a break between CJK characters. */
   gap: number;
+  /**
+   * The box goes on from the previous one with no break between them: a word wider than any
+   * line, handed over in pieces (see {@link Measure.maxBoxWidth}) so that a megabyte-long word
+   * never has all its glyphs in memory at once. Lines come out as if it were one box.
+   */
+  glued?: boolean;
 }
 
 /** A line made of boxes; `forced` lines (before a break or at a paragraph end) are not justified. */
@@ -38,6 +44,12 @@ export interface BrokenLine {
 export interface Measure {
   chain: FontChain;
   fontPx: number;
+  /**
+   * A box grown wider than this is handed on and continued in a {@link Box.glued} box. Must be
+   * more than any line's width, so that the first piece alone is too wide for a line (it is then
+   * cut between glyphs, exactly as the whole word would be). Default: no limit.
+   */
+  maxBoxWidth?: number;
 }
 
 /** Tabs become this many spaces (then kept, like every run of two or more spaces). */
@@ -47,20 +59,29 @@ const SPACE = 0x20;
 const NBSP = 0xa0;
 
 /**
- * Splits one source line (or a Glyph paragraph's run between newline markers) into boxes.
- * A single space is a break opportunity; a run of two or more spaces (or a tab) is kept as
- * no-break spaces, exactly as Glyph rewrites them to `&nbsp;`; CJK characters may break anywhere
- * the kinsoku rules allow.
+ * Splits one source line (or a Glyph paragraph's run between newline markers) into boxes, one
+ * at a time; returns the gap owed to what follows. A single space is a break opportunity; a run of
+ * two or more spaces (or a tab) is kept as no-break spaces, exactly as Glyph rewrites them to
+ * `&nbsp;`; CJK characters may break anywhere the kinsoku rules allow.
  */
-export function boxesOfRun(text: string, start: number, end: number, m: Measure, out: Box[], gapBefore: number): number {
+export function* boxesOfRun(text: string, start: number, end: number, m: Measure, gapBefore: number): Generator<Box, number> {
   let gap = gapBefore;
   let box: Box | null = null;
   let prevCp = -1;
   let i = start;
   const spaceAdvance = m.chain.char(SPACE).advance * m.fontPx;
-  const closeBox = () => {
-    if (box && box.glyphs.length) out.push(box);
+  const maxBoxWidth = m.maxBoxWidth ?? Infinity;
+  // Generators cannot yield from a nested function: these return the box to hand on, if any.
+  const closeBox = (): Box | null => {
+    const done = box && box.glyphs.length ? box : null;
     box = null;
+    return done;
+  };
+  const overflow = (): Box | null => {
+    if (!box || box.width <= maxBoxWidth) return null;
+    const full = box;
+    box = { glyphs: [], width: 0, gap: 0, glued: true };
+    return full;
   };
   while (i < end) {
     const cp = text.codePointAt(i)!;
@@ -85,13 +106,16 @@ export function boxesOfRun(text: string, start: number, end: number, m: Measure,
           const n = text.charCodeAt(k) === 0x09 ? TAB_SPACES : 1;
           for (let t = 0; t < n; t++) {
             const advance = nbsp.advance * m.fontPx;
-            box.glyphs.push({ cp: NBSP, face: nbsp.face, advance, src: k, srcLen: 1, marker: false, x: 0 });
-            box.width += advance;
+            box!.glyphs.push({ cp: NBSP, face: nbsp.face, advance, src: k, srcLen: 1, marker: false, x: 0 });
+            box!.width += advance;
+            const full = overflow();
+            if (full) yield full;
           }
         }
         prevCp = NBSP;
       } else {
-        closeBox();
+        const done = closeBox();
+        if (done) yield done;
         gap = spaceAdvance;
         prevCp = SPACE;
       }
@@ -103,7 +127,8 @@ export function boxesOfRun(text: string, start: number, end: number, m: Measure,
       continue;
     }
     if (box && prevCp >= 0 && prevCp !== SPACE && canBreakBetween(prevCp, cp)) {
-      closeBox();
+      const done = closeBox();
+      if (done) yield done;
       gap = 0;
     }
     if (!box) {
@@ -113,10 +138,13 @@ export function boxesOfRun(text: string, start: number, end: number, m: Measure,
     const advance = info.advance * m.fontPx;
     box.glyphs.push({ cp, face: info.face, advance, src: i, srcLen: len, marker: false, x: 0 });
     box.width += advance;
+    const full = overflow();
+    if (full) yield full;
     prevCp = cp;
     i += len;
   }
-  closeBox();
+  const done = closeBox();
+  if (done) yield done;
   // The gap owed to whatever follows: a trailing space is only a break, never ink.
   return prevCp === SPACE ? spaceAdvance : 0;
 }
@@ -138,54 +166,68 @@ export function markerBox(src: number, srcLen: number, m: Measure): Box {
 /**
  * Greedy line filling (reportlab's, which Glyph uses): boxes go on the line while they fit;
  * a box wider than a whole line is cut between glyphs. `widthOf(n)` is the available width of
- * the paragraph's n-th line (the first may carry a first-line indent).
+ * the paragraph's n-th line (the first may carry a first-line indent). Lines come out as soon as
+ * they are full, so a paragraph's boxes can be produced as they are consumed.
  */
-export function breakLines(boxes: Box[], widthOf: (n: number) => number): BrokenLine[] {
-  const lines: BrokenLine[] = [];
+export function* breakLines(boxes: Iterable<Box>, widthOf: (n: number) => number): Generator<BrokenLine> {
+  let count = 0;
   let cur: BrokenLine = { boxes: [], width: 0, forced: false, emptyAt: -1 };
-  const push = () => {
-    lines.push(cur);
+  const next = (): BrokenLine => {
+    const full = cur;
     cur = { boxes: [], width: 0, forced: false, emptyAt: -1 };
+    count += 1;
+    return full;
   };
-  for (const box of boxes) {
-    let avail = widthOf(lines.length);
-    if (cur.boxes.length && cur.width + box.gap + box.width > avail + 1e-6) {
-      push();
-      avail = widthOf(lines.length);
-    }
-    if (box.width <= avail + 1e-6) {
-      cur.width += cur.boxes.length ? box.gap : 0;
-      cur.boxes.push(cur.boxes.length ? box : { ...box, gap: 0 });
-      cur.width += box.width;
-      continue;
-    }
-    // Too long for any line: cut it into line-sized pieces, the first on the current line.
-    let piece: Box = { glyphs: [], width: 0, gap: cur.boxes.length ? box.gap : 0 };
-    for (const g of box.glyphs) {
-      const used = cur.width + (cur.boxes.length ? piece.gap : 0);
-      if (piece.glyphs.length && used + piece.width + g.advance > avail + 1e-6) {
-        cur.width = used + piece.width;
-        cur.boxes.push(piece);
-        push();
-        avail = widthOf(lines.length);
-        piece = { glyphs: [], width: 0, gap: 0 };
-      } else if (!piece.glyphs.length && cur.boxes.length && used + g.advance > avail + 1e-6) {
-        push();
-        avail = widthOf(lines.length);
-        piece.gap = 0;
-      }
-      piece.glyphs.push(g);
-      piece.width += g.advance;
-    }
-    if (piece.glyphs.length) {
+  let avail = 0;
+  // The piece of an over-wide box being cut; it stays open across the box's glued continuations.
+  let piece: Box | null = null;
+  const closePiece = (): void => {
+    if (piece?.glyphs.length) {
       cur.width += cur.boxes.length ? piece.gap : 0;
       cur.boxes.push(cur.boxes.length ? piece : { ...piece, gap: 0 });
       cur.width += piece.width;
     }
+    piece = null;
+  };
+  for (const box of boxes) {
+    if (!(box.glued && piece)) {
+      closePiece();
+      avail = widthOf(count);
+      if (cur.boxes.length && cur.width + box.gap + box.width > avail + 1e-6) {
+        yield next();
+        avail = widthOf(count);
+      }
+      if (box.width <= avail + 1e-6) {
+        cur.width += cur.boxes.length ? box.gap : 0;
+        cur.boxes.push(cur.boxes.length ? box : { ...box, gap: 0 });
+        cur.width += box.width;
+        continue;
+      }
+      // Too long for any line: cut it into line-sized pieces, the first on the current line.
+      piece = { glyphs: [], width: 0, gap: cur.boxes.length ? box.gap : 0 };
+    }
+    let p: Box = piece!;
+    for (const g of box.glyphs) {
+      const used = cur.width + (cur.boxes.length ? p.gap : 0);
+      if (p.glyphs.length && used + p.width + g.advance > avail + 1e-6) {
+        cur.width = used + p.width;
+        cur.boxes.push(p);
+        yield next();
+        avail = widthOf(count);
+        p = { glyphs: [], width: 0, gap: 0 };
+      } else if (!p.glyphs.length && cur.boxes.length && used + g.advance > avail + 1e-6) {
+        yield next();
+        avail = widthOf(count);
+        p.gap = 0;
+      }
+      p.glyphs.push(g);
+      p.width += g.advance;
+    }
+    piece = p;
   }
+  closePiece();
   cur.forced = true;
-  lines.push(cur);
-  return lines;
+  yield cur;
 }
 
 /**

@@ -6,6 +6,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { AnswerBackend } from '../answer/backend.ts';
+import { UpstreamError } from '../answer/errors.ts';
 import { ExtractiveBackend } from '../answer/extractive.ts';
 import type { NonceStore } from '../../protocol/signing.ts';
 import { ApiError, errorResponse, toApiError } from './errors.ts';
@@ -95,8 +96,9 @@ export function createRunnerApp(deps: RunnerAppDeps): Hono<RunnerEnv> {
   app.onError((e) => {
     const error = toApiError(e);
     if (error.status >= 500 && error.status !== 503 && error.status !== 504) {
-      // The error text, never the request: bodies carry documents.
-      log.error('request failed', { error: errorText(e) });
+      // The error text, never the request: bodies carry documents. Nor an upstream's text: a VLM
+      // may quote the question back in its error (the client still gets it; the logs do not).
+      log.error('request failed', e instanceof UpstreamError ? { status: error.status, code: error.code } : { error: errorText(e) });
     }
     return errorResponse(error);
   });

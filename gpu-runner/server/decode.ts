@@ -8,7 +8,7 @@ import type { DecodeResponse, ManifestLine } from '../../protocol/runner-api.ts'
 import { aggregateAccuracy } from '../ocr/accuracy.ts';
 import type { Recognition } from '../ocr/recognizer.ts';
 import { planPages, renderPages } from '../render/index.ts';
-import { ApiError } from './errors.ts';
+import { NoVisibleTextError } from './errors.ts';
 import { expectedLineText } from './expected-text.ts';
 import { manifestLayout } from './manifest.ts';
 import { lineStrip, type OcrService } from './ocr-service.ts';
@@ -44,7 +44,7 @@ export async function decodeDocument(options: DecodeDocumentOptions): Promise<De
   const check = options.check ?? (() => signal?.throwIfAborted());
   const layout = options.layout ?? manifestLayout(planPages(job.text, job.config));
   check();
-  if (layout.length === 0) throw new ApiError(400, 'invalid_request', 'text: has no visible character to render');
+  if (layout.length === 0) throw new NoVisibleTextError();
   const sampled = sampleEvenly(layout.length, options.sample ?? DEFAULT_DECODE_SAMPLE).map((i) => layout[i]!);
 
   const byPage = new Map<number, ManifestLine[]>();

@@ -30,6 +30,16 @@ export class QueueBusyError extends ApiError {
   }
 }
 
+/**
+ * 400 `no_visible_text`: the text is only whitespace and invisible characters, so it would render
+ * to no page. Said before any work is queued, rather than answering an empty multipart.
+ */
+export class NoVisibleTextError extends ApiError {
+  constructor() {
+    super(400, 'no_visible_text', 'text: has only whitespace and invisible characters; there is nothing to render');
+  }
+}
+
 /** The request ran past its deadline: 504; the work is dropped. */
 export class DeadlineExceededError extends ApiError {
   constructor(timeoutMs: number) {

@@ -46,7 +46,7 @@ function partHead(boundary: string, part: MultipartPart, length: number): Uint8A
 }
 
 /**
- * The body of `parts` as a byte stream: each part's head, bytes and CRLF, then the closing
+ * The body of `parts` as a byte stream: each part's head, bytes and CRLF, then the close
  * delimiter. Cancelling the stream (client gone) returns the source iterator, so its producer
  * can stop and clean up.
  */
@@ -68,7 +68,10 @@ export function multipartStream(
         try {
           const next = await iterator.next();
           if (next.done) {
-            controller.enqueue(encoder.encode(`--${boundary}--\r\n`));
+            // The close delimiter ends the body; no CRLF after it. RFC 2046 allows one (as the
+            // start of an epilogue), but @remix-run/multipart-parser — the edge's reader — throws
+            // "Unexpected data after end of stream" when those two bytes arrive in a later read.
+            controller.enqueue(encoder.encode(`--${boundary}--`));
             controller.close();
             end(undefined);
             return;

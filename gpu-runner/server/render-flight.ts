@@ -14,7 +14,7 @@
 import { countTextTokens } from '../../protocol/text-tokens.ts';
 import type { CachedRenderMeta, RenderCacheWriter } from '../cache/types.ts';
 import { planPages, renderPages } from '../render/index.ts';
-import { ApiError } from './errors.ts';
+import { NoVisibleTextError } from './errors.ts';
 import { metaFromPlan, resolveRange, type PageRange } from './manifest.ts';
 import type { RenderJob } from './request.ts';
 import type { Ticket } from './work-queue.ts';
@@ -119,7 +119,7 @@ export class RenderFlight {
       // Layout and token count are synchronous: the signal is checked between them.
       const plan = planPages(job.text, job.config);
       ticket.check();
-      if (plan.pages.length === 0) throw new ApiError(400, 'invalid_request', 'text: has no visible character to render');
+      if (plan.pages.length === 0) throw new NoVisibleTextError();
       this.range = requested ? resolveRange(plan.pages.length, requested.firstPage, requested.lastPage) : undefined;
       const meta = metaFromPlan(plan, job.text.length, countTextTokens(job.text));
       ticket.check();

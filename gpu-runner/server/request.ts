@@ -6,7 +6,8 @@ import type { z } from 'zod';
 import { isProfileName, PROFILE_NAMES, type ProfileName } from '../../protocol/profiles.ts';
 import { renderConfigHash, resolveRenderConfig, type RenderConfig } from '../../protocol/render-config.ts';
 import { renderCacheKey } from '../cache/key.ts';
-import { ApiError } from './errors.ts';
+import { hasVisibleText } from '../render/char-classes.ts';
+import { ApiError, NoVisibleTextError } from './errors.ts';
 
 /** Profile used when a request names none: Glyph's base model. */
 export const DEFAULT_PROFILE: ProfileName = 'glm-4.1v';
@@ -63,9 +64,10 @@ function describeIssue(issue: z.core.$ZodIssue | undefined): string {
 
 /**
  * Resolves the render config (400 `invalid_config` naming the key), the profile (400
- * `invalid_profile`) and the cache key of a request.
+ * `invalid_profile`) and the cache key of a request; 400 `no_visible_text` for a blank text.
  */
 export async function resolveJob(fields: JobFields): Promise<RenderJob> {
+  if (!hasVisibleText(fields.text)) throw new NoVisibleTextError();
   const config = resolveRenderConfig({ preset: fields.preset, config: fields.config });
   const profile = fields.profile ?? DEFAULT_PROFILE;
   if (!isProfileName(profile)) {

@@ -35,7 +35,8 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => busyRunner.listen(0, '127.0.0.1', resolve));
   const { port } = busyRunner.address() as { port: number };
-  edge = await startEdge({ runners: [`http://127.0.0.1:${port}`], vars: { MAX_UPLOAD_BYTES: '100000' } });
+  // AUTH_CACHE_TTL_MS: how long an isolate trusts a key row it read (the revocation test below).
+  edge = await startEdge({ runners: [`http://127.0.0.1:${port}`], vars: { MAX_UPLOAD_BYTES: '100000', AUTH_CACHE_TTL_MS: '1000' } });
   key = edge.createKey('errors').key;
   doc = ((await (await edge.call(key, '/v1/documents', text('Some text to render.'))).json()) as { id: string }).id;
 }, 180_000);
@@ -93,6 +94,9 @@ describe('edge worker errors', () => {
     const revoked = edge.createKey('errors');
     expect((await edge.call(revoked.key, '/v1/usage')).status).toBe(200);
     edge.revokeKey(revoked.keyId);
+    // The key row was just read and is trusted for AUTH_CACHE_TTL_MS (1 s here): the revocation
+    // shows within that, and stays.
+    await expect.poll(async () => (await edge.call(revoked.key, '/v1/usage')).status, { timeout: 1000 + 2000 }).toBe(401);
     await expectError(await edge.call(revoked.key, '/v1/usage'), 401, 'unauthorized');
   });
 

@@ -107,6 +107,11 @@ export interface EdgeOptions {
   runners: string[];
   /** Extra Worker vars (override wrangler.toml). */
   vars?: Record<string, string>;
+  /**
+   * wrangler's `--log-level` (default EDGE_LOG_LEVEL, else `warn`); `log` also shows the Worker's
+   * own `console.log` lines in {@link EdgeHandle.log}.
+   */
+  logLevel?: 'debug' | 'info' | 'log' | 'warn' | 'error' | 'none';
 }
 
 /** A running edge Worker. */
@@ -126,6 +131,8 @@ export interface EdgeHandle {
   r2BlobCount(bucket: string): number;
   /** fetch against the edge with a Bearer key. */
   call(key: string | null, path: string, init?: RequestInit): Promise<Response>;
+  /** Everything wrangler and the Worker wrote to stdout and stderr so far (the Worker's logs). */
+  log(): string;
   stop(): Promise<void>;
 }
 
@@ -158,7 +165,7 @@ export async function startEdge(options: EdgeOptions): Promise<EdgeHandle> {
     ...options.vars,
   };
   const args = ['dev', '--config', join(outdir, 'wrangler.toml'), '--local', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspectorPort)];
-  args.push('--persist-to', persistDir, '--show-interactive-dev-session=false', '--log-level', process.env.EDGE_LOG_LEVEL ?? 'warn');
+  args.push('--persist-to', persistDir, '--show-interactive-dev-session=false', '--log-level', options.logLevel ?? process.env.EDGE_LOG_LEVEL ?? 'warn');
   for (const [name, value] of Object.entries(vars)) args.push('--var', `${name}:${value}`);
   // Own process group, so stop() can end wrangler and the workerd it started together.
   const child = spawn(bin('wrangler'), args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
@@ -218,10 +225,19 @@ export async function startEdge(options: EdgeOptions): Promise<EdgeHandle> {
       const dir = join(persistDir, 'v3', 'r2', bucket, 'blobs');
       return existsSync(dir) ? readdirSync(dir).length : 0;
     },
-    call(key, path, init = {}) {
+    async call(key, path, init = {}) {
       const headers = new Headers(init.headers);
       if (key) headers.set('authorization', `Bearer ${key}`);
+      // createKey/revokeKey block the event loop (spawnSync) for seconds under load; the edge
+      // closes keep-alive sockets idle for 5 s, and fetch would reuse such a socket before it saw
+      // the close ("other side closed"). A timer, then an immediate, is sure to pass through the
+      // loop's I/O poll, where the close is seen, before the request goes out.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      await new Promise((resolve) => setImmediate(resolve));
       return fetch(url + path, { ...init, headers });
+    },
+    log() {
+      return log;
     },
     async stop() {
       if (child.exitCode === null) {

@@ -31,6 +31,20 @@ describe('line breaking', () => {
     for (const l of lines) expect(rightOf(l)).toBeLessThanOrEqual(frameRight + 1e-6);
   });
 
+  it('a tab split by a line break inside a long word belongs to the line it starts on', () => {
+    // Some prefix length puts the break between the tab's four spaces; the map must not overlap.
+    let split = 0;
+    for (let n = 100; n < 140; n++) {
+      const text = `${'x'.repeat(n)}\t${'y'.repeat(200)}`;
+      const lines = linesOf(text);
+      for (let k = 1; k < lines.length; k++) {
+        expect(lines[k]!.start).toBeGreaterThanOrEqual(lines[k - 1]!.end);
+        if (lines[k - 1]!.end === n + 1 && lines[k]!.glyphs[0]!.cp === 0xa0) split++;
+      }
+    }
+    expect(split).toBeGreaterThan(0);
+  });
+
   it('keeps runs of spaces (as no-break spaces) and expands tabs to four', () => {
     const [two] = linesOf('a  b');
     const [tab] = linesOf('a\tb');

@@ -1,11 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { fuzzParameters, fuzzTimeoutMs } from '../fuzz-budget.ts';
 import { isDropped, isInvisible } from '../../gpu-runner/render/char-classes.ts';
 import { NEWLINE_MARKER } from '../../protocol/render-config.ts';
 import { config, renderAll } from './render-helpers.ts';
 
-/** Short in `npm test`; `npm run fuzz` sets FUZZ_RUNS for the long run. */
-const runs = Number(process.env.FUZZ_RUNS ?? 20);
 
 const pick = (chars: string) => fc.constantFrom(...[...chars]);
 const wordOf = (chars: string, max = 8) => fc.array(pick(chars), { minLength: 1, maxLength: max }).map((a) => a.join(''));
@@ -28,7 +27,7 @@ const isWhite = (ch: string) => /\s/u.test(ch);
 const MARGIN = 10;
 
 describe('renderer properties (fast-check)', () => {
-  it('no ink outside the text box, and the layout map covers every visible character once, in order', async () => {
+  it('no ink outside the text box, and the layout map covers every visible character once, in order', { timeout: fuzzTimeoutMs() }, async () => {
     await fc.assert(
       fc.asyncProperty(text, fc.boolean(), fc.constantFrom('LEFT', 'JUSTIFY', 'RIGHT', 'CENTER'), async (input, marker, alignment) => {
         const cfg = config({
@@ -65,7 +64,8 @@ describe('renderer properties (fast-check)', () => {
           i += ch.length;
         }
       }),
-      { numRuns: runs },
+      // Short in `npm test`; `npm run fuzz` raises FUZZ_RUNS / FUZZ_SECONDS for the long run.
+      fuzzParameters(20),
     );
   });
 });

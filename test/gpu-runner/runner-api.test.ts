@@ -158,7 +158,7 @@ describe('errors', () => {
     ['a bad alignment', { text: 'x', config: { alignment: 'MIDDLE' } }, 'invalid_config', 'alignment'],
     ['an unknown preset', { text: 'x', preset: 'glyph-fr' }, 'invalid_config', 'preset'],
     ['an unknown profile', { text: 'x', profile: 'gpt-9' }, 'invalid_profile', 'profile'],
-    ['a text with nothing to draw', { text: ' \n\n ' }, 'invalid_request', 'text'],
+    ['a text with nothing to draw', { text: ' \n\n ' }, 'no_visible_text', 'text'],
   ])('400 for %s, naming it', async (_, body, code, mentions) => {
     await expectError(await signed(runner.url, '/v1/render', body), 400, code, mentions);
   });

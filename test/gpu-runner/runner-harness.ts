@@ -21,6 +21,8 @@ export interface RunnerProcess {
   url: string;
   pid: number;
   child: ChildProcess;
+  /** The runner's disk-cache directory (`GLYPH_CACHE_DIR`), removed by {@link RunnerProcess.stop}. */
+  cacheDir: string;
   /** Everything the process printed so far (stdout and stderr). */
   output(): string;
   /** Resolves with the exit code (or the signal) once the process is gone. */
@@ -70,6 +72,7 @@ export async function startRunner(env: Record<string, string> = {}, startTimeout
     url,
     pid: child.pid!,
     child,
+    cacheDir,
     output: () => output,
     exited,
     async stop() {
@@ -89,9 +92,9 @@ export interface SignedOptions {
   signal?: AbortSignal;
 }
 
-/** A request signed with the harness key; `body` objects are sent as JSON. */
+/** A request signed with the harness key; strings and bytes are sent as they are, other `body` values as JSON. */
 export function signed(base: string, route: string, body?: unknown, options: SignedOptions = {}): Promise<Response> {
-  const raw = body === undefined ? null : typeof body === 'string' ? body : JSON.stringify(body);
+  const raw = body === undefined ? null : typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body);
   return signedFetch(
     {
       url: `${base}${route}`,
@@ -111,20 +114,35 @@ export interface ReadPart {
   bytes: Uint8Array;
 }
 
-/** Reads every part of a multipart response, in order. */
-export async function readMultipart(response: Response): Promise<ReadPart[]> {
+/** Reads every part of a multipart response, in order; `maxParts` beyond the parser's default 1000 for long renders. */
+export async function readMultipart(response: Response, maxParts = 1000): Promise<ReadPart[]> {
   const boundary = getMultipartBoundary(response.headers.get('content-type') ?? '');
   if (!boundary || !response.body) throw new Error('not a multipart response');
   const parts: ReadPart[] = [];
-  for await (const part of parseMultipartStream(response.body, { boundary, maxFileSize: 64 * 1024 * 1024, maxTotalSize: 2 ** 31 })) {
+  for await (const part of parseMultipartStream(response.body, { boundary, maxParts, maxFileSize: 64 * 1024 * 1024, maxTotalSize: 2 ** 31 })) {
     parts.push({ name: part.name, mediaType: part.mediaType, bytes: part.bytes });
   }
   return parts;
 }
 
+/**
+ * `fetch` for idempotent requests, tried a second time when the connection was reset: on a busy
+ * 2-core machine the client can reuse a pooled keep-alive connection just as the server closes it
+ * for being idle (undici: "other side closed"), which says nothing about the runner.
+ */
+export async function fetchIdempotent(url: string, init?: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch (e) {
+    const code = (e as { cause?: { code?: unknown } }).cause?.code;
+    if (code !== 'UND_ERR_SOCKET' && code !== 'ECONNRESET') throw e;
+    return fetch(url, init);
+  }
+}
+
 /** Value of one Prometheus sample (0 when absent): `name{labels}` matched exactly on the given labels. */
 export async function metric(base: string, name: string, labels: Record<string, string> = {}): Promise<number> {
-  const text = await (await fetch(`${base}/metrics`)).text();
+  const text = await (await fetchIdempotent(`${base}/metrics`)).text();
   let total = 0;
   for (const line of text.split('\n')) {
     const m = /^([a-zA-Z_:][\w:]*)(?:\{([^}]*)\})? (\S+)$/.exec(line);

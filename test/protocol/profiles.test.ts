@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { fuzzParameters, fuzzTimeoutMs } from '../fuzz-budget.ts';
 import {
   GLM_41V_RULE,
   PROFILE_NAMES,
@@ -184,7 +185,7 @@ describe('smart_resize invariants (property)', () => {
     .tuple(fc.integer({ min: 1, max: 20_000 }), fc.integer({ min: 1, max: 20_000 }))
     .filter(([w, h]) => Math.max(w, h) / Math.min(w, h) <= 100);
 
-  it('resizes to multiples of patch × merge, within the pixel budget, with whole tokens', () => {
+  it('resizes to multiples of patch × merge, within the pixel budget, with whole tokens', { timeout: fuzzTimeoutMs() }, () => {
     for (const [name, rule] of rules) {
       const factor = rule.patchSize * rule.mergeSize;
       fc.assert(
@@ -197,7 +198,7 @@ describe('smart_resize invariants (property)', () => {
           expect(Number.isInteger(t)).toBe(true);
           expect(t).toBe((rw / rule.patchSize) * (rh / rule.patchSize) / (rule.mergeSize * rule.mergeSize));
         }),
-        { numRuns: 300 },
+        fuzzParameters(300, rules.length),
       );
     }
   });

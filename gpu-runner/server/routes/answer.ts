@@ -11,7 +11,7 @@ import { answerRequestSchema } from '../../../protocol/runner-api.ts';
 import type { AnswerBackend, AnswerEvent, AnswerInput } from '../../answer/backend.ts';
 import type { CachedRender } from '../../cache/types.ts';
 import { planPages, renderPages } from '../../render/index.ts';
-import { ApiError, toApiError } from '../errors.ts';
+import { NoVisibleTextError, toApiError } from '../errors.ts';
 import { manifestLayout } from '../manifest.ts';
 import type { RenderService } from '../render-service.ts';
 import { abortable } from '../render-service.ts';
@@ -38,7 +38,7 @@ export function answerRoute(deps: AnswerRouteDeps): Hono<RunnerEnv> {
       const hit = await deps.renders.lookup(job.key);
       const layout = hit?.meta.layout ?? manifestLayout(planPages(job.text, job.config));
       ticket.check();
-      if (layout.length === 0) throw new ApiError(400, 'invalid_request', 'text: has no visible character to render');
+      if (layout.length === 0) throw new NoVisibleTextError();
       const input: AnswerInput = {
         question: body.question,
         text: job.text,

@@ -1,0 +1,31 @@
+/**
+ * Document rows in isolate memory, for the cached query path: a re-query answered from R2 then
+ * needs no D1 read at all (the usage row is written after the response, in `waitUntil`).
+ *
+ * Only complete rows are kept — those whose `text_tokens` is known. Such a row never changes
+ * (`setTextTokens` only fills a NULL, the id is the text's hash, and no route deletes documents),
+ * so serving it from memory is exact. Should a delete ever be added, an isolate could still see a
+ * deleted row for up to `ttlMs` (AUTH_CACHE_TTL_MS): the bound is kept for that case.
+ * Bounded: at most MAX_ROWS entries, the oldest dropped first.
+ */
+import type { Env } from '../bindings.ts';
+import { findDocument, type DocumentRecord } from './documents.ts';
+
+const MAX_ROWS = 10_000;
+const rows = new Map<string, { record: DocumentRecord; readAt: number }>();
+
+/** {@link findDocument}, answered from memory when a complete row was read less than `ttlMs` ago. */
+export async function findDocumentCached(env: Env, tenant: string, sha: string, ttlMs: number): Promise<DocumentRecord | null> {
+  // Tenant and sha are checked patterns (no '/'), so the key cannot collide across tenants.
+  const key = `${tenant}/${sha}`;
+  const now = Date.now();
+  const hit = rows.get(key);
+  if (hit && now - hit.readAt < ttlMs) return hit.record;
+  if (hit) rows.delete(key);
+  const record = await findDocument(env, tenant, sha);
+  if (record && record.textTokens !== null && ttlMs > 0) {
+    if (rows.size >= MAX_ROWS) rows.delete(rows.keys().next().value!);
+    rows.set(key, { record, readAt: now });
+  }
+  return record;
+}
