@@ -5,7 +5,9 @@
  * p50/p99 latency, errors, and the RSS of the runner and of workerd.
  *
  * `npm run soak -- --minutes N` repeats the mixed profile for N minutes and reports memory growth
- * after a one-minute warm-up.
+ * after a one-minute warm-up, and over the second half. `--profile pages|queries|uploads` soaks one
+ * part of the mix, `--profile baseline` the bare baseline Worker (its own workerd's RSS): what
+ * tells growth of our Worker apart from growth of workerd and its local R2/D1/Cache simulators.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -24,15 +26,24 @@ const { values } = parseArgs({
     minutes: { type: 'string', default: '10' },
     seconds: { type: 'string', default: process.env.LOAD_SECONDS ?? '10' },
     connections: { type: 'string', default: '32' },
+    // What the soak repeats: the mixed profile (the figure), or one part of it, or the bare
+    // baseline Worker, to tell which traffic (or workerd itself) a memory growth comes from.
+    profile: { type: 'string', default: 'mixed' },
   },
 });
 const seconds = Number(values.seconds);
 const connections = Number(values.connections);
 const KEY = 'load-test-key-0123456789';
+const SOAK_PROFILES = ['mixed', 'pages', 'queries', 'uploads', 'baseline'] as const;
+const profile = values.profile as (typeof SOAK_PROFILES)[number];
+if (!SOAK_PROFILES.includes(profile)) {
+  console.error(`--profile must be one of ${SOAK_PROFILES.join(', ')}`);
+  process.exit(2);
+}
 
-/** RSS in MB of `pid` and all its descendants whose command line matches `pattern`. */
-function rssOf(rootPid: number, pattern: RegExp): number {
-  const pids: number[] = [];
+/** `rootPid` and all its descendants, with their command lines. */
+function processTree(rootPid: number): Array<{ pid: number; cmd: string }> {
+  const found: Array<{ pid: number; cmd: string }> = [];
   const walk = (pid: number) => {
     let cmd = '';
     try {
@@ -40,15 +51,27 @@ function rssOf(rootPid: number, pattern: RegExp): number {
     } catch {
       return;
     }
-    if (pattern.test(cmd)) pids.push(pid);
+    found.push({ pid, cmd });
     for (const tid of readdirSync(`/proc/${pid}/task`)) {
       const children = readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim();
       for (const child of children ? children.split(' ') : []) walk(Number(child));
     }
   };
   walk(rootPid);
+  return found;
+}
+
+/**
+ * RSS in MB (`field`: all of it, or only its anonymous part, which leaves out file pages such as
+ * SQLite's and the blob store's, that the kernel can reclaim) of `pid` and all its descendants
+ * whose command line matches `pattern`.
+ */
+function rssOf(rootPid: number, pattern: RegExp, field: 'VmRSS' | 'RssAnon' = 'VmRSS'): number {
+  const pids = processTree(rootPid)
+    .filter((p) => pattern.test(p.cmd))
+    .map((p) => p.pid);
   return pids.reduce((mb, pid) => {
-    const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    const m = new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return mb + (m ? Number(m[1]) / 1024 : 0);
   }, 0);
 }
@@ -89,6 +112,7 @@ const stopAll = async () => {
   rmSync(stateDir, { recursive: true, force: true });
 };
 process.on('SIGINT', () => void stopAll().then(() => process.exit(130)));
+process.on('SIGTERM', () => void stopAll().then(() => process.exit(143)));
 
 try {
   const stack = startChild('local stack', process.execPath, ['--import', 'tsx', join(root, 'infra', 'local-stack.ts')], {
@@ -156,35 +180,47 @@ try {
       { ...uploadRequest(), setupRequest: (req) => ({ ...req, ...uploadRequest() }) },
     ],
   };
-  const rss = () => ({ runner: rssOf(stack.process.pid!, /gpu-runner\/main\.ts/), workerd: rssOf(stack.process.pid!, /workerd/) });
+  const pageGet: autocannon.Options = { url: `${edge}${pagePath}`, headers: auth };
+  const query: autocannon.Options = { url: `${edge}/v1/documents/${doc.id}/query`, method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: question };
+  const upload: autocannon.Options = { url: edge, requests: [{ ...uploadRequest(), setupRequest: (req) => ({ ...req, ...uploadRequest() }) }] };
+  // In the baseline profile "workerd" is the baseline Worker's; otherwise the edge's.
+  const workerdOf = profile === 'baseline' ? baseline : stack;
+  const rss = () => ({
+    runner: rssOf(stack.process.pid!, /gpu-runner\/main\.ts/),
+    workerd: rssOf(workerdOf.process.pid!, /workerd/),
+    workerdAnon: rssOf(workerdOf.process.pid!, /workerd/, 'RssAnon'),
+  });
 
   if (values.soak) {
     const minutes = Number(values.minutes);
-    const samples: Array<{ t: number; runner: number; workerd: number }> = [];
+    const load = { mixed, pages: pageGet, queries: query, uploads: upload, baseline: { url: baseUrl } }[profile];
+    const samples: Array<{ t: number } & ReturnType<typeof rss>> = [];
     const started = Date.now();
     let total = 0;
     let errors = 0;
     while (Date.now() - started < minutes * 60_000) {
-      const phase = await drive('mixed', { ...mixed, duration: Math.min(seconds, 30) });
+      const phase = await drive(profile, { ...load, duration: Math.min(seconds, 30) });
       total += phase.rps * Math.min(seconds, 30);
       errors += phase.errors;
       const s = { t: (Date.now() - started) / 60_000, ...rss() };
       samples.push(s);
-      console.log(`${s.t.toFixed(1)} min  ${phase.rps.toFixed(0)} req/s  errors ${phase.errors}${phase.errorKinds ? ` (${phase.errorKinds})` : ''}  runner ${s.runner.toFixed(0)} MB  workerd ${s.workerd.toFixed(0)} MB`);
+      console.log(`${s.t.toFixed(1)} min  ${phase.rps.toFixed(0)} req/s  errors ${phase.errors}${phase.errorKinds ? ` (${phase.errorKinds})` : ''}  runner ${s.runner.toFixed(0)} MB  workerd ${s.workerd.toFixed(0)} MB (anonymous ${s.workerdAnon.toFixed(0)})`);
     }
     const warm = samples.find((s) => s.t >= 1) ?? samples[0]!;
+    const half = samples.find((s) => s.t >= minutes / 2) ?? warm;
     const last = samples.at(-1)!;
     const growth = (a: number, b: number) => (((b - a) / a) * 100).toFixed(1);
-    console.log(`\nsoak ${minutes} min: ~${total.toFixed(0)} requests, ${errors} errors`);
-    console.log(`RSS after warm-up → end: runner ${warm.runner.toFixed(0)} → ${last.runner.toFixed(0)} MB (${growth(warm.runner, last.runner)} %), workerd ${warm.workerd.toFixed(0)} → ${last.workerd.toFixed(0)} MB (${growth(warm.workerd, last.workerd)} %)`);
+    const rssLine = (from: typeof warm) =>
+      `runner ${from.runner.toFixed(0)} → ${last.runner.toFixed(0)} MB (${growth(from.runner, last.runner)} %), workerd ${from.workerd.toFixed(0)} → ${last.workerd.toFixed(0)} MB (${growth(from.workerd, last.workerd)} %)`;
+    console.log(`\nsoak ${minutes} min, ${profile} profile: ~${total.toFixed(0)} requests, ${errors} errors`);
+    console.log(`RSS after warm-up → end: ${rssLine(warm)}`);
+    console.log(`RSS over the second half (${half.t.toFixed(1)} min → end): ${rssLine(half)}`);
   } else {
     const phases: Phase[] = [];
     phases.push(await drive('baseline: bare Worker, R2 GET', { url: baseUrl }));
-    phases.push(await drive('cached page GET', { url: `${edge}${pagePath}`, headers: auth }));
-    phases.push(
-      await drive('cached query', { url: `${edge}/v1/documents/${doc.id}/query`, method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: question }),
-    );
-    phases.push(await drive('upload of new documents', { url: edge, requests: [{ ...uploadRequest(), setupRequest: (req) => ({ ...req, ...uploadRequest() }) }] }));
+    phases.push(await drive('cached page GET', pageGet));
+    phases.push(await drive('cached query', query));
+    phases.push(await drive('upload of new documents', upload));
     phases.push(await drive('mixed (2 pages : 1 query : 1 upload)', mixed));
     const mem = rss();
     console.log(`\n${connections} connections, ${seconds} s per phase, loopback\n`);

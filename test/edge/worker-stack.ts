@@ -6,10 +6,13 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../../infra/stack/ports.ts';
+import { startRunnerProcess } from '../../infra/stack/runner-process.ts';
+
+export { freePort };
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const bin = (name: string) => join(root, 'node_modules', '.bin', name);
@@ -18,18 +21,6 @@ const bin = (name: string) => join(root, 'node_modules', '.bin', name);
 export const RUNNER_KEY_ID = 'test';
 /** Signing secret shared by the test edge and runners. */
 export const RUNNER_SECRET = 'edge-test-secret-0123456789abcdef';
-
-/** A port nobody listens on right now. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** A running runner process. */
 export interface RunnerHandle {
@@ -43,61 +34,22 @@ export interface RunnerHandle {
   stop(): Promise<void>;
 }
 
-/** Starts `gpu-runner/main.ts` on a free port and waits for its "listening on" line. */
+/** Starts a runner (infra/stack/runner-process.ts) that accepts the test edge's signing key. */
 export async function startRunner(env: Record<string, string> = {}): Promise<RunnerHandle> {
-  const cacheDir = mkdtempSync(join(tmpdir(), 'glyph-runner-cache-'));
-  // node --import tsx (not the tsx CLI, which forks a second process): the pid we hold is the
-  // runner itself, so killing it by pid really kills the runner.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'gpu-runner/main.ts'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      GLYPH_RUNNER_PORT: '0',
-      GLYPH_RUNNER_KEYS: `${RUNNER_KEY_ID}:${RUNNER_SECRET}`,
-      GLYPH_CACHE_DIR: cacheDir,
-      GLYPH_DEVICE: 'cpu',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const reap = () => child.kill('SIGKILL');
-  process.once('exit', reap);
-  let log = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`runner did not start in 60 s:\n${log}`)), 60_000);
-    const onData = (chunk: Buffer) => {
-      log += chunk.toString();
-      const match = /listening on (http:\/\/[^\s"]+)/.exec(log);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!.replace(/\/$/, ''));
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`runner exited (${code}) before listening:\n${log}`)));
-  });
-  const scrape = async (): Promise<string> => (await fetch(`${url}/metrics`)).text();
+  const runner = await startRunnerProcess({ keys: `${RUNNER_KEY_ID}:${RUNNER_SECRET}`, env });
+  const scrape = async (): Promise<string> => (await fetch(`${runner.url}/metrics`)).text();
   const sum = (text: string, name: string, filter = ''): number =>
     text
       .split('\n')
       .filter((line) => line.startsWith(name) && line.includes(filter) && !line.startsWith('#'))
       .reduce((total, line) => total + Number(line.trim().split(/\s+/).at(-1)), 0);
   return {
-    url,
-    pid: child.pid!,
-    process: child,
+    url: runner.url,
+    pid: runner.pid,
+    process: runner.child,
     requests: async (route) => sum(await scrape(), 'glyph_http_requests_total{', `route="${route}"`),
     metric: async (name) => sum(await scrape(), name),
-    stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGKILL');
-        await exited;
-      }
-      process.removeListener('exit', reap);
-      rmSync(cacheDir, { recursive: true, force: true });
-    },
+    stop: runner.stop,
   };
 }
 

@@ -1,88 +1,22 @@
 /**
- * Test harness for the runner as a real process over HTTP: start `gpu-runner/main.ts` on port 0
- * with a temporary cache directory, parse its `listening on` line, sign requests like the edge,
- * read multipart responses and Prometheus counters.
+ * Test harness for the runner as a real process over HTTP (started by infra/stack/runner-process.ts):
+ * sign requests like the edge, read multipart responses and Prometheus counters.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseMultipartStream, getMultipartBoundary } from '@remix-run/multipart-parser';
 import { signedFetch } from '../../protocol/signing.ts';
+import { startRunnerProcess, type RunnerProcess } from '../../infra/stack/runner-process.ts';
 
 /** Repository root. */
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** The key the harness starts runners with and signs with. */
 export const KEY = { keyId: 'test', secret: 'test-secret-0123456789abcdef' } as const;
 
-/** A runner child process. */
-export interface RunnerProcess {
-  url: string;
-  pid: number;
-  child: ChildProcess;
-  /** The runner's disk-cache directory (`GLYPH_CACHE_DIR`), removed by {@link RunnerProcess.stop}. */
-  cacheDir: string;
-  /** Everything the process printed so far (stdout and stderr). */
-  output(): string;
-  /** Resolves with the exit code (or the signal) once the process is gone. */
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  /** SIGKILLs the process if still running and removes its cache directory. */
-  stop(): Promise<void>;
-}
+export type { RunnerProcess } from '../../infra/stack/runner-process.ts';
 
-/** Starts a runner; `env` overrides the defaults (port 0, a temp cache dir, CPU device). */
-export async function startRunner(env: Record<string, string> = {}, startTimeoutMs = 60_000): Promise<RunnerProcess> {
-  const cacheDir = mkdtempSync(path.join(tmpdir(), 'glyph-runner-test-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'gpu-runner/main.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      GLYPH_RUNNER_PORT: '0',
-      GLYPH_RUNNER_HOST: '127.0.0.1',
-      GLYPH_RUNNER_KEYS: `${KEY.keyId}:${KEY.secret}`,
-      GLYPH_CACHE_DIR: cacheDir,
-      GLYPH_DEVICE: 'cpu',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`runner did not start in ${startTimeoutMs} ms:\n${output}`)), startTimeoutMs);
-    const onData = (chunk: Buffer): void => {
-      output += chunk.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(output);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    void exited.then(({ code }) => {
-      clearTimeout(timer);
-      reject(new Error(`runner exited with ${code} before listening:\n${output}`));
-    });
-  });
-  return {
-    url,
-    pid: child.pid!,
-    child,
-    cacheDir,
-    output: () => output,
-    exited,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        process.kill(child.pid!, 'SIGKILL');
-        await exited;
-      }
-      rmSync(cacheDir, { recursive: true, force: true });
-    },
-  };
+/** Starts a runner signed with {@link KEY}; `env` overrides the defaults (port 0, a temp cache dir, CPU device). */
+export function startRunner(env: Record<string, string> = {}, startTimeoutMs = 60_000): Promise<RunnerProcess> {
+  return startRunnerProcess({ keys: `${KEY.keyId}:${KEY.secret}`, env, startTimeoutMs });
 }
 
 /** Options of {@link signed}. */
