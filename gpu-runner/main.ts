@@ -8,7 +8,7 @@
  * `listening on http://HOST:PORT` with the real port (tests start it with port 0 and parse it).
  */
 import { serve } from '@hono/node-server';
-import { countTextTokens } from '../protocol/text-tokens.ts';
+import { resolveRenderConfig } from '../protocol/render-config.ts';
 import { answerBackendFromEnv } from './answer/backend.ts';
 import { fromEnv as cacheFromEnv } from './cache/index.ts';
 import { createRunnerApp } from './server/app.ts';
@@ -16,6 +16,7 @@ import { Lifecycle } from './server/lifecycle.ts';
 import { lineLog } from './server/log.ts';
 import { createRunnerMetrics } from './server/metrics.ts';
 import { OcrService } from './server/ocr-service.ts';
+import { ThreadPlanner } from './server/planner.ts';
 import { errorText } from './server/render-service.ts';
 import { SettingsError, readRunnerSettings } from './server/settings.ts';
 import { WorkQueue } from './server/work-queue.ts';
@@ -50,9 +51,11 @@ async function main(): Promise<void> {
     ocrMaxBatch: settings.ocrMaxBatch ?? ocr.recognizer.suggestedMaxBatch,
     ...(execution.fallbackReason ? { cpuBecause: execution.fallbackReason } : {}),
   });
-  // Builds the Qwen3 tokenizer now (~0.3 s) rather than on the first render.
-  countTextTokens('warm up');
-  log.info('models loaded: ocr PP-OCRv4 rec, tokenizer qwen3', { ms: Math.round(performance.now() - started) });
+  // Layout and token counting run in worker threads, each with its own fonts and tokenizer (~0.3 s
+  // to build): loaded now rather than on the first render.
+  const planner = new ThreadPlanner({ threads: settings.planThreads });
+  await planner.warmUp(resolveRenderConfig({ preset: 'glyph-en' }));
+  log.info('models loaded: ocr PP-OCRv4 rec, tokenizer qwen3', { ms: Math.round(performance.now() - started), planThreads: planner.threads });
   log.info(`render cache tiers: ${cache.tiers.map((t) => t.name).join(', ') || 'none'}`);
   log.info(`answer backend ${backend.name}`);
   log.info('queue', { concurrency: queue.concurrency, maxQueued: queue.maxQueued, timeoutMs: queue.timeoutMs });
@@ -63,6 +66,7 @@ async function main(): Promise<void> {
     ocr,
     cache,
     answer: backend,
+    planner,
     queue,
     metrics,
     lifecycle,
@@ -88,7 +92,7 @@ async function main(): Promise<void> {
     const clean = await drained;
     if (!clean) log.warn('drain grace period over; cutting the requests still in flight', { inFlight: lifecycle.inFlight });
     if ('closeAllConnections' in server) server.closeAllConnections();
-    await Promise.allSettled([cache.close(), ocr?.close()]);
+    await Promise.allSettled([cache.close(), ocr?.close(), planner.close()]);
     log.info('stopped', { clean });
     process.exit(clean ? 0 : 1);
   };

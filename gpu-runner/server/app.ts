@@ -14,6 +14,7 @@ import { Lifecycle } from './lifecycle.ts';
 import { createRunnerMetrics, type RunnerMetrics } from './metrics.ts';
 import type { OcrService } from './ocr-service.ts';
 import { observeRequests } from './observe.ts';
+import type { RenderPlanner } from './planner.ts';
 import { RenderService, errorText, type RenderCache, type RunnerLog } from './render-service.ts';
 import { answerRoute } from './routes/answer.ts';
 import { decodeRoute } from './routes/decode.ts';
@@ -36,6 +37,8 @@ export interface RunnerAppDeps {
   cache?: RenderCache;
   /** The answer backend; default extractive. */
   answer?: AnswerBackend;
+  /** Where documents are laid out; default the request's own thread (the runner passes worker threads). */
+  planner?: RenderPlanner;
   /** The device's work queue; default 2 running, 16 queued, 120 s deadline. */
   queue?: WorkQueue;
   /** Metrics; default a fresh registry sampling `queue` and `ocr`. */
@@ -65,7 +68,7 @@ export function createRunnerApp(deps: RunnerAppDeps): Hono<RunnerEnv> {
   const lifecycle = deps.lifecycle ?? new Lifecycle();
   const log = deps.log ?? silent;
   const backend = deps.answer ?? new ExtractiveBackend();
-  const renders = new RenderService({ queue, metrics, log, cache: deps.cache });
+  const renders = new RenderService({ queue, metrics, log, cache: deps.cache, planner: deps.planner });
   const maxBodyBytes = deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const assertAccepting = (): void => {
     if (lifecycle.draining) throw new ApiError(503, 'draining', 'the runner is shutting down; send the work elsewhere', { connection: 'close' });

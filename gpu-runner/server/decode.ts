@@ -7,10 +7,9 @@
 import type { DecodeResponse, ManifestLine } from '../../protocol/runner-api.ts';
 import { aggregateAccuracy } from '../ocr/accuracy.ts';
 import type { Recognition } from '../ocr/recognizer.ts';
-import { planPages, renderPages } from '../render/index.ts';
+import { renderPages } from '../render/index.ts';
 import { NoVisibleTextError } from './errors.ts';
 import { expectedLineText } from './expected-text.ts';
-import { manifestLayout } from './manifest.ts';
 import { lineStrip, type OcrService } from './ocr-service.ts';
 import type { RenderJob } from './request.ts';
 import { abortable } from './render-service.ts';
@@ -24,8 +23,8 @@ export interface DecodeDocumentOptions {
   ocr: OcrService;
   /** Lines to check; all of them when the document has fewer. */
   sample?: number;
-  /** The document's layout when known (a cache hit); laid out afresh otherwise. */
-  layout?: readonly ManifestLine[];
+  /** The document's layout map (from the cache, or laid out by the planner). */
+  layout: readonly ManifestLine[];
   /** Deadline / client signal: honoured by the OCR batcher, and by the default `check`. */
   signal?: AbortSignal;
   /** Throws when the work must stop; called between steps and pages (the queue ticket's `check`). */
@@ -42,7 +41,7 @@ export function sampleEvenly(total: number, count: number): number[] {
 export async function decodeDocument(options: DecodeDocumentOptions): Promise<DecodeResponse> {
   const { job, ocr, signal } = options;
   const check = options.check ?? (() => signal?.throwIfAborted());
-  const layout = options.layout ?? manifestLayout(planPages(job.text, job.config));
+  const { layout } = options;
   check();
   if (layout.length === 0) throw new NoVisibleTextError();
   const sampled = sampleEvenly(layout.length, options.sample ?? DEFAULT_DECODE_SAMPLE).map((i) => layout[i]!);

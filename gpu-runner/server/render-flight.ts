@@ -11,9 +11,9 @@
  * The flight lives while someone wants it: when the last subscriber leaves before the end, the
  * render is aborted, its slot freed and its cache write discarded.
  */
-import { countTextTokens } from '../../protocol/text-tokens.ts';
 import type { CachedRenderMeta, RenderCacheWriter } from '../cache/types.ts';
-import { planPages, renderPages } from '../render/index.ts';
+import { renderPages } from '../render/index.ts';
+import type { RenderPlanner } from './planner.ts';
 import { NoVisibleTextError } from './errors.ts';
 import { metaFromPlan, resolveRange, type PageRange } from './manifest.ts';
 import type { RenderJob } from './request.ts';
@@ -45,6 +45,8 @@ export interface FlightHooks {
 /** Options of {@link RenderFlight}. */
 export interface RenderFlightOptions {
   job: RenderJob;
+  /** Lays the document out and counts its tokens (off the event loop in the runner). */
+  planner: RenderPlanner;
   /** A queue ticket entered with this flight's {@link RenderFlight.abortSignal}. */
   ticket: Ticket;
   /** Controller whose signal the ticket was entered with; aborted when the last subscriber leaves. */
@@ -113,16 +115,14 @@ export class RenderFlight {
   }
 
   private async prepare(): Promise<CachedRenderMeta> {
-    const { job, ticket, requested } = this.options;
+    const { job, ticket, requested, planner } = this.options;
     try {
       await ticket.ready;
-      // Layout and token count are synchronous: the signal is checked between them.
-      const plan = planPages(job.text, job.config);
+      const { plan, textTokens } = await planner.plan(job.text, job.config, { countTokens: true, signal: ticket.signal });
       ticket.check();
       if (plan.pages.length === 0) throw new NoVisibleTextError();
       this.range = requested ? resolveRange(plan.pages.length, requested.firstPage, requested.lastPage) : undefined;
-      const meta = metaFromPlan(plan, job.text.length, countTextTokens(job.text));
-      ticket.check();
+      const meta = metaFromPlan(plan, job.text.length, textTokens ?? 0);
       void this.produce(meta);
       return meta;
     } catch (e) {

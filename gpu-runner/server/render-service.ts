@@ -8,8 +8,10 @@
  * are not shared, and not cached (the cache holds whole documents).
  */
 import type { CachedRender, CachedRenderMeta, RenderCacheTierName, RenderCacheWriter } from '../cache/types.ts';
-import { resolveRange, type PageRange } from './manifest.ts';
+import type { ManifestLine } from '../../protocol/runner-api.ts';
+import { manifestLayout, resolveRange, type PageRange } from './manifest.ts';
 import type { RunnerMetrics } from './metrics.ts';
+import { inlinePlanner, type RenderPlanner } from './planner.ts';
 import { RenderFlight, type RenderFlightOptions, type RenderedPng } from './render-flight.ts';
 import type { RenderJob } from './request.ts';
 import type { WorkQueue } from './work-queue.ts';
@@ -34,6 +36,8 @@ export interface RenderServiceOptions {
   metrics: RunnerMetrics;
   log: RunnerLog;
   cache?: RenderCache;
+  /** Where documents are laid out; default the calling thread (the runner passes worker threads). */
+  planner?: RenderPlanner;
 }
 
 /** Options of {@link RenderService.open}. */
@@ -63,7 +67,16 @@ export interface RenderSource {
 export class RenderService {
   private readonly flights = new Map<string, RenderFlight>();
 
-  constructor(private readonly options: RenderServiceOptions) {}
+  private readonly planner: RenderPlanner;
+
+  constructor(private readonly options: RenderServiceOptions) {
+    this.planner = options.planner ?? inlinePlanner;
+  }
+
+  /** The layout map of `job`, laid out afresh by the planner: for decode and answer on a cache miss. */
+  async layout(job: RenderJob, signal?: AbortSignal): Promise<ManifestLine[]> {
+    return manifestLayout((await this.planner.plan(job.text, job.config, { signal })).plan);
+  }
 
   /** Renders in flight now (for tests and `/readyz`). */
   get inFlight(): number {
@@ -130,6 +143,7 @@ export class RenderService {
     };
     const flight: RenderFlight = new RenderFlight({
       job,
+      planner: this.planner,
       ticket,
       controller,
       requested,

@@ -4,6 +4,7 @@
  * (`GLYPH_CACHE_*`, `GLYPH_S3_*`) and answer (`GLYPH_VLM_*`, `GLYPH_ANSWER_BACKEND`) modules read
  * their own variables; see infra/runner.env.example for the full list.
  */
+import { availableParallelism } from 'node:os';
 import { parseRunnerKeys } from '../../protocol/signing.ts';
 import type { DeviceRequest } from '../ocr/execution.ts';
 
@@ -25,6 +26,8 @@ export interface RunnerSettings {
   /** Undefined: the recognizer's suggestion for the device (large on CUDA, small on CPU). */
   ocrMaxBatch: number | undefined;
   ocrMaxWaitMs: number;
+  /** Worker threads that lay documents out and count their tokens, off the event loop. */
+  planThreads: number;
 }
 
 /** A missing or malformed variable; `exitCode` 2 is a usage error. */
@@ -51,18 +54,22 @@ export function readRunnerSettings(env: RunnerEnvVars): RunnerSettings {
   }
   const device = (env.GLYPH_DEVICE?.trim().toLowerCase() || 'auto') as DeviceRequest;
   if (!['auto', 'cpu', 'cuda'].includes(device)) throw new SettingsError(`GLYPH_DEVICE must be auto, cpu or cuda, got "${device}"`);
+  const concurrency = integer(env, 'GLYPH_RENDER_CONCURRENCY', 2, 1, 1024);
   return {
     host: env.GLYPH_RUNNER_HOST?.trim() || '127.0.0.1',
     port: integer(env, 'GLYPH_RUNNER_PORT', 8788, 0, 65535),
     keys,
     device,
-    concurrency: integer(env, 'GLYPH_RENDER_CONCURRENCY', 2, 1, 1024),
+    concurrency,
     maxQueued: integer(env, 'GLYPH_QUEUE_MAX', 16, 0, 100_000),
     timeoutMs: integer(env, 'GLYPH_REQUEST_TIMEOUT_MS', 120_000, 1, 3_600_000),
     maxBodyBytes: Math.floor(number(env, 'GLYPH_MAX_BODY_MB', 25, 0.001, 1024) * 1024 * 1024),
     drainMs: integer(env, 'GLYPH_DRAIN_MS', 10_000, 0, 3_600_000),
     ocrMaxBatch: env.GLYPH_OCR_MAX_BATCH?.trim() ? integer(env, 'GLYPH_OCR_MAX_BATCH', 1, 1, 256) : undefined,
     ocrMaxWaitMs: integer(env, 'GLYPH_OCR_MAX_WAIT_MS', 5, 0, 10_000),
+    // Each thread holds its own fonts and tokenizer (~60 MB): one per four cores, at most one per
+    // job that can run at once.
+    planThreads: integer(env, 'GLYPH_PLAN_THREADS', Math.min(concurrency, Math.max(1, Math.floor(availableParallelism() / 4))), 1, 64),
   };
 }
 

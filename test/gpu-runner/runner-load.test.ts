@@ -91,3 +91,23 @@ it('drains on SIGTERM: the request in flight completes, then the process exits 0
   // Nothing listens any more.
   await expect(fetch(`${runner.url}/healthz`)).rejects.toThrow();
 }, 120_000);
+
+it('lays documents out off the event loop: /readyz answers while a 2 MB render is being laid out', async () => {
+  const runner = await start({});
+  // ~2.3 MB: its layout and token count take seconds. On the event loop they would hold /readyz
+  // until the manifest had gone out; in the planner's threads, /readyz answers meanwhile.
+  const text = `${novel}\n${novel}\n${novel}`;
+  const order: string[] = [];
+  const render = signed(runner.url, '/v1/render', { text }).then((response) => {
+    order.push('manifest');
+    return response;
+  });
+  while (order.length === 0) {
+    const body = (await readyz(runner)) as { rendersInFlight?: number };
+    if (body.rendersInFlight === 1 && order.length === 0) order.push('readyz with the render in flight');
+  }
+  const response = await render;
+  expect(response.status).toBe(200);
+  await response.body?.cancel();
+  expect(order[0]).toBe('readyz with the render in flight');
+}, 120_000);

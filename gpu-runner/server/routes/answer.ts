@@ -10,9 +10,8 @@ import { streamSSE } from 'hono/streaming';
 import { answerRequestSchema } from '../../../protocol/runner-api.ts';
 import type { AnswerBackend, AnswerEvent, AnswerInput } from '../../answer/backend.ts';
 import type { CachedRender } from '../../cache/types.ts';
-import { planPages, renderPages } from '../../render/index.ts';
+import { renderPages } from '../../render/index.ts';
 import { NoVisibleTextError, toApiError } from '../errors.ts';
-import { manifestLayout } from '../manifest.ts';
 import type { RenderService } from '../render-service.ts';
 import { abortable } from '../render-service.ts';
 import { parseJsonBody, resolveJob, type RenderJob } from '../request.ts';
@@ -36,7 +35,7 @@ export function answerRoute(deps: AnswerRouteDeps): Hono<RunnerEnv> {
     try {
       await ticket.ready;
       const hit = await deps.renders.lookup(job.key);
-      const layout = hit?.meta.layout ?? manifestLayout(planPages(job.text, job.config));
+      const layout = hit?.meta.layout ?? (await deps.renders.layout(job, ticket.signal));
       ticket.check();
       if (layout.length === 0) throw new NoVisibleTextError();
       const input: AnswerInput = {

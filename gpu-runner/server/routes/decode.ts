@@ -33,7 +33,14 @@ export function decodeRoute(deps: DecodeRouteDeps): Hono<RunnerEnv> {
       // A cached render's layout spares the layout pass; the pixels are painted again (raw is
       // cheaper than decoding the cached PNGs).
       const hit = await deps.renders.lookup(job.key);
-      const result = await decodeDocument({ job, ocr, sample: body.sample, layout: hit?.meta.layout, signal: ticket.signal, check: ticket.check });
+      const result = await decodeDocument({
+        job,
+        ocr,
+        sample: body.sample,
+        layout: hit?.meta.layout ?? (await deps.renders.layout(job, ticket.signal)),
+        signal: ticket.signal,
+        check: ticket.check,
+      });
       c.header('x-glyph-cache', hit ? 'hit' : 'miss');
       return c.json(result);
     } finally {

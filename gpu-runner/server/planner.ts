@@ -1,0 +1,80 @@
+/**
+ * Where the runner lays documents out: a small pool of worker threads (piscina) that run
+ * gpu-runner/render/plan-task.ts, so that a long layout or token count never blocks the event
+ * loop that serves other requests, probes and metrics. A task aborted by its signal (the client
+ * left, the deadline passed) is dropped from the pool's queue, or its thread is ended if it is
+ * running, so abandoned work does not keep a core busy.
+ */
+import { availableParallelism } from 'node:os';
+import { Piscina } from 'piscina';
+import type { RenderConfig } from '../../protocol/render-config.ts';
+import runPlanTask, { type PlanOutcome, type PlanTask } from '../render/plan-task.ts';
+
+/** Options of {@link RenderPlanner.plan}. */
+export interface PlanOptions {
+  /** Also count the text's Qwen3 tokens. */
+  countTokens?: boolean;
+  signal?: AbortSignal;
+}
+
+/** Lays a document out (page sizes, layout map) and optionally counts its tokens. */
+export interface RenderPlanner {
+  plan(text: string, config: RenderConfig, options?: PlanOptions): Promise<PlanOutcome>;
+  close(): Promise<void>;
+}
+
+/** Runs plans on the calling thread: for tools and tests that build the app in-process. */
+export const inlinePlanner: RenderPlanner = {
+  async plan(text, config, options = {}) {
+    options.signal?.throwIfAborted();
+    return runPlanTask({ text, config, countTokens: options.countTokens ?? false });
+  },
+  async close() {},
+};
+
+/** Options of {@link ThreadPlanner}. */
+export interface ThreadPlannerOptions {
+  /** Worker threads; default half the cores (at least 1): rendering and OCR need the rest. */
+  threads?: number;
+}
+
+/** A {@link RenderPlanner} on worker threads; see the module comment. */
+export class ThreadPlanner implements RenderPlanner {
+  private readonly pool: Piscina<PlanTask, PlanOutcome>;
+  /** Worker threads in the pool. */
+  readonly threads: number;
+
+  constructor(options: ThreadPlannerOptions = {}) {
+    const threads = options.threads ?? Math.max(1, Math.floor(availableParallelism() / 2));
+    this.threads = threads;
+    this.pool = new Piscina({
+      filename: new URL('../render/plan-task.ts', import.meta.url).href,
+      minThreads: threads,
+      maxThreads: threads,
+      // Threads keep their fonts and tokenizer loaded: never retired for being idle.
+      idleTimeout: Number.POSITIVE_INFINITY,
+    });
+  }
+
+  /** Loads fonts and the tokenizer in every thread, so the first real render does not pay for it. */
+  async warmUp(config: RenderConfig): Promise<void> {
+    // A thread takes one task at a time, so as many tasks at once reach every thread.
+    const tasks = Array.from({ length: this.threads }, () => this.plan('warm up', config, { countTokens: true }));
+    await Promise.all(tasks);
+  }
+
+  async plan(text: string, config: RenderConfig, options: PlanOptions = {}): Promise<PlanOutcome> {
+    const { signal } = options;
+    try {
+      return await this.pool.run({ text, config, countTokens: options.countTokens ?? false }, { signal: signal ?? null });
+    } catch (e) {
+      // piscina rejects with its own AbortError; the caller's reason (a deadline: 504) is what counts.
+      if (signal?.aborted) throw signal.reason;
+      throw e;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.close({ force: true });
+  }
+}

@@ -1,0 +1,35 @@
+/** The runner's environment variables: required keys, defaults, and a clear refusal of bad values. */
+import { availableParallelism } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { readRunnerSettings, SettingsError } from '../../gpu-runner/server/settings.ts';
+
+const KEYS = { GLYPH_RUNNER_KEYS: 'edge:secret-0123456789abcdef' };
+
+describe('readRunnerSettings', () => {
+  it('requires GLYPH_RUNNER_KEYS, without echoing anything secret', () => {
+    expect(() => readRunnerSettings({})).toThrow(SettingsError);
+    expect(() => readRunnerSettings({})).toThrow(/GLYPH_RUNNER_KEYS is required/);
+  });
+
+  it('defaults to loopback, port 8788, two jobs at once and one plan thread per four cores', () => {
+    const settings = readRunnerSettings(KEYS);
+    expect(settings).toMatchObject({ host: '127.0.0.1', port: 8788, concurrency: 2, device: 'auto' });
+    expect(settings.planThreads).toBe(Math.min(2, Math.max(1, Math.floor(availableParallelism() / 4))));
+  });
+
+  it('reads GLYPH_PLAN_THREADS, and never defaults to more threads than jobs can run', () => {
+    expect(readRunnerSettings({ ...KEYS, GLYPH_PLAN_THREADS: '3' }).planThreads).toBe(3);
+    expect(readRunnerSettings({ ...KEYS, GLYPH_RENDER_CONCURRENCY: '1' }).planThreads).toBe(1);
+  });
+
+  it.each([
+    ['GLYPH_PLAN_THREADS', '0'],
+    ['GLYPH_PLAN_THREADS', 'two'],
+    ['GLYPH_PLAN_THREADS', '1.5'],
+    ['GLYPH_RENDER_CONCURRENCY', '-1'],
+    ['GLYPH_RUNNER_PORT', '70000'],
+    ['GLYPH_DEVICE', 'tpu'],
+  ])('refuses %s=%s naming the variable', (name, value) => {
+    expect(() => readRunnerSettings({ ...KEYS, [name]: value })).toThrow(new RegExp(name));
+  });
+});
