@@ -92,7 +92,8 @@ async function main() {
   for (const r of rows) console.log(line(r));
 
   // Imported here, not at the top: the tokenizer's 7.5 MB bundle would inflate the cases' RSS.
-  const { compressionRatio, countTextTokens } = await import('../protocol/text-tokens.ts');
+  const { countTextTokens } = await import('../gpu-runner/tokens/qwen3.ts');
+  const { compressionRatio } = await import('../protocol/compression-ratio.ts');
   const novel = texts.novel!();
   const novelRun = await runCase('novel', 'raw');
   const textTokens = countTextTokens(novel);

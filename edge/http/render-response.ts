@@ -3,6 +3,7 @@
  * manifest, priced for the profile the caller asked for.
  */
 import type { z } from 'zod';
+import { compressionRatio } from '../../protocol/compression-ratio.ts';
 import { visualTokensFor } from '../../protocol/profiles.ts';
 import type { renderPageSchema, renderViewSchema } from '../api/render.ts';
 import type { StoredManifest } from '../storage/renders.ts';
@@ -57,8 +58,7 @@ export function renderView(options: RenderViewOptions): RenderView {
   };
 }
 
-// Same rounding as protocol/text-tokens.ts compressionRatio (two decimals, halves up), which is not
-// imported because that module pulls the 7.5 MB tokenizer into the Worker bundle.
+// 0 rather than compressionRatio's RangeError for a render without visual tokens.
 function ratio(textTokens: number, visualTokens: number): number {
-  return visualTokens > 0 ? Math.round((100 * textTokens) / visualTokens) / 100 : 0;
+  return visualTokens > 0 ? compressionRatio(textTokens, visualTokens) : 0;
 }

@@ -4,7 +4,8 @@ import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
 import { DEFAULT_PRESET, RenderConfigError, resolveRenderConfig } from '../../protocol/render-config.ts';
 import { getProfile, PROFILE_NAMES } from '../../protocol/profiles.ts';
-import { compressionRatio, countTextTokens } from '../../protocol/text-tokens.ts';
+import { compressionRatio } from '../../protocol/compression-ratio.ts';
+import { countTextTokens } from '../tokens/qwen3.ts';
 import { renderPages } from '../render/index.ts';
 
 /** Exit code for bad input (file, preset, profile, config, encoding), as documented in the help. */

@@ -5,7 +5,7 @@
  * `/healthz` included, for that long.
  */
 import type { RenderConfig } from '../../protocol/render-config.ts';
-import { countTextTokens } from '../../protocol/text-tokens.ts';
+import { countTextTokens } from '../tokens/qwen3.ts';
 import { planPages, type RenderPlan } from './render-pages.ts';
 
 /** What a plan task is given (structured-cloned into the thread). */

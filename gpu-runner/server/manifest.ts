@@ -5,7 +5,7 @@
  */
 import { getProfile, type ProfileName } from '../../protocol/profiles.ts';
 import type { ManifestLine, ManifestPage, RenderManifest } from '../../protocol/runner-api.ts';
-import { compressionRatio } from '../../protocol/text-tokens.ts';
+import { compressionRatio } from '../../protocol/compression-ratio.ts';
 import type { RenderPlan } from '../render/index.ts';
 import type { CachedRenderMeta } from '../cache/types.ts';
 import { ApiError } from './errors.ts';

@@ -8,7 +8,7 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import type { RenderConfig } from '../../protocol/render-config.ts';
-import runPlanTask, { type PlanOutcome, type PlanTask } from '../render/plan-task.ts';
+import type { PlanOutcome, PlanTask } from '../render/plan-task.ts';
 
 /** Options of {@link RenderPlanner.plan}. */
 export interface PlanOptions {
@@ -26,6 +26,9 @@ export interface RenderPlanner {
 /** Runs plans on the calling thread: for tools and tests that build the app in-process. */
 export const inlinePlanner: RenderPlanner = {
   async plan(text, config, options = {}) {
+    // Imported on first use: the task module loads the Qwen3 tokenizer (~150 MB per thread), which
+    // a runner's main thread, whose plans run in the pool, must not pay for.
+    const { default: runPlanTask } = await import('../render/plan-task.ts');
     options.signal?.throwIfAborted();
     return runPlanTask({ text, config, countTokens: options.countTokens ?? false });
   },

@@ -25,7 +25,8 @@ import { normalizeForComparison } from '../../gpu-runner/ocr/accuracy.ts';
 import { resolveRenderConfig } from '../../protocol/render-config.ts';
 import { isWellFormedText } from '../../protocol/runner-api.ts';
 import { NonceStore, parseRunnerKeys, signedFetch, verifySignature } from '../../protocol/signing.ts';
-import { countTextTokens, splitAtTokenBoundaries } from '../../protocol/text-tokens.ts';
+import { splitAtTokenBoundaries } from '../../protocol/text-tokens.ts';
+import { countTextTokens } from '../../gpu-runner/tokens/qwen3.ts';
 import { KEY, readMultipart, signed, startRunner, type RunnerProcess } from './runner-harness.ts';
 import { expectError, rawHttp } from './runner-probes.ts';
 

@@ -5,10 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { fuzzParameters, fuzzTimeoutMs } from '../fuzz-budget.ts';
 import {
   TOKENIZE_CHUNK_CHARS,
-  compressionRatio,
-  countTextTokens,
   splitAtTokenBoundaries,
 } from '../../protocol/text-tokens.ts';
+import { countTextTokens } from '../../gpu-runner/tokens/qwen3.ts';
+import { compressionRatio } from '../../protocol/compression-ratio.ts';
 import { piecesForTokenizer } from '../../protocol/token-runs.ts';
 
 const TEXTS = new URL('../fixtures/texts/', import.meta.url);
