@@ -12,6 +12,7 @@
  * they guess nothing.
  */
 import { createMiddleware } from 'hono/factory';
+import { LRUCache } from 'lru-cache';
 import type { AppEnv } from '../app-env.ts';
 import type { Env } from '../bindings.ts';
 import { ApiError } from '../http/errors.ts';
@@ -41,16 +42,15 @@ export interface AuthFailureLimiterOptions {
 export class AuthFailureLimiter {
   readonly limit: number;
   readonly #windowMs: number;
-  readonly #maxAddresses: number;
   // Per address, its most recent failure times (at most `limit`), oldest first.
-  readonly #failures = new Map<string, number[]>();
+  readonly #failures: LRUCache<string, number[]>;
 
   /** Validates the options. */
   constructor(options: AuthFailureLimiterOptions) {
     if (!Number.isSafeInteger(options.limit) || options.limit < 1) throw new RangeError('AuthFailureLimiter: limit must be a positive integer');
     this.limit = options.limit;
     this.#windowMs = options.windowMs ?? WINDOW_MS;
-    this.#maxAddresses = options.maxAddresses ?? MAX_ADDRESSES;
+    this.#failures = new LRUCache({ max: options.maxAddresses ?? MAX_ADDRESSES });
   }
 
   /** Milliseconds `address` stays blocked from `now`; 0 when it may try a key. */
@@ -63,12 +63,9 @@ export class AuthFailureLimiter {
   /** Counts a refused key from `address` at `now`. */
   recordFailure(address: string, now: number): void {
     const times = this.#failures.get(address) ?? [];
-    // Re-inserted on every failure, so the map's order is least recently failed first.
-    this.#failures.delete(address);
     while (times.length > 0 && times[0]! <= now - this.#windowMs) times.shift();
     times.push(now);
     if (times.length > this.limit) times.splice(0, times.length - this.limit);
-    if (this.#failures.size >= this.#maxAddresses) this.#failures.delete(this.#failures.keys().next().value!);
     this.#failures.set(address, times);
   }
 

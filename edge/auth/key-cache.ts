@@ -6,8 +6,10 @@
  * isolate) instead of at once. Unknown keys are never remembered (a key created a moment ago works
  * at once, and guesses learn nothing new); revoked keys are (a revoked key hammering the edge costs
  * no D1 reads). AUTH_CACHE_TTL_MS=0 turns the cache off: every request reads D1, as before.
- * Bounded: at most MAX_KEYS entries, the oldest dropped first, so memory stays flat under a soak.
+ * Bounded: at most MAX_KEYS entries, the least recently used dropped first (lru-cache), so memory
+ * stays flat under a soak.
  */
+import { LRUCache } from 'lru-cache';
 
 /** An `api_keys` row as the gate needs it. */
 export interface KeyRecord {
@@ -26,7 +28,7 @@ interface Entry {
 }
 
 const MAX_KEYS = 10_000;
-const keys = new Map<string, Entry>();
+const keys = new LRUCache<string, Entry>({ max: MAX_KEYS });
 
 /** The remembered record of the key with this hash, if it was read less than `ttlMs` ago. */
 export function cachedKey(hash: string, now: number, ttlMs: number): KeyRecord | undefined {
@@ -40,8 +42,6 @@ export function cachedKey(hash: string, now: number, ttlMs: number): KeyRecord |
 /** Remembers a key row just read from D1 (no-op when the TTL is 0). */
 export function rememberKey(record: KeyRecord, now: number, ttlMs: number): void {
   if (ttlMs <= 0) return;
-  keys.delete(record.hash);
-  if (keys.size >= MAX_KEYS) keys.delete(keys.keys().next().value!);
   keys.set(record.hash, { record, readAt: now });
 }
 

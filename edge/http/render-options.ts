@@ -3,6 +3,7 @@
  * same shared code the runner uses, so a bad config is a 400 naming the key without a runner call,
  * and the config hash (the render id, part of every cache key) is known before any lookup.
  */
+import { LRUCache } from 'lru-cache';
 import type { z } from 'zod';
 import type { renderFieldsSchema } from '../api/render.ts';
 import { isProfileName, PROFILE_NAMES } from '../../protocol/profiles.ts';
@@ -28,9 +29,8 @@ export interface ResolvedRender {
 
 // Resolved configs and their hashes by request form: a cached re-query or re-render would
 // otherwise validate the config and hash it again on every call (0.1–0.25 ms of CPU each).
-// Frozen, so no caller can change what the next one gets; bounded, the oldest dropped first.
-const MAX_RESOLVED = 256;
-const resolvedConfigs = new Map<string, { config: RenderConfig; configHash: string }>();
+// Frozen, so no caller can change what the next one gets; bounded, the least recently used dropped first.
+const resolvedConfigs = new LRUCache<string, { config: RenderConfig; configHash: string }>({ max: 256 });
 
 async function resolveConfig(fields: RenderFields): Promise<{ config: RenderConfig; configHash: string }> {
   // Only flat configs are looked up and kept (every valid one is: its values are strings, numbers
@@ -48,9 +48,7 @@ async function resolveConfig(fields: RenderFields): Promise<{ config: RenderConf
     throw error;
   }
   const resolved = { config: Object.freeze(config), configHash: await renderConfigHash(config) };
-  if (key === undefined) return resolved;
-  if (resolvedConfigs.size >= MAX_RESOLVED) resolvedConfigs.delete(resolvedConfigs.keys().next().value!);
-  resolvedConfigs.set(key, resolved);
+  if (key !== undefined) resolvedConfigs.set(key, resolved);
   return resolved;
 }
 

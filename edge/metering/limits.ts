@@ -16,6 +16,7 @@
  * A 429 names the limit it hit.
  */
 import type { Context } from 'hono';
+import { LRUCache } from 'lru-cache';
 import type { AppEnv } from '../app-env.ts';
 import type { D1Database } from '../bindings.ts';
 import { edgeConfig } from '../config.ts';
@@ -39,7 +40,8 @@ interface RateWindow {
 
 const PUSH_EVERY_MS = 1000;
 const MAX_TRACKED = 10_000;
-const windows = new Map<string, RateWindow>();
+// Bounded (lru-cache): a soak over many keys or tenants keeps the isolate's memory flat.
+const windows = new LRUCache<string, RateWindow>({ max: MAX_TRACKED });
 let sweptMinute = 0;
 
 /**
@@ -56,8 +58,6 @@ export function countRequest(
   const minute = Math.floor(now / 60_000);
   let window = windows.get(keyId);
   if (!window || window.minute !== minute) {
-    windows.delete(keyId);
-    if (windows.size >= MAX_TRACKED) windows.delete(windows.keys().next().value!);
     // lastPushAt 0: the first request of a window pushes at once, learning the other isolates' count.
     window = { minute, base: 0, unpushed: 0, pushing: 0, lastPushAt: 0 };
     windows.set(keyId, window);
@@ -125,12 +125,11 @@ interface QuotaState {
   pending: number;
 }
 
-const quotas = new Map<string, QuotaState>();
+const quotas = new LRUCache<string, QuotaState>({ max: MAX_TRACKED });
 
 function quotaState(tenant: string): QuotaState {
   let state = quotas.get(tenant);
   if (!state) {
-    if (quotas.size >= MAX_TRACKED) quotas.delete(quotas.keys().next().value!);
     state = { month: '', limit: null, used: 0, readAt: -Infinity, landedAtRead: 0, landed: 0, pending: 0 };
     quotas.set(tenant, state);
   }

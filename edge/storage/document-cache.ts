@@ -6,13 +6,14 @@
  * (`setTextTokens` only fills a NULL, the id is the text's hash, and no route deletes documents),
  * so serving it from memory is exact. Should a delete ever be added, an isolate could still see a
  * deleted row for up to `ttlMs` (AUTH_CACHE_TTL_MS): the bound is kept for that case.
- * Bounded: at most MAX_ROWS entries, the oldest dropped first.
+ * Bounded: at most MAX_ROWS entries, the least recently used dropped first (lru-cache).
  */
+import { LRUCache } from 'lru-cache';
 import type { Env } from '../bindings.ts';
 import { findDocument, type DocumentRecord } from './documents.ts';
 
 const MAX_ROWS = 10_000;
-const rows = new Map<string, { record: DocumentRecord; readAt: number }>();
+const rows = new LRUCache<string, { record: DocumentRecord; readAt: number }>({ max: MAX_ROWS });
 
 /** {@link findDocument}, answered from memory when a complete row was read less than `ttlMs` ago. */
 export async function findDocumentCached(env: Env, tenant: string, sha: string, ttlMs: number): Promise<DocumentRecord | null> {
@@ -23,9 +24,6 @@ export async function findDocumentCached(env: Env, tenant: string, sha: string, 
   if (hit && now - hit.readAt < ttlMs) return hit.record;
   if (hit) rows.delete(key);
   const record = await findDocument(env, tenant, sha);
-  if (record && record.textTokens !== null && ttlMs > 0) {
-    if (rows.size >= MAX_ROWS) rows.delete(rows.keys().next().value!);
-    rows.set(key, { record, readAt: now });
-  }
+  if (record && record.textTokens !== null && ttlMs > 0) rows.set(key, { record, readAt: now });
   return record;
 }

@@ -37,8 +37,8 @@ export interface RunnerAppDeps {
   cache?: RenderCache;
   /** The answer backend; default extractive. */
   answer?: AnswerBackend;
-  /** Where documents are laid out; default the request's own thread (the runner passes worker threads). */
-  planner?: RenderPlanner;
+  /** Where documents are laid out and their tokens counted (server/planner.ts). */
+  planner: RenderPlanner;
   /** The device's work queue; default 2 running, 16 queued, 120 s deadline. */
   queue?: WorkQueue;
   /** Metrics; default a fresh registry sampling `queue` and `ocr`. */

@@ -23,18 +23,6 @@ export interface RenderPlanner {
   close(): Promise<void>;
 }
 
-/** Runs plans on the calling thread: for tools and tests that build the app in-process. */
-export const inlinePlanner: RenderPlanner = {
-  async plan(text, config, options = {}) {
-    // Imported on first use: the task module loads the Qwen3 tokenizer (~150 MB per thread), which
-    // a runner's main thread, whose plans run in the pool, must not pay for.
-    const { default: runPlanTask } = await import('../render/plan-task.ts');
-    options.signal?.throwIfAborted();
-    return runPlanTask({ text, config, countTokens: options.countTokens ?? false });
-  },
-  async close() {},
-};
-
 /** Options of {@link ThreadPlanner}. */
 export interface ThreadPlannerOptions {
   /** Worker threads; default half the cores (at least 1): rendering and OCR need the rest. */

@@ -11,7 +11,7 @@ import type { CachedRender, CachedRenderMeta, RenderCacheTierName, RenderCacheWr
 import type { ManifestLine } from '../../protocol/runner-api.ts';
 import { manifestLayout, resolveRange, type PageRange } from './manifest.ts';
 import type { RunnerMetrics } from './metrics.ts';
-import { inlinePlanner, type RenderPlanner } from './planner.ts';
+import type { RenderPlanner } from './planner.ts';
 import { RenderFlight, type RenderFlightOptions, type RenderedPng } from './render-flight.ts';
 import type { RenderJob } from './request.ts';
 import type { WorkQueue } from './work-queue.ts';
@@ -36,8 +36,8 @@ export interface RenderServiceOptions {
   metrics: RunnerMetrics;
   log: RunnerLog;
   cache?: RenderCache;
-  /** Where documents are laid out; default the calling thread (the runner passes worker threads). */
-  planner?: RenderPlanner;
+  /** Where documents are laid out (worker threads: a layout never holds the event loop). */
+  planner: RenderPlanner;
 }
 
 /** Options of {@link RenderService.open}. */
@@ -67,15 +67,11 @@ export interface RenderSource {
 export class RenderService {
   private readonly flights = new Map<string, RenderFlight>();
 
-  private readonly planner: RenderPlanner;
-
-  constructor(private readonly options: RenderServiceOptions) {
-    this.planner = options.planner ?? inlinePlanner;
-  }
+  constructor(private readonly options: RenderServiceOptions) {}
 
   /** The layout map of `job`, laid out afresh by the planner: for decode and answer on a cache miss. */
   async layout(job: RenderJob, signal?: AbortSignal): Promise<ManifestLine[]> {
-    return manifestLayout((await this.planner.plan(job.text, job.config, { signal })).plan);
+    return manifestLayout((await this.options.planner.plan(job.text, job.config, { signal })).plan);
   }
 
   /** Renders in flight now (for tests and `/readyz`). */
@@ -143,7 +139,7 @@ export class RenderService {
     };
     const flight: RenderFlight = new RenderFlight({
       job,
-      planner: this.planner,
+      planner: this.options.planner,
       ticket,
       controller,
       requested,

@@ -67,10 +67,16 @@ export function readRunnerSettings(env: RunnerEnvVars): RunnerSettings {
     drainMs: integer(env, 'GLYPH_DRAIN_MS', 10_000, 0, 3_600_000),
     ocrMaxBatch: env.GLYPH_OCR_MAX_BATCH?.trim() ? integer(env, 'GLYPH_OCR_MAX_BATCH', 1, 1, 256) : undefined,
     ocrMaxWaitMs: integer(env, 'GLYPH_OCR_MAX_WAIT_MS', 5, 0, 10_000),
-    // Each thread holds its own fonts and tokenizer (~60 MB): one per four cores, at most one per
-    // job that can run at once.
-    planThreads: integer(env, 'GLYPH_PLAN_THREADS', Math.min(concurrency, Math.max(1, Math.floor(availableParallelism() / 4))), 1, 64),
+    planThreads: integer(env, 'GLYPH_PLAN_THREADS', defaultPlanThreads(concurrency, availableParallelism()), 1, 64),
   };
+}
+
+/**
+ * GLYPH_PLAN_THREADS when unset: one per four cores (each thread holds its own fonts and
+ * tokenizer, ~150 MB), never more than the jobs that can run at once, at least one.
+ */
+export function defaultPlanThreads(concurrency: number, cores: number): number {
+  return Math.max(1, Math.min(concurrency, Math.floor(cores / 4)));
 }
 
 function number(env: RunnerEnvVars, name: string, fallback: number, min: number, max: number): number {

@@ -1,7 +1,7 @@
 /** The runner's environment variables: required keys, defaults, and a clear refusal of bad values. */
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { readRunnerSettings, SettingsError } from '../../gpu-runner/server/settings.ts';
+import { defaultPlanThreads, readRunnerSettings, SettingsError } from '../../gpu-runner/server/settings.ts';
 
 const KEYS = { GLYPH_RUNNER_KEYS: 'edge:secret-0123456789abcdef' };
 
@@ -14,12 +14,18 @@ describe('readRunnerSettings', () => {
   it('defaults to loopback, port 8788, two jobs at once and one plan thread per four cores', () => {
     const settings = readRunnerSettings(KEYS);
     expect(settings).toMatchObject({ host: '127.0.0.1', port: 8788, concurrency: 2, device: 'auto' });
-    expect(settings.planThreads).toBe(Math.min(2, Math.max(1, Math.floor(availableParallelism() / 4))));
+    expect(settings.planThreads).toBe(defaultPlanThreads(2, availableParallelism()));
   });
 
   it('reads GLYPH_PLAN_THREADS, and never defaults to more threads than jobs can run', () => {
     expect(readRunnerSettings({ ...KEYS, GLYPH_PLAN_THREADS: '3' }).planThreads).toBe(3);
     expect(readRunnerSettings({ ...KEYS, GLYPH_RENDER_CONCURRENCY: '1' }).planThreads).toBe(1);
+    // One per four cores, capped by the jobs that can run, never zero.
+    expect(defaultPlanThreads(2, 2)).toBe(1);
+    expect(defaultPlanThreads(2, 8)).toBe(2);
+    expect(defaultPlanThreads(2, 64)).toBe(2);
+    expect(defaultPlanThreads(8, 16)).toBe(4);
+    expect(defaultPlanThreads(1, 64)).toBe(1);
   });
 
   it.each([
