@@ -26,6 +26,7 @@
 import { createHash } from 'node:crypto';
 import { connect } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { BAD_RENDER_CONFIGS } from '../fixtures/bad-render-configs.ts';
 import { MAX_QUESTION_CHARS } from '../../protocol/runner-api.ts';
 import { startEdge, startRunner, type EdgeHandle, type RunnerHandle } from './worker-stack.ts';
 
@@ -291,20 +292,7 @@ describe('edge: bad input is refused plainly or accepted, stores nothing when re
   });
 
   it('unknown or out-of-range config keys: 400 invalid_config naming the key, no runner asked', async () => {
-    const cases: Array<[Record<string, unknown>, string]> = [
-      [{ 'font-weight': 700 }, 'font-weight'],
-      [{ dpi: 100_000 }, 'dpi'],
-      [{ dpi: -72 }, 'dpi'],
-      [{ dpi: '72' }, 'dpi'],
-      [{ 'font-size': null }, 'font-size'],
-      [{ 'page-size': '1e9,1e9' }, 'page-size'],
-      [{ 'font-color': 'red' }, 'font-color'],
-      [{ 'font-family': '../../etc/passwd' }, 'font-family'],
-      [{ 'font-path': '/etc/passwd' }, 'font-path'],
-      [{ 'margin-x': 400 }, 'margin-x'],
-      [{ constructor: { name: 'x' } }, 'constructor'],
-    ];
-    for (const [config, name] of cases) {
+    for (const [config, name] of BAD_RENDER_CONFIGS) {
       await expectRefused(`/v1/documents/${doc}/render`, json({ config }), 400, 'invalid_config', name);
     }
     // A "__proto__" key is a key like any other: refused, not dropped on the way (which would
