@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { sha256Hex } from './primitives/bytes.ts';
 
 /**
  * Glyph's render config (same kebab-case keys as the Glyph paper's JSON), with `font-path`
@@ -246,9 +247,7 @@ export function canonicalConfigJson(config: RenderConfig): string {
 
 /** sha256 (lowercase hex) of the canonical JSON: the config's part of every cache key. */
 export async function renderConfigHash(config: RenderConfig): Promise<string> {
-  const bytes = new TextEncoder().encode(canonicalConfigJson(config));
-  const digest = await crypto.subtle.digest('SHA-256', bytes);
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return sha256Hex(canonicalConfigJson(config));
 }
 
 /** `#abc` → `#AABBCC`; `#aabbcc` → `#AABBCC`. */

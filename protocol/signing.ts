@@ -10,6 +10,7 @@
  * imports.
  */
 import { DEFAULT_SKEW_SECONDS, NonceStore } from './nonce-store.ts';
+import { fromHex, randomHex, sha256Hex as sha256HexOf, toBufferSource, toHex } from './primitives/bytes.ts';
 
 export { DEFAULT_MAX_NONCES, DEFAULT_SKEW_SECONDS, NonceStore, type NonceStoreOptions } from './nonce-store.ts';
 
@@ -204,8 +205,7 @@ export function canonicalRequest(input: CanonicalRequestInput): string {
 
 /** Lowercase hex SHA-256 of the given bytes (strings are hashed as UTF-8). */
 export async function sha256Hex(body: SignableBody): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', toBufferSource(bodyBytes(body)));
-  return toHex(new Uint8Array(digest));
+  return sha256HexOf(bodyBytes(body));
 }
 
 /** Signs a request for the runner and returns the four `x-glyph-*` headers to send with it. */
@@ -347,7 +347,7 @@ function nowSeconds(): number {
 }
 
 function randomNonce(): string {
-  return toHex(crypto.getRandomValues(new Uint8Array(16)));
+  return randomHex(16);
 }
 
 function bodyBytes(body: SignableBody): Uint8Array {
@@ -355,30 +355,10 @@ function bodyBytes(body: SignableBody): Uint8Array {
   return typeof body === 'string' ? encoder.encode(body) : body;
 }
 
-// Web Crypto's BufferSource excludes views over a SharedArrayBuffer; copy only in that case.
-function toBufferSource(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
-  return bytes.buffer instanceof ArrayBuffer ? (bytes as Uint8Array<ArrayBuffer>) : new Uint8Array(bytes);
-}
-
 function importHmacKey(secret: string, usage: 'sign' | 'verify'): Promise<CryptoKey> {
   return crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
     usage,
   ]);
-}
-
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
-
-function toHex(bytes: Uint8Array): string {
-  let out = '';
-  for (const byte of bytes) out += HEX[byte];
-  return out;
-}
-
-// Input is validated against SIGNATURE_PATTERN first.
-function fromHex(hex: string): Uint8Array {
-  const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
-  return out;
 }
 
 // Echoing a client-sent header into an error: bound it.
