@@ -47,6 +47,33 @@ describe('parseSse', () => {
     expect(await events(chunked(STREAM, Array.from({ length }, (_, i) => i)))).toEqual(EXPECTED);
   });
 
+  it('drops a last event whose blank line never came, in every chunking', async () => {
+    const text = 'data: one\n\nevent: delta\ndata: two\n';
+    const length = new TextEncoder().encode(text).length;
+    for (let cut = 0; cut < length; cut++) {
+      expect(await events(chunked(text, [cut])), `cut at ${cut}`).toEqual([{ event: 'message', data: 'one' }]);
+    }
+    // Ending on a lone CR or on a half line is no different.
+    expect(await events(chunked('data: one\r\rdata: two\r', []))).toEqual([{ event: 'message', data: 'one' }]);
+    expect(await events(chunked('data: one\n\ndata: tw', []))).toEqual([{ event: 'message', data: 'one' }]);
+    expect(await events(chunked('data: only', []))).toEqual([]);
+  });
+
+  it('treats CRLF, LF and CR mixed inside one event as one line end each, CRLF split or not', async () => {
+    const text = 'event: delta\r\ndata: a\ndata: b\rdata: c\r\n\n' + 'data: d\n\r\n' + 'data: e\r\n\r' + 'data: f\r\r\n';
+    const expected: SseEvent[] = [
+      { event: 'delta', data: 'a\nb\nc' },
+      { event: 'message', data: 'd' },
+      { event: 'message', data: 'e' },
+      { event: 'message', data: 'f' },
+    ];
+    const length = new TextEncoder().encode(text).length;
+    for (let cut = 0; cut < length; cut++) expect(await events(chunked(text, [cut])), `cut at ${cut}`).toEqual(expected);
+    expect(await events(chunked(text, Array.from({ length }, (_, i) => i)))).toEqual(expected);
+    // A CR and the LF after it are one line end, never a blank line that ends the event early.
+    expect(await events(chunked('data: x\r\ndata: y\r\n\r\n', [8]))).toEqual([{ event: 'message', data: 'x\ny' }]);
+  });
+
   it('cancels the body when the reader stops early', async () => {
     let cancelled = false;
     const stream = new ReadableStream<Uint8Array>({
