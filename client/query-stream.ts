@@ -1,4 +1,4 @@
-/** A streamed query's events, typed, from the SSE response (see edge/api/query.ts). */
+/** A streamed query's events, typed, from the SSE response (see protocol/public-api/query.ts). */
 import { GlyphgateError } from './errors.ts';
 import { parseSse } from './sse.ts';
 import type { AnswerDelta, AnswerDone, ErrorBody } from './types.ts';

@@ -1,6 +1,6 @@
 /**
  * The API's request and response types, inferred from the zod schemas the edge validates with
- * (edge/api/schemas.ts). Type-only imports: the client carries no zod at run time.
+ * (protocol/public-api/index.ts). Type-only imports: the client carries no zod at run time.
  */
 import type { z } from 'zod';
 import type {
@@ -23,7 +23,7 @@ import type {
   usageRowSchema,
   usageTotalsSchema,
   usageViewSchema,
-} from '../edge/api/schemas.ts';
+} from '../protocol/public-api/index.ts';
 
 /** A stored document (`POST /v1/documents`). */
 export type DocumentView = z.output<typeof documentViewSchema>;

@@ -1,25 +1,26 @@
 /**
- * The edge's Hono app: public API routes, each behind the auth + limits gate (edge/auth/gate.ts)
- * and the per-address limit on refused keys (edge/abuse/auth-failures.ts), CORS from an allow-list
+ * The edge's Hono app: public API routes, each behind the auth + limits gate (edge/tenancy/gate.ts)
+ * and the per-address limit on refused keys (edge/tenancy/auth-failures.ts), CORS from an allow-list
  * (edge/http/cors.ts), with every error as `{ "error": { "code", "message" } }` (DESIGN.md, "Public API").
  */
 import { HTTPException } from 'hono/http-exception';
-import { authFailureGuard } from './abuse/auth-failures.ts';
-import { layoutRoute } from './api/layout.ts';
-import { documentMounted, serveOpenApi } from './api/openapi.ts';
-import { apiRoutes } from './api/routes-app.ts';
-import { healthRoute } from './api/system.ts';
+import { authFailureGuard } from './tenancy/auth-failures.ts';
+import { layoutRoute } from './renders/layout-route.ts';
+import { documentMounted, serveOpenApi } from './system/openapi.ts';
+import { apiRoutes } from './http/api-routes.ts';
+import { healthRoute } from './system/health.ts';
 import { corsAllowList } from './http/cors.ts';
 import { ApiError, errorResponse } from './http/errors.ts';
-import { describeFailure, failureError } from './runners/pool.ts';
-import { decodeRoutes } from './routes/decode.ts';
-import { documentRoutes } from './routes/documents.ts';
-import { jobRoutes } from './routes/jobs.ts';
-import { pageRoutes } from './routes/pages.ts';
-import { queryRoutes } from './routes/query.ts';
-import { compressRoutes, renderRoutes } from './routes/render.ts';
-import { usageRoutes } from './routes/usage.ts';
-import { layoutRoutes } from './demo/layout-route.ts';
+import { describeFailure, failureError } from './runners/failures.ts';
+import { decodeRoutes } from './decode/decode.ts';
+import { documentRoutes } from './documents/upload.ts';
+import { jobRoutes } from './jobs/job.ts';
+import { pageRoutes } from './renders/page.ts';
+import { queryRoutes } from './answers/query.ts';
+import { compressRoutes } from './renders/compress.ts';
+import { renderRoutes } from './renders/render.ts';
+import { usageRoutes } from './usage/usage.ts';
+import { layoutRoutes } from './renders/layout.ts';
 import { demoRoutes } from './demo/routes.ts';
 
 /** Turns anything a handler threw into the JSON error response. */

@@ -43,7 +43,7 @@ export interface Env {
   MONTHLY_QUOTA_UNITS?: string;
   /**
    * How long (ms) an isolate trusts what it read from D1 about an API key and its tenant's quota
-   * (edge/auth/key-cache.ts): revocations and limit changes take effect within it. 0 = read D1 on
+   * (edge/tenancy/key-cache.ts): revocations and limit changes take effect within it. 0 = read D1 on
    * every request.
    */
   AUTH_CACHE_TTL_MS?: string;
@@ -51,7 +51,7 @@ export interface Env {
   ANSWER_BACKEND?: string;
   /** Origins allowed to call the API from a browser (edge/http/cors.ts); empty = no CORS headers. */
   CORS_ORIGINS?: string;
-  /** Refused API keys per client address per minute before 429 (edge/abuse/auth-failures.ts); 0 = off. */
+  /** Refused API keys per client address per minute before 429 (edge/tenancy/auth-failures.ts); 0 = off. */
   AUTH_FAILURES_PER_MINUTE?: string;
   /** Test-only failures injected into R2, D1 and the Queue (edge/faults/); refused unless ENVIRONMENT is local or dev. */
   FAULT_INJECTION?: string;

@@ -16,7 +16,7 @@ import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { generateApiKey, generateKeyId, hashApiKey } from '../edge/auth/key-hash.ts';
+import { generateApiKey, generateKeyId, hashApiKey } from '../edge/tenancy/key-hash.ts';
 import { isTenantId } from '../edge/storage/keys.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');

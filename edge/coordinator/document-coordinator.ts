@@ -10,7 +10,7 @@ import { edgeConfig } from '../config.ts';
 import { withFaults } from '../faults/inject.ts';
 import { newJobId } from '../http/ids.ts';
 import { findActiveJob, insertJob } from '../jobs/store.ts';
-import { describeFailure, runnerPool, type FailureInfo } from '../runners/pool.ts';
+import { describeFailure, runnerPool, type FailureInfo } from '../runners/failures.ts';
 import { readDocumentText, setTextTokens } from '../storage/documents.ts';
 import { commitRender, readManifest, toStoredManifest, type StoredManifest } from '../storage/renders.ts';
 import type { RenderOptions } from './render-stream.ts';

@@ -8,8 +8,8 @@ import { MANIFEST_PART, pagePartName, type RenderManifest } from '../../protocol
 import type { Env } from '../bindings.ts';
 import { ApiError } from '../http/errors.ts';
 import { logSafeMessage } from '../http/log-safe.ts';
-import type { RunnerPool } from '../runners/pool.ts';
-import { runnerHttpError } from '../runners/pool.ts';
+import type { RunnerPool } from '../runners/failures.ts';
+import { runnerHttpError } from '../runners/failures.ts';
 import { StorageError } from '../storage/errors.ts';
 import { writePage, type RenderLocation, type StoredPage } from '../storage/renders.ts';
 

@@ -4,7 +4,7 @@
  */
 import { PROFILE_NAMES } from '../../protocol/profiles.ts';
 import { DEFAULT_PRESET, PRESET_NAMES } from '../../protocol/render-config.ts';
-import { DEFAULT_PROFILE } from '../http/render-options.ts';
+import { DEFAULT_PROFILE } from '../renders/render-options.ts';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 

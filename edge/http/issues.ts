@@ -1,6 +1,6 @@
 /**
  * One zod issue → the 400 the client sees: `invalid_request` naming the field, or the issue's own
- * code when the schema gave it one (`params.code`, see edge/api/coded.ts), so a schema can keep a
+ * code when the schema gave it one (`params.code`, see protocol/public-api/coded.ts), so a schema can keep a
  * route's established error codes (`invalid_document_id`, `invalid_config`, …).
  */
 import type { z } from 'zod';

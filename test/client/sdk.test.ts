@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { GlyphgateClient, GlyphgateError, isJobAccepted, type JobView, type QueryStreamEvent } from 'glyphgate/client';
-import * as api from '../../edge/api/schemas.ts';
+import * as api from '../../protocol/public-api/index.ts';
 import { startEdge, startRunner, type EdgeHandle, type RunnerHandle } from '../edge/worker-stack.ts';
 
 const novel = readFileSync(new URL('../fixtures/texts/pride_and_prejudice.txt', import.meta.url), 'utf8').replace(/^\uFEFF/, '');

@@ -1,5 +1,5 @@
 /**
- * The layout route the demo outlines citations with (edge/demo/layout-route.ts), in workerd with a
+ * The layout route the demo outlines citations with (edge/renders/layout.ts), in workerd with a
  * real runner: line boxes of a committed render, per page, tenant-scoped like the page route, and
  * naming the same (page, line) pairs a query's citations do.
  */

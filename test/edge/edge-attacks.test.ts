@@ -10,7 +10,7 @@
  * - API keys are stored only as HMAC-SHA256(pepper, key);
  * - no secret, API key, pepper or document text appears in the Worker's logs, errors included;
  * - R2 keys cannot escape the tenant prefix, whatever the segments (edge/storage/keys.ts);
- * - API key hashes are compared in constant time (edge/auth/constant-time.ts).
+ * - API key hashes are compared in constant time (edge/tenancy/constant-time.ts).
  *
  * Not here: the runner's side (test/gpu-runner/runner-attacks.test.ts: its logs, SSRF, cache paths,
  * linear-time regular expressions) and the signing primitives (test/protocol/signing.test.ts).
@@ -23,10 +23,10 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clientAddress, ipv6Prefix64 } from '../../edge/abuse/client-address.ts';
-import { AuthFailureLimiter } from '../../edge/abuse/auth-failures.ts';
+import { clientAddress, ipv6Prefix64 } from '../../edge/tenancy/client-address.ts';
+import { AuthFailureLimiter } from '../../edge/tenancy/auth-failures.ts';
 import { app } from '../../edge/app.ts';
-import { timingSafeEqual } from '../../edge/auth/constant-time.ts';
+import { timingSafeEqual } from '../../edge/tenancy/constant-time.ts';
 import { parseCorsOrigins } from '../../edge/http/cors.ts';
 import { answerKey, decodeKey, documentKey, layoutKey, manifestKey, pageKey, partKey, partsPrefix } from '../../edge/storage/keys.ts';
 import { NonceStore, signRequest, verifySignature } from '../../protocol/signing.ts';
@@ -100,7 +100,7 @@ describe('R2 keys cannot escape the tenant prefix (edge/storage/keys.ts)', () =>
   });
 });
 
-describe('API key hashes are compared in constant time (edge/auth/constant-time.ts)', () => {
+describe('API key hashes are compared in constant time (edge/tenancy/constant-time.ts)', () => {
   it('is equality, with no early exit on the first differing byte or on a length mismatch', () => {
     expect(timingSafeEqual(HEX, HEX)).toBe(true);
     expect(timingSafeEqual(HEX, HEX2)).toBe(false);

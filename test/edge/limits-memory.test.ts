@@ -6,9 +6,9 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { D1Database } from '../../edge/bindings.ts';
-import { cachedKey, clearKeyCache, rememberKey, type KeyRecord } from '../../edge/auth/key-cache.ts';
-import { cachedQuota, countRequest, noteBilled, rememberQuota, startQuotaReading } from '../../edge/metering/limits.ts';
-import { meter } from '../../edge/metering/usage.ts';
+import { cachedKey, clearKeyCache, rememberKey, type KeyRecord } from '../../edge/tenancy/key-cache.ts';
+import { cachedQuota, countRequest, noteBilled, rememberQuota, startQuotaReading } from '../../edge/tenancy/limits.ts';
+import { meter } from '../../edge/usage/store.ts';
 
 interface Call {
   sql: string;

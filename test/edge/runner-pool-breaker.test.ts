@@ -1,6 +1,6 @@
 /** CircuitBreaker state machine with an injected clock. */
 import { describe, expect, it } from 'vitest';
-import { CircuitBreaker } from '../../edge/routing/circuit-breaker.ts';
+import { CircuitBreaker } from '../../edge/runners/circuit-breaker.ts';
 
 const R = 'http://runner-a:8788';
 

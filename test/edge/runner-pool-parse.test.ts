@@ -1,8 +1,8 @@
 /** Parsing `RUNNERS`, runner URLs and `Retry-After`. */
 import { describe, expect, it } from 'vitest';
-import { normalizeRunnerUrl, parseRunners } from '../../edge/routing/parse-runners.ts';
-import { MAX_RETRY_AFTER_SECONDS, parseRetryAfter } from '../../edge/routing/retry-after.ts';
-import { RunnerPool } from '../../edge/routing/runner-pool.ts';
+import { normalizeRunnerUrl, parseRunners } from '../../edge/runners/parse-runners.ts';
+import { MAX_RETRY_AFTER_SECONDS, parseRetryAfter } from '../../edge/runners/retry-after.ts';
+import { RunnerPool } from '../../edge/runners/pool.ts';
 
 describe('parseRunners', () => {
   it('splits on commas and/or whitespace and strips trailing slashes', () => {

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { rendezvousOrder, rendezvousWeight } from '../../edge/routing/rendezvous.ts';
+import { rendezvousOrder, rendezvousWeight } from '../../edge/runners/rendezvous.ts';
 
 const runnerArb = fc.integer({ min: 1, max: 65_535 }).map((port) => `http://10.0.0.1:${port}`);
 const runnersArb = fc.uniqueArray(runnerArb, { minLength: 1, maxLength: 8 });

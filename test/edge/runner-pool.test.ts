@@ -15,14 +15,14 @@ import {
   sha256Hex,
   verifySignature,
 } from '../../protocol/signing.ts';
-import { CircuitBreaker } from '../../edge/routing/circuit-breaker.ts';
-import { rendezvousOrder } from '../../edge/routing/rendezvous.ts';
+import { CircuitBreaker } from '../../edge/runners/circuit-breaker.ts';
+import { rendezvousOrder } from '../../edge/runners/rendezvous.ts';
 import {
   AllRunnersBusyError,
   RunnerPool,
   RunnersUnavailableError,
   type RunnerPoolOptions,
-} from '../../edge/routing/runner-pool.ts';
+} from '../../edge/runners/pool.ts';
 
 const KEY_ID = 'edge-1';
 const SECRET = 'runner-pool-test-secret-0123456789';

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderConfigHash, resolveRenderConfig } from '../../protocol/render-config.ts';
-import { rendezvousOrder } from '../../edge/routing/rendezvous.ts';
+import { rendezvousOrder } from '../../edge/runners/rendezvous.ts';
 import { freePort, startEdge, startRunner, type EdgeHandle, type RunnerHandle } from './worker-stack.ts';
 
 const novel = readFileSync(new URL('../fixtures/texts/pride_and_prejudice.txt', import.meta.url), 'utf8');

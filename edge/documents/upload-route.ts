@@ -1,0 +1,26 @@
+/** `POST /v1/documents`: the route definition. */
+import { createRoute } from '@hono/zod-openapi';
+import { documentViewSchema, textBodies, uploadJsonSchema } from '../../protocol/public-api/documents.ts';
+import { errorResponses, GATE_ERRORS } from '../http/error-responses.ts';
+import { billableHeaders, locationHeader } from '../http/header-docs.ts';
+
+/** `POST /v1/documents`. */
+export const uploadRoute = createRoute({
+  method: 'post',
+  path: '/',
+  operationId: 'uploadDocument',
+  tags: ['documents'],
+  summary: 'Upload a document',
+  description:
+    'Stores a text for the caller\'s tenant, addressed by its SHA-256: 201 the first time, 200 with the same id after. ' +
+    'Send the text itself (`text/plain`, `text/markdown`, UTF-8) or JSON `{"text": …}`; at most MAX_UPLOAD_BYTES (20 MiB).',
+  request: {
+    headers: billableHeaders,
+    body: { description: 'The document (required).', content: { 'application/json': { schema: uploadJsonSchema }, ...textBodies } },
+  },
+  responses: {
+    200: { description: 'The caller already had this text.', headers: locationHeader, content: { 'application/json': { schema: documentViewSchema } } },
+    201: { description: 'Stored.', headers: locationHeader, content: { 'application/json': { schema: documentViewSchema } } },
+    ...errorResponses(400, 413, 415, 503, ...GATE_ERRORS),
+  },
+});

@@ -1,0 +1,55 @@
+/**
+ * `GET /v1/documents/:id/renders/:renderId/pages/:n`: one page PNG of a committed render, with a
+ * strong ETag (the SHA-256 of the PNG), `If-None-Match` → 304, and immutable caching — the bytes
+ * behind a page URL never change, because the URL names the text and config by their hashes.
+ */
+import { createRoute } from '@hono/zod-openapi';
+import { pageRoute } from './page-route.ts';
+import { apiRoutes } from '../http/api-routes.ts';
+import { webStream } from '../bindings.ts';
+import { ifNoneMatchHits } from '../http/conditional.ts';
+import { notFound } from '../http/errors.ts';
+import { gate } from '../tenancy/gate.ts';
+import { pageKey } from '../storage/keys.ts';
+import { matchPage, pageCacheKey, putPage } from '../storage/page-cache.ts';
+import { committedPageCount } from '../storage/renders.ts';
+
+// `private`: another tenant must never be served this from a shared cache.
+const CLIENT_CACHE_CONTROL = 'private, max-age=31536000, immutable';
+
+/** The page route. */
+export const pageRoutes = apiRoutes();
+
+pageRoutes.openapi(createRoute({ ...pageRoute, middleware: [gate({ quota: false })] as const }), async (c) => {
+  const { tenant } = c.get('caller');
+  const { id: sha, renderId: configHash, n } = c.req.valid('param');
+  const key = pageCacheKey(tenant, sha, configHash, n);
+
+  let source = await matchPage(key);
+  const hit = source !== undefined;
+  if (!source) {
+    // Only pages of a committed render are served: a page left by a render that broke off is
+    // not part of any manifest the client could have seen.
+    const pages = await committedPageCount(c.env, { tenant, sha, configHash });
+    if (pages === null || n > pages) throw notFound('page');
+    const object = await c.env.RENDERS.get(pageKey(tenant, sha, configHash, n));
+    if (!object) throw notFound('page');
+    const etag = `"${object.customMetadata?.sha256 ?? object.etag}"`;
+    const fresh = new Response(webStream(object.body), {
+      headers: { 'content-type': 'image/png', 'content-length': String(object.size), etag },
+    });
+    c.executionCtx.waitUntil(putPage(key, fresh.clone()));
+    source = fresh;
+  }
+
+  const etag = source.headers.get('etag')!;
+  const headers: Record<string, string> = { etag, 'cache-control': CLIENT_CACHE_CONTROL, 'x-glyph-cache': hit ? 'hit' : 'miss' };
+  if (ifNoneMatchHits(c.req.valid('header')['If-None-Match'], etag)) {
+    await source.body?.cancel();
+    return c.body(null, 304, headers);
+  }
+  headers['content-type'] = 'image/png';
+  const length = source.headers.get('content-length');
+  if (length) headers['content-length'] = length;
+  return c.body(source.body as ReadableStream, 200, headers);
+});

@@ -1,0 +1,90 @@
+/**
+ * `POST /v1/documents/:id/render`: the render manifest of a document,
+ * from R2 when committed (`x-glyph-cache: hit`), else made by the document's coordinator (one
+ * runner call however many ask at once), or 202 + a job for a document over the page threshold.
+ */
+import { createRoute, type z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import type { jobAcceptedSchema } from '../../protocol/public-api/render.ts';
+import { renderRoute } from './render-route.ts';
+import { apiRoutes } from '../http/api-routes.ts';
+import type { AppEnv } from '../app-env.ts';
+import { edgeConfig } from '../config.ts';
+import { coordinatorFor } from '../coordinator/client.ts';
+import { jsonOptions } from '../http/body-middleware.ts';
+import { notFound } from '../http/errors.ts';
+import { resolveRender, type ResolvedRender } from './render-options.ts';
+import { renderView, type RenderView } from './render-view.ts';
+import { estimatePages } from '../jobs/estimate.ts';
+import { gate } from '../tenancy/gate.ts';
+import { clientIdempotencyKey, meter } from '../usage/store.ts';
+import { failureError } from '../runners/failures.ts';
+import { findDocument, type DocumentRecord } from '../storage/documents.ts';
+import { readManifest, type StoredManifest } from '../storage/renders.ts';
+
+/** Body of a 202: the render was handed to a job. */
+export type JobAccepted = z.infer<typeof jobAcceptedSchema>;
+
+/** What {@link renderFor} produced: the render (200) or the job doing it (202). */
+export type RenderOutcome = { status: 200; body: RenderView } | { status: 202; body: JobAccepted };
+
+/**
+ * Renders `doc` for the caller (its render fields already resolved: {@link resolveRender}): the
+ * manifest (billed per page) or a job. Sets `x-glyph-cache`. Shared by the render and compress routes.
+ */
+export async function renderFor(c: Context<AppEnv>, doc: DocumentRecord, resolved: ResolvedRender): Promise<RenderOutcome> {
+  const caller = c.get('caller');
+  const at = { tenant: caller.tenant, sha: doc.sha256, configHash: resolved.configHash };
+
+  // Fast path: a committed render needs no coordinator round trip.
+  let manifest: StoredManifest | null = await readManifest(c.env, at);
+  let hit = manifest !== null;
+  let joined = false;
+  if (!manifest) {
+    const result = await coordinatorFor(c.env, caller.tenant, doc.sha256).render({
+      ...at,
+      render: resolved.render,
+      estimatedPages: estimatePages(doc.chars, resolved.config, doc.lines),
+      keyId: caller.keyId,
+    });
+    if (result.kind === 'error') throw failureError(result.failure);
+    if (result.kind === 'job') {
+      c.header('x-glyph-cache', 'miss');
+      c.header('location', `/v1/jobs/${result.jobId}`);
+      const statusUrl = `/v1/jobs/${result.jobId}`;
+      return { status: 202, body: { jobId: result.jobId, status: 'queued', documentId: doc.sha256, renderId: resolved.configHash, statusUrl } };
+    }
+    manifest = result.manifest;
+    hit = result.source === 'stored';
+    joined = result.source === 'joined';
+  }
+
+  const view = renderView({ manifest, profile: resolved.profile, cached: hit, origin: new URL(c.req.url).origin });
+  const prices = edgeConfig(c.env).prices;
+  // A caller who only waited on someone else's render pays the cached price: one render happened.
+  const perPage = hit || joined ? prices.render_page_cached : prices.render_page;
+  meter(c.executionCtx, c.env.DB, {
+    caller,
+    operation: 'render',
+    units: perPage * view.totals.pages,
+    cacheHit: hit || joined,
+    document: doc.sha256,
+    pages: view.totals.pages,
+    visualTokens: view.totals.visualTokens,
+    textTokens: view.totals.textTokens,
+    idempotencyKey: clientIdempotencyKey(caller, 'render', c.req.header('idempotency-key')),
+  });
+  c.header('x-glyph-cache', hit ? 'hit' : 'miss');
+  return { status: 200, body: view };
+}
+
+/** `POST /v1/documents/:id/render`. */
+export const renderRoutes = apiRoutes();
+
+renderRoutes.openapi(createRoute({ ...renderRoute, middleware: [gate({ quota: true }), jsonOptions()] as const }), async (c) => {
+  const { id: sha } = c.req.valid('param');
+  const doc = await findDocument(c.env, c.get('caller').tenant, sha);
+  if (!doc) throw notFound('document');
+  const outcome = await renderFor(c, doc, await resolveRender(c.req.valid('json')));
+  return outcome.status === 200 ? c.json(outcome.body, 200) : c.json(outcome.body, 202);
+});

@@ -1,0 +1,20 @@
+/**
+ * `GET /v1/documents/{id}/renders/{renderId}/layout`: line boxes of a committed render. The route
+ * itself is a plain Hono route (edge/renders/layout.ts) that checks its ids with the same rules
+ * (edge/http/ids.ts); this is its documentation, registered by the app where it is mounted.
+ */
+import { z } from '@hono/zod-openapi';
+
+/** A pixel box on a page. */
+export const boxSchema = z
+  .object({ x: z.number(), y: z.number(), width: z.number(), height: z.number() })
+  .openapi('Box');
+
+/** Line boxes of a render, to outline the lines a query cited. */
+export const layoutViewSchema = z
+  .object({
+    documentId: z.string(),
+    renderId: z.string(),
+    lines: z.array(z.object({ page: z.number().int(), line: z.number().int(), box: boxSchema })),
+  })
+  .openapi('Layout');
