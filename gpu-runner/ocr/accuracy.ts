@@ -17,12 +17,20 @@
  * 4. every run of whitespace (space, tab, newline, any Unicode space) → one space; ends trimmed.
  *
  * The raw figure (`normalize: false`) compares code points as they are.
+ *
+ * **Variant folding** (`foldVariants: true`, on top of either) also maps traditional Chinese
+ * forms to simplified ones on both sides (OpenCC, see `variants.ts`), for the variant-insensitive
+ * figure reported beside the strict one: the recognizer's dictionary is mostly simplified, so
+ * on traditional text it writes 謂 as 谓 though it saw the right character.
  */
+import { foldChineseVariants } from './variants.ts';
 
 /** Options for {@link charAccuracy} and {@link aggregateAccuracy}. */
 export interface AccuracyOptions {
   /** Apply {@link normalizeForComparison} to both sides first. */
   normalize: boolean;
+  /** Also fold traditional Chinese forms to simplified on both sides (OpenCC t → cn). Default false. */
+  foldVariants?: boolean;
 }
 
 /** Distance and length of one compared line, the parts an aggregate sums. */
@@ -88,8 +96,8 @@ export function levenshtein(a: readonly string[] | string, b: readonly string[] 
 
 /** Distance, length and accuracy of one line read back as `got` when `expected` was rendered. */
 export function scoreLine(expected: string, got: string, options: AccuracyOptions): LineScore {
-  const e = Array.from(options.normalize ? normalizeForComparison(expected) : expected);
-  const g = Array.from(options.normalize ? normalizeForComparison(got) : got);
+  const e = Array.from(comparable(expected, options));
+  const g = Array.from(comparable(got, options));
   const distance = levenshtein(e, g);
   return { distance, length: e.length, accuracy: ratio(distance, e.length) };
 }
@@ -115,6 +123,11 @@ export function aggregateAccuracy(
     length += s.length;
   }
   return { lines: pairs.length, distance, length, accuracy: ratio(distance, length) };
+}
+
+function comparable(s: string, options: AccuracyOptions): string {
+  const normalized = options.normalize ? normalizeForComparison(s) : s;
+  return options.foldVariants ? foldChineseVariants(normalized) : normalized;
 }
 
 // With nothing expected, the distance is exactly what was read: nothing read is a perfect score.

@@ -36,16 +36,20 @@ function dejavuPath(file: string): string {
   return join(dirname(require.resolve('dejavu-fonts-ttf/package.json')), 'ttf', file);
 }
 
-function notoFaces(): FontFace[] {
-  const root = dirname(require.resolve('@fontsource/noto-sans-sc/package.json'));
+/**
+ * Every 400-weight subset of a Fontsource Noto Sans CJK package, Latin subsets first, each with
+ * the unicode-range Fontsource gives it (so a code point parses only the subset meant for it).
+ */
+function notoFaces(pkg: '@fontsource/noto-sans-sc' | '@fontsource/noto-sans-tc', prefix: string): FontFace[] {
+  const root = dirname(require.resolve(`${pkg}/package.json`));
   const unicode = JSON.parse(readFileSync(join(root, 'unicode.json'), 'utf8')) as Record<string, string>;
   // Latin first so that Latin letters in Chinese text take Noto's Latin (as Source Han Sans does in Glyph).
   const keys = Object.keys(unicode).sort((a, b) => subsetOrder(a) - subsetOrder(b));
   return keys.map((key) => {
     const subset = key.replace(/^\[(\d+)\]$/, '$1');
     return {
-      alias: `glyphgate-noto-sc-${subset}`,
-      path: join(root, 'files', `noto-sans-sc-${subset}-400-normal.woff2`),
+      alias: `glyphgate-${prefix}-${subset}`,
+      path: join(root, 'files', `${prefix}-${subset}-400-normal.woff2`),
       ranges: parseUnicodeRange(unicode[key]!),
     };
   });
@@ -68,8 +72,22 @@ const familyFaces = new Map<FontFamily, () => FontFace[]>([
   ['DejaVu Sans', () => [{ alias: 'glyphgate-dejavu-sans', path: dejavuPath('DejaVuSans.ttf') }]],
   ['DejaVu Serif', () => [{ alias: 'glyphgate-dejavu-serif', path: dejavuPath('DejaVuSerif.ttf') }]],
   ['DejaVu Sans Mono', () => [{ alias: 'glyphgate-dejavu-sans-mono', path: dejavuPath('DejaVuSansMono.ttf') }]],
-  ['Noto Sans SC', notoFaces],
+  ['Noto Sans SC', () => notoFaces('@fontsource/noto-sans-sc', 'noto-sans-sc')],
 ]);
+
+/**
+ * Noto Sans TC, the last fallback of every chain: Fontsource's SC subsets leave out traditional
+ * characters that classical and Taiwanese/Hong Kong text uses (牿 餱 縟 諍 纊 …), which would
+ * otherwise be drawn as boxes. A fallback rather than a per-text choice of family: SC stays the
+ * face of every character it has, so pages of text that rendered fully before are unchanged
+ * (same bytes for the same config), and only characters that were boxes now get a glyph; both
+ * are the same Source Han Sans design at the same metrics, so mixing them on a line is seamless.
+ */
+function traditionalFaces(): FontFace[] {
+  traditionalCache ??= notoFaces('@fontsource/noto-sans-tc', 'noto-sans-tc');
+  return traditionalCache;
+}
+let traditionalCache: FontFace[] | undefined;
 
 const faceCache = new Map<FontFamily, FontFace[]>();
 function facesOf(family: FontFamily): FontFace[] {
@@ -82,7 +100,7 @@ function facesOf(family: FontFamily): FontFace[] {
 }
 
 /**
- * A font chain: the primary family, then DejaVu Sans and Noto Sans SC as per-glyph fallback.
+ * A font chain: the primary family, then DejaVu Sans, Noto Sans SC and Noto Sans TC as per-glyph fallback.
  * Resolves each code point to the first face that has it; results are cached per chain, and
  * font files are parsed (and registered with Skia) only when a character first needs them.
  */
@@ -102,7 +120,7 @@ export class FontChain {
     let chain = chains.get(family);
     if (!chain) {
       const order: FontFamily[] = [family, 'DejaVu Sans', 'Noto Sans SC'];
-      const faces = [...new Set(order)].flatMap(facesOf);
+      const faces = [...[...new Set(order)].flatMap(facesOf), ...traditionalFaces()];
       chain = new FontChain(faces);
       chains.set(family, chain);
     }
