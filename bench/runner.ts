@@ -16,7 +16,7 @@ import path from 'node:path';
 import { resolveRenderConfig } from '../protocol/render-config.ts';
 import { renderPages } from '../gpu-runner/render/index.ts';
 import type { LineImage, Recognition } from '../gpu-runner/ocr/recognizer.ts';
-import { OcrService, lineStrip } from '../gpu-runner/server/ocr-service.ts';
+import { OcrService, lineStrip } from '../gpu-runner/ocr/service.ts';
 import { ROOT, signed, startRunner, type RunnerProcess } from '../test/gpu-runner/runner-harness.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);

@@ -9,24 +9,23 @@
  */
 import { serve } from '@hono/node-server';
 import { resolveRenderConfig } from '../protocol/render-config.ts';
-import { answerBackendFromEnv } from './answer/backend.ts';
-import { fromEnv as cacheFromEnv } from './cache/index.ts';
+import { createAnswerBackend } from './answer/backend.ts';
+import { createRenderCache } from './cache/from-settings.ts';
+import { OcrService } from './ocr/service.ts';
+import { ThreadPlanner } from './planner/planner.ts';
+import { WorkQueue } from './queue/work-queue.ts';
 import { createRunnerApp } from './server/app.ts';
 import { Lifecycle } from './server/lifecycle.ts';
-import { lineLog } from './server/log.ts';
+import { errorText, lineLog } from './server/log.ts';
 import { createRunnerMetrics } from './server/metrics.ts';
-import { OcrService } from './server/ocr-service.ts';
-import { ThreadPlanner } from './server/planner.ts';
-import { errorText } from './server/render-service.ts';
 import { SettingsError, readRunnerSettings } from './server/settings.ts';
-import { WorkQueue } from './server/work-queue.ts';
 
 const log = lineLog();
 
 async function main(): Promise<void> {
   const settings = readRunnerSettings(process.env);
-  const backend = answerBackendFromEnv(process.env);
-  const cache = cacheFromEnv(process.env, { log });
+  const backend = createAnswerBackend(settings.answer);
+  const cache = createRenderCache(settings.cache, { log });
   const queue = new WorkQueue({
     concurrency: settings.concurrency,
     maxQueued: settings.maxQueued,
@@ -39,16 +38,17 @@ async function main(): Promise<void> {
 
   const started = performance.now();
   ocr = await OcrService.load({
-    device: settings.device,
-    maxBatch: settings.ocrMaxBatch,
-    maxWaitMs: settings.ocrMaxWaitMs,
+    device: settings.ocr.device,
+    threads: settings.ocr.threads,
+    maxBatch: settings.ocr.maxBatch,
+    maxWaitMs: settings.ocr.maxWaitMs,
     metrics,
   });
   const execution = ocr.recognizer.execution;
   log.info(`device ${ocr.device}`, {
-    requested: settings.device,
+    requested: settings.ocr.device,
     threads: execution.threads,
-    ocrMaxBatch: settings.ocrMaxBatch ?? ocr.recognizer.suggestedMaxBatch,
+    ocrMaxBatch: settings.ocr.maxBatch ?? ocr.recognizer.suggestedMaxBatch,
     ...(execution.fallbackReason ? { cpuBecause: execution.fallbackReason } : {}),
   });
   // Layout and token counting run in worker threads, each with its own fonts and tokenizer (~0.3 s

@@ -4,9 +4,9 @@
  */
 import type { AnswerResponse, ManifestLine } from '../../protocol/runner-api.ts';
 import { ExtractiveBackend } from './extractive.ts';
-import { OpenAIBackend, openAIOptionsFromEnv } from './openai.ts';
+import { OpenAIBackend, type OpenAIBackendOptions } from './openai.ts';
 
-export { UpstreamError, type UpstreamErrorCode } from './errors.ts';
+export { UpstreamError, type UpstreamErrorCode } from '../errors.ts';
 
 /** One question about one rendered document. */
 export interface AnswerInput {
@@ -38,17 +38,13 @@ export interface AnswerBackend {
   stream(input: AnswerInput): AsyncIterable<AnswerEvent>;
 }
 
-/** Environment variables read by {@link answerBackendFromEnv} (all optional). */
-export type AnswerEnv = Readonly<Record<string, string | undefined>>;
+/** Which backend answers (read from `GLYPH_ANSWER_BACKEND` and `GLYPH_VLM_*` by gpu-runner/server/settings.ts). */
+export type AnswerSettings = { backend: 'extractive' } | { backend: 'openai'; vlm: OpenAIBackendOptions };
 
 /**
- * The configured backend: `GLYPH_ANSWER_BACKEND` (`openai` | `extractive`) when set, else
- * `openai` when `GLYPH_VLM_URL` is set, else `extractive`. Throws on a bad setting, so the
- * runner fails at start-up instead of on the first question.
+ * The configured backend. Throws on a bad setting (an invalid VLM URL), so the runner fails at
+ * start-up instead of on the first question.
  */
-export function answerBackendFromEnv(env: AnswerEnv = process.env): AnswerBackend {
-  const chosen = env.GLYPH_ANSWER_BACKEND?.trim().toLowerCase() || (env.GLYPH_VLM_URL?.trim() ? 'openai' : 'extractive');
-  if (chosen === 'extractive') return new ExtractiveBackend();
-  if (chosen === 'openai') return new OpenAIBackend(openAIOptionsFromEnv(env));
-  throw new Error(`GLYPH_ANSWER_BACKEND must be "openai" or "extractive", got "${chosen}"`);
+export function createAnswerBackend(settings: AnswerSettings): AnswerBackend {
+  return settings.backend === 'openai' ? new OpenAIBackend(settings.vlm) : new ExtractiveBackend();
 }

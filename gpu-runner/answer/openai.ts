@@ -6,10 +6,10 @@
  * messages never carry the API key or the document's text.
  */
 import type { AnswerResponse } from '../../protocol/runner-api.ts';
-import type { AnswerBackend, AnswerEnv, AnswerEvent, AnswerInput } from './backend.ts';
+import type { AnswerBackend, AnswerEvent, AnswerInput } from './backend.ts';
 import { citeAnswer } from './citations.ts';
 import { documentIndex, foldWhitespace } from './document-index.ts';
-import { UpstreamError } from './errors.ts';
+import { UpstreamError } from '../errors.ts';
 import { selectPages } from './page-selection.ts';
 import { ReasoningFilter, stripReasoning } from './reasoning-filter.ts';
 import { sseEvents } from './sse.ts';
@@ -35,23 +35,6 @@ export const OPENAI_DEFAULTS = { model: 'glyph', timeoutMs: 120_000, maxPages: 6
 
 /** Longest upstream error text passed on to our clients. */
 const MAX_UPSTREAM_MESSAGE = 200;
-
-/**
- * Options from `GLYPH_VLM_URL`, `GLYPH_VLM_MODEL`, `GLYPH_VLM_API_KEY`, `GLYPH_VLM_TIMEOUT_MS`,
- * `GLYPH_VLM_MAX_PAGES`, `GLYPH_VLM_MAX_TOKENS`; throws (naming the variable) when one is invalid.
- */
-export function openAIOptionsFromEnv(env: AnswerEnv): OpenAIBackendOptions {
-  const url = env.GLYPH_VLM_URL?.trim();
-  if (!url) throw new Error('GLYPH_VLM_URL is required for the openai answer backend');
-  return {
-    url,
-    model: env.GLYPH_VLM_MODEL?.trim() || OPENAI_DEFAULTS.model,
-    apiKey: env.GLYPH_VLM_API_KEY?.trim() || undefined,
-    timeoutMs: positiveInt(env, 'GLYPH_VLM_TIMEOUT_MS', OPENAI_DEFAULTS.timeoutMs),
-    maxPages: positiveInt(env, 'GLYPH_VLM_MAX_PAGES', OPENAI_DEFAULTS.maxPages),
-    maxTokens: positiveInt(env, 'GLYPH_VLM_MAX_TOKENS', OPENAI_DEFAULTS.maxTokens),
-  };
-}
 
 /** Answers by asking an OpenAI-compatible VLM about the page images (see the module comment). */
 export class OpenAIBackend implements AnswerBackend {
@@ -310,12 +293,4 @@ function errorCode(err: unknown): string | undefined {
     if (typeof code === 'string' && /^[A-Z0-9_]+$/.test(code)) return code;
   }
   return undefined;
-}
-
-function positiveInt(env: AnswerEnv, name: string, fallback: number): number {
-  const raw = env[name]?.trim();
-  if (!raw) return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer`);
-  return value;
 }

@@ -17,4 +17,4 @@ export {
   type TieredCacheHit,
   type TieredRenderCacheOptions,
 } from './tiered-cache.ts';
-export { fromEnv, type CacheEnv, type RenderCacheFromEnvOptions } from './from-env.ts';
+export { createRenderCache, type CreateRenderCacheOptions, type RenderCacheSettings } from './from-settings.ts';

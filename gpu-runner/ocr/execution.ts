@@ -19,7 +19,7 @@ export type DeviceLabel = 'cuda' | 'cpu';
 
 /** Options for {@link chooseExecutionProviders}. */
 export interface ExecutionOptions {
-  /** Intra-op threads for CPU kernels. Default {@link ocrThreads}() (env `GLYPH_OCR_THREADS`, else all cores). */
+  /** Intra-op threads for CPU kernels (`GLYPH_OCR_THREADS`). Default: every core. */
   threads?: number;
   /** CUDA device ordinal. Default 0. */
   cudaDeviceId?: number;
@@ -53,23 +53,12 @@ export class CudaUnavailableError extends Error {
   }
 }
 
-/** Intra-op thread count: `GLYPH_OCR_THREADS` when it is a positive integer, else the number of cores. */
-export function ocrThreads(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env.GLYPH_OCR_THREADS?.trim();
-  if (raw) {
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < 1) throw new RangeError(`GLYPH_OCR_THREADS must be a positive integer, got "${raw}"`);
-    return n;
-  }
-  return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-}
-
 /** Picks providers for `device`: `auto` tries CUDA then CPU; `cuda` throws {@link CudaUnavailableError} when CUDA cannot start. */
 export async function chooseExecutionProviders(
   device: DeviceRequest,
   options: ExecutionOptions = {},
 ): Promise<ExecutionChoice> {
-  const threads = options.threads ?? ocrThreads();
+  const threads = options.threads ?? os.availableParallelism();
   if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`threads must be a positive integer, got ${threads}`);
   const base: ort.InferenceSession.SessionOptions = {
     intraOpNumThreads: threads,

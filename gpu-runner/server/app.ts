@@ -5,24 +5,24 @@
  */
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import type { AnswerBackend } from '../answer/backend.ts';
-import { UpstreamError } from '../answer/errors.ts';
-import { ExtractiveBackend } from '../answer/extractive.ts';
 import type { NonceStore } from '../../protocol/signing.ts';
-import { ApiError, errorResponse, toApiError } from './errors.ts';
+import type { AnswerBackend } from '../answer/backend.ts';
+import { ExtractiveBackend } from '../answer/extractive.ts';
+import { RunnerError, UpstreamError, toRunnerError } from '../errors.ts';
+import type { OcrService } from '../ocr/service.ts';
+import type { RenderPlanner } from '../planner/planner.ts';
+import { WorkQueue } from '../queue/work-queue.ts';
+import { RenderService, type RenderCache } from '../render-service/service.ts';
 import { Lifecycle } from './lifecycle.ts';
+import { errorText, silentLog, type RunnerLog } from './log.ts';
 import { createRunnerMetrics, type RunnerMetrics } from './metrics.ts';
-import type { OcrService } from './ocr-service.ts';
 import { observeRequests } from './observe.ts';
-import type { RenderPlanner } from './planner.ts';
-import { RenderService, errorText, type RenderCache, type RunnerLog } from './render-service.ts';
 import { answerRoute } from './routes/answer.ts';
 import { decodeRoute } from './routes/decode.ts';
 import { healthRoutes } from './routes/health.ts';
 import { renderRoute } from './routes/render.ts';
 import type { RunnerEnv } from './routes/types.ts';
 import { verifyRunnerSignature } from './signature-middleware.ts';
-import { WorkQueue } from './work-queue.ts';
 
 /** Default request-body limit (`GLYPH_MAX_BODY_MB`): a 20 M-character text as JSON fits. */
 export const DEFAULT_MAX_BODY_BYTES = 25 * 1024 * 1024;
@@ -37,7 +37,7 @@ export interface RunnerAppDeps {
   cache?: RenderCache;
   /** The answer backend; default extractive. */
   answer?: AnswerBackend;
-  /** Where documents are laid out and their tokens counted (server/planner.ts). */
+  /** Where documents are laid out and their tokens counted (gpu-runner/planner/). */
   planner: RenderPlanner;
   /** The device's work queue; default 2 running, 16 queued, 120 s deadline. */
   queue?: WorkQueue;
@@ -55,8 +55,6 @@ export interface RunnerAppDeps {
   now?: () => number;
 }
 
-const silent: RunnerLog = { info() {}, warn() {}, error() {} };
-
 /** Builds the runner's Hono app from its dependencies; see the module comment. */
 export function createRunnerApp(deps: RunnerAppDeps): Hono<RunnerEnv> {
   const ocrDep = deps.ocr;
@@ -66,12 +64,12 @@ export function createRunnerApp(deps: RunnerAppDeps): Hono<RunnerEnv> {
     deps.metrics ??
     createRunnerMetrics({ sources: { queue: () => queue.stats(), ocrQueued: () => ocr()?.queued() ?? 0 } });
   const lifecycle = deps.lifecycle ?? new Lifecycle();
-  const log = deps.log ?? silent;
+  const log = deps.log ?? silentLog;
   const backend = deps.answer ?? new ExtractiveBackend();
   const renders = new RenderService({ queue, metrics, log, cache: deps.cache, planner: deps.planner });
   const maxBodyBytes = deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const assertAccepting = (): void => {
-    if (lifecycle.draining) throw new ApiError(503, 'draining', 'the runner is shutting down; send the work elsewhere', { connection: 'close' });
+    if (lifecycle.draining) throw new RunnerError(503, 'draining', 'the runner is shutting down; send the work elsewhere', { headers: { connection: 'close' } });
   };
   const routeDeps = { queue, log, assertAccepting, renders };
 
@@ -83,11 +81,9 @@ export function createRunnerApp(deps: RunnerAppDeps): Hono<RunnerEnv> {
       // The unread rest of the body is still on the wire: close the connection rather than let a
       // client reuse it for its next request.
       onError: () =>
-        errorResponse(
-          new ApiError(413, 'body_too_large', `the request body is over ${maxBodyBytes} bytes (GLYPH_MAX_BODY_MB)`, {
-            connection: 'close',
-          }),
-        ),
+        new RunnerError(413, 'body_too_large', `the request body is over ${maxBodyBytes} bytes (GLYPH_MAX_BODY_MB)`, {
+          headers: { connection: 'close' },
+        }).getResponse(),
     }),
   );
   app.use(verifyRunnerSignature({ keys: deps.keys, nonces: deps.nonces, now: deps.now }));
@@ -95,15 +91,15 @@ export function createRunnerApp(deps: RunnerAppDeps): Hono<RunnerEnv> {
   app.route('/', renderRoute(routeDeps));
   app.route('/', decodeRoute({ ...routeDeps, ocr }));
   app.route('/', answerRoute({ ...routeDeps, backend }));
-  app.notFound(() => errorResponse(new ApiError(404, 'not_found', 'no such route')));
+  app.notFound(() => new RunnerError(404, 'not_found', 'no such route').getResponse());
   app.onError((e) => {
-    const error = toApiError(e);
+    const error = toRunnerError(e);
     if (error.status >= 500 && error.status !== 503 && error.status !== 504) {
       // The error text, never the request: bodies carry documents. Nor an upstream's text: a VLM
       // may quote the question back in its error (the client still gets it; the logs do not).
       log.error('request failed', e instanceof UpstreamError ? { status: error.status, code: error.code } : { error: errorText(e) });
     }
-    return errorResponse(error);
+    return error.getResponse();
   });
   return app;
 }

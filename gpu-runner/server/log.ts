@@ -2,7 +2,21 @@
  * One-line logs: `glyph-runner <level> <message> <fields as JSON>`; info to stdout, warnings and
  * errors to stderr. Callers pass hashes, counts and error messages — never document text or keys.
  */
-import type { RunnerLog } from './render-service.ts';
+
+/** Where the runner logs; never given document text or secrets. */
+export interface RunnerLog {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** A log that drops everything (the app's default). */
+export const silentLog: RunnerLog = { info() {}, warn() {}, error() {} };
+
+/** An error's message for logs (never the document: our errors do not carry it). */
+export function errorText(e: unknown): string {
+  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+}
 
 /** Options of {@link lineLog}. */
 export interface LineLogOptions {

@@ -3,6 +3,7 @@
  * them, so the first page leaves before the last is painted, and page bytes go out as binary,
  * never base64. Pulled by the consumer: a slow client slows the source instead of growing a buffer.
  */
+import { randomHex } from '../../protocol/primitives/bytes.ts';
 
 /** One part of a multipart body. */
 export interface MultipartPart {
@@ -25,8 +26,7 @@ const encoder = new TextEncoder();
 
 /** A fresh boundary: 192 random bits, so no page's bytes can plausibly contain it. */
 export function randomBoundary(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(24));
-  return `glyph-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+  return `glyph-${randomHex(24)}`;
 }
 
 /** The `content-type` header value of a body with `boundary`. */

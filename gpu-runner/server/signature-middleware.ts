@@ -1,5 +1,5 @@
 /**
- * Hono middleware that admits only requests signed by the edge (DESIGN.md, "Signed internal API").
+ * Hono middleware that admits only requests signed by the edge (protocol/signing.ts has the scheme).
  */
 import { createMiddleware } from 'hono/factory';
 import type { MiddlewareHandler } from 'hono';
@@ -9,6 +9,7 @@ import {
   pathAndQueryOf,
   verifySignature,
 } from '../../protocol/signing.ts';
+import { RunnerError } from '../errors.ts';
 
 /** Context variables this middleware sets for later handlers. */
 export type RunnerSignatureVariables = {
@@ -78,7 +79,7 @@ export function verifyRunnerSignature(
       skewSeconds,
     });
     if (!result.ok) {
-      return c.json({ error: { code: result.code, message: result.message } }, 401);
+      return new RunnerError(401, result.code, result.message).getResponse();
     }
     c.set('rawBody', body);
     c.set('runnerKeyId', result.keyId);

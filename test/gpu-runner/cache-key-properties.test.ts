@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseRenderCacheKey, renderCacheKey } from '../../gpu-runner/cache/key.ts';
-import { resolveJob } from '../../gpu-runner/server/request.ts';
+import { resolveJob } from '../../gpu-runner/render-service/job.ts';
 import { fuzzParameters, fuzzTimeoutMs } from '../fuzz-budget.ts';
 
 describe('disk-cache keys are hashes: no path escape', () => {

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { DiskRenderTier } from '../../gpu-runner/cache/disk-tier.ts';
-import { fromEnv } from '../../gpu-runner/cache/from-env.ts';
+import { createRenderCache } from '../../gpu-runner/cache/from-settings.ts';
+import { readRunnerSettings } from '../../gpu-runner/server/settings.ts';
 import { parseRenderCacheKey, renderCacheKey } from '../../gpu-runner/cache/key.ts';
 import { MemoryRenderTier } from '../../gpu-runner/cache/memory-tier.ts';
 import { S3RenderTier } from '../../gpu-runner/cache/s3-tier.ts';
@@ -330,7 +331,12 @@ describe('tiered cache', () => {
   });
 });
 
-describe('fromEnv', () => {
+/** The cache the runner builds from `env` (read through the runner's settings schema). */
+function fromEnv(env: Record<string, string>, options: { log: CacheLog; cwd?: string }) {
+  return createRenderCache(readRunnerSettings({ GLYPH_RUNNER_KEYS: 'edge:secret-0123456789abcdef', ...env }).cache, options);
+}
+
+describe('render cache from the environment', () => {
   it('builds the configured tiers and rejects malformed values', async () => {
     const log = spyLog().log;
     const dir = tempRoot();

@@ -5,7 +5,6 @@ import { DynamicBatcher } from '../../gpu-runner/ocr/batcher.ts';
 import {
   CudaUnavailableError,
   chooseExecutionProviders,
-  ocrThreads,
   probeCuda,
   tryOpenSession,
 } from '../../gpu-runner/ocr/execution.ts';
@@ -20,13 +19,6 @@ import {
 import type { RawPage } from '../../gpu-runner/render/types.ts';
 
 describe('execution providers', () => {
-  it('reads GLYPH_OCR_THREADS and defaults to the core count', () => {
-    expect(ocrThreads({ GLYPH_OCR_THREADS: '3' })).toBe(3);
-    expect(ocrThreads({})).toBeGreaterThanOrEqual(1);
-    expect(() => ocrThreads({ GLYPH_OCR_THREADS: 'two' })).toThrow(/GLYPH_OCR_THREADS/);
-    expect(() => ocrThreads({ GLYPH_OCR_THREADS: '0' })).toThrow(RangeError);
-  });
-
   it('opens the built-in probe model on CPU (so a CUDA probe failure is about CUDA)', async () => {
     expect(await tryOpenSession(['cpu'])).toBeUndefined();
   });

@@ -25,7 +25,7 @@ import { normalizeForComparison } from '../../gpu-runner/ocr/accuracy.ts';
 import { resolveRenderConfig } from '../../protocol/render-config.ts';
 import { isWellFormedText } from '../../protocol/runner-api.ts';
 import { NonceStore, parseRunnerKeys, signedFetch, verifySignature } from '../../protocol/signing.ts';
-import { splitAtTokenBoundaries } from '../../protocol/text-tokens.ts';
+import { splitAtTokenBoundaries } from '../../gpu-runner/tokens/text-tokens.ts';
 import { countTextTokens } from '../../gpu-runner/tokens/qwen3.ts';
 import { KEY, readMultipart, signed, startRunner, type RunnerProcess } from './runner-harness.ts';
 import { expectError, rawHttp } from './runner-probes.ts';
@@ -235,7 +235,7 @@ describe('no fetch of a URL a request supplies (SSRF)', () => {
  *   pattern in parseRunnerKeys (operator input, checked anyway);
  * - protocol/render-config.ts: hex color and page-size patterns on config values;
  * - protocol/runner-api.ts: the unpaired-surrogate pattern on the text;
- * - protocol/text-tokens.ts and token-runs.ts: single-character tests while chunking and cutting
+ * - gpu-runner/tokens/text-tokens.ts and token-runs.ts: single-character tests while chunking and cutting
  *   long runs, and the Qwen3 pre-tokenizer pattern inside the tokenizer (a dependency, applied to
  *   the whole text);
  * - gpu-runner/answer/tokenize.ts: TOKEN_RUN, CJK_CHAR, the digit and suffix patterns;

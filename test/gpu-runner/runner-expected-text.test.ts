@@ -7,8 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { NEWLINE_MARKER, resolveRenderConfig } from '../../protocol/render-config.ts';
 import { layoutPages } from '../../gpu-runner/render/index.ts';
-import { expectedLineText } from '../../gpu-runner/server/expected-text.ts';
-import { sampleEvenly } from '../../gpu-runner/server/decode.ts';
+import { expectedLineText } from '../../gpu-runner/decode/expected-text.ts';
+import { sampleEvenly } from '../../gpu-runner/decode/decode.ts';
 
 /** The text the renderer draws on each line, read from its placed glyphs. */
 function drawnLines(text: string, config: ReturnType<typeof resolveRenderConfig>): Array<{ drawn: string; start: number; end: number }> {

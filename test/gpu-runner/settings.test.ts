@@ -13,8 +13,15 @@ describe('readRunnerSettings', () => {
 
   it('defaults to loopback, port 8788, two jobs at once and one plan thread per four cores', () => {
     const settings = readRunnerSettings(KEYS);
-    expect(settings).toMatchObject({ host: '127.0.0.1', port: 8788, concurrency: 2, device: 'auto' });
+    expect(settings).toMatchObject({ host: '127.0.0.1', port: 8788, concurrency: 2, ocr: { device: 'auto' } });
     expect(settings.planThreads).toBe(defaultPlanThreads(2, availableParallelism()));
+  });
+
+  it('reads the OCR model variables: device, threads (default every core), batch and wait', () => {
+    expect(readRunnerSettings(KEYS).ocr).toEqual({ device: 'auto', threads: undefined, maxBatch: undefined, maxWaitMs: 5 });
+    expect(
+      readRunnerSettings({ ...KEYS, GLYPH_DEVICE: ' CPU ', GLYPH_OCR_THREADS: '3', GLYPH_OCR_MAX_BATCH: '8', GLYPH_OCR_MAX_WAIT_MS: '0' }).ocr,
+    ).toEqual({ device: 'cpu', threads: 3, maxBatch: 8, maxWaitMs: 0 });
   });
 
   it('reads GLYPH_PLAN_THREADS, and never defaults to more threads than jobs can run', () => {
@@ -35,6 +42,10 @@ describe('readRunnerSettings', () => {
     ['GLYPH_RENDER_CONCURRENCY', '-1'],
     ['GLYPH_RUNNER_PORT', '70000'],
     ['GLYPH_DEVICE', 'tpu'],
+    ['GLYPH_OCR_THREADS', 'two'],
+    ['GLYPH_OCR_THREADS', '0'],
+    ['GLYPH_MAX_BODY_MB', 'lots'],
+    ['GLYPH_CACHE_DISK_MB', '-1'],
   ])('refuses %s=%s naming the variable', (name, value) => {
     expect(() => readRunnerSettings({ ...KEYS, [name]: value })).toThrow(new RegExp(name));
   });

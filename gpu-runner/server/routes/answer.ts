@@ -10,11 +10,12 @@ import { streamSSE } from 'hono/streaming';
 import { answerRequestSchema } from '../../../protocol/runner-api.ts';
 import type { AnswerBackend, AnswerEvent, AnswerInput } from '../../answer/backend.ts';
 import type { CachedRender } from '../../cache/types.ts';
+import { NoVisibleTextError, toRunnerError } from '../../errors.ts';
+import { abortable } from '../../queue/abortable.ts';
 import { renderPages } from '../../render/index.ts';
-import { NoVisibleTextError, toApiError } from '../errors.ts';
-import type { RenderService } from '../render-service.ts';
-import { abortable } from '../render-service.ts';
-import { parseJsonBody, resolveJob, type RenderJob } from '../request.ts';
+import { resolveJob, type RenderJob } from '../../render-service/job.ts';
+import type { RenderService } from '../../render-service/service.ts';
+import { parseJsonBody } from '../request.ts';
 import type { RouteDeps, RunnerEnv } from './types.ts';
 
 /** Dependencies of the answer route. */
@@ -58,8 +59,8 @@ export function answerRoute(deps: AnswerRouteDeps): Hono<RunnerEnv> {
             if (ticket.signal.aborted) throw ticket.signal.reason;
           }
         } catch (e) {
-          const error = toApiError(e);
-          await sse.writeSSE({ event: 'error', data: JSON.stringify({ error: { code: error.code, message: error.message } }) });
+          const error = toRunnerError(e);
+          await sse.writeSSE({ event: 'error', data: JSON.stringify(error.toJSON()) });
           await events.return?.();
         } finally {
           ticket.release();

@@ -1,14 +1,15 @@
 /**
  * `POST /v1/decode` → `{charAccuracy, charAccuracyRaw, linesChecked, lines}`: OCR read-back of
- * sampled lines (see ../decode.ts). Holds a queue slot while it paints and reads.
+ * sampled lines (gpu-runner/decode/). Holds a queue slot while it paints and reads.
  */
 import { Hono } from 'hono';
 import { decodeRequestSchema } from '../../../protocol/runner-api.ts';
-import { decodeDocument } from '../decode.ts';
-import { ApiError } from '../errors.ts';
-import type { OcrService } from '../ocr-service.ts';
-import type { RenderService } from '../render-service.ts';
-import { parseJsonBody, resolveJob } from '../request.ts';
+import { decodeDocument } from '../../decode/decode.ts';
+import { RunnerError } from '../../errors.ts';
+import type { OcrService } from '../../ocr/service.ts';
+import { resolveJob } from '../../render-service/job.ts';
+import type { RenderService } from '../../render-service/service.ts';
+import { parseJsonBody } from '../request.ts';
 import type { RouteDeps, RunnerEnv } from './types.ts';
 
 /** Dependencies of the decode route. */
@@ -26,7 +27,7 @@ export function decodeRoute(deps: DecodeRouteDeps): Hono<RunnerEnv> {
     const body = parseJsonBody(c.req.header('content-type'), c.get('rawBody'), decodeRequestSchema);
     const job = await resolveJob(body);
     const ocr = deps.ocr();
-    if (!ocr) throw new ApiError(503, 'ocr_unavailable', 'the OCR model is not loaded');
+    if (!ocr) throw new RunnerError(503, 'ocr_unavailable', 'the OCR model is not loaded');
     const ticket = deps.queue.enter({ signal: c.req.raw.signal });
     try {
       await ticket.ready;

@@ -6,8 +6,8 @@
 import { Hono } from 'hono';
 import type { Lifecycle } from '../lifecycle.ts';
 import type { RunnerMetrics } from '../metrics.ts';
-import type { OcrService } from '../ocr-service.ts';
-import type { WorkQueue } from '../work-queue.ts';
+import type { OcrService } from '../../ocr/service.ts';
+import type { WorkQueue } from '../../queue/work-queue.ts';
 import type { RunnerEnv } from './types.ts';
 
 /** Dependencies of the health routes. */

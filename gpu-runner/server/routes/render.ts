@@ -4,11 +4,12 @@
  */
 import { Hono } from 'hono';
 import { MANIFEST_PART, pagePartName, renderRequestSchema } from '../../../protocol/runner-api.ts';
-import { buildManifest } from '../manifest.ts';
+import { resolveJob, type RenderJob } from '../../render-service/job.ts';
+import { buildManifest } from '../../render-service/manifest.ts';
+import type { RenderService, RenderSource } from '../../render-service/service.ts';
+import { errorText } from '../log.ts';
 import { multipartContentType, multipartStream, randomBoundary, type MultipartPart } from '../multipart.ts';
-import type { RenderService, RenderSource } from '../render-service.ts';
-import { errorText } from '../render-service.ts';
-import { parseJsonBody, resolveJob, type RenderJob } from '../request.ts';
+import { parseJsonBody } from '../request.ts';
 import type { RunnerEnv, RouteDeps } from './types.ts';
 
 /** The render route. */

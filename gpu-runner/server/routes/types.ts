@@ -1,7 +1,7 @@
 /** What the route modules share: the Hono env and the common dependencies. */
+import type { WorkQueue } from '../../queue/work-queue.ts';
+import type { RunnerLog } from '../log.ts';
 import type { RunnerSignatureEnv } from '../signature-middleware.ts';
-import type { RunnerLog } from '../render-service.ts';
-import type { WorkQueue } from '../work-queue.ts';
 
 /** Hono env of the runner app: the signature middleware's variables. */
 export type RunnerEnv = RunnerSignatureEnv;

@@ -5,10 +5,10 @@
  * skipped at batch time instead of run for nobody.
  */
 import type { PixelBox, RawPage } from '../render/index.ts';
-import { DynamicBatcher } from '../ocr/batcher.ts';
-import type { DeviceLabel, DeviceRequest } from '../ocr/execution.ts';
-import { LineRecognizer, type LineImage, type Recognition } from '../ocr/recognizer.ts';
-import type { RunnerMetrics } from './metrics.ts';
+import type { RunnerMetrics } from '../server/metrics.ts';
+import { DynamicBatcher } from './batcher.ts';
+import type { DeviceLabel, DeviceRequest } from './execution.ts';
+import { LineRecognizer, type LineImage, type Recognition } from './recognizer.ts';
 
 /** Options of {@link OcrService.load}. */
 export interface OcrServiceOptions {

@@ -5,14 +5,14 @@
  * the shared OCR batcher as a small strip as soon as its page is painted.
  */
 import type { DecodeResponse, ManifestLine } from '../../protocol/runner-api.ts';
+import { NoVisibleTextError } from '../errors.ts';
 import { aggregateAccuracy } from '../ocr/accuracy.ts';
 import type { Recognition } from '../ocr/recognizer.ts';
+import { lineStrip, type OcrService } from '../ocr/service.ts';
+import { abortable } from '../queue/abortable.ts';
 import { renderPages } from '../render/index.ts';
-import { NoVisibleTextError } from './errors.ts';
+import type { RenderJob } from '../render-service/job.ts';
 import { expectedLineText } from './expected-text.ts';
-import { lineStrip, type OcrService } from './ocr-service.ts';
-import type { RenderJob } from './request.ts';
-import { abortable } from './render-service.ts';
 
 /** Lines sampled when a request does not say. */
 export const DEFAULT_DECODE_SAMPLE = 200;

@@ -1,6 +1,6 @@
 /**
  * Where the runner lays documents out: a small pool of worker threads (piscina) that run
- * gpu-runner/render/plan-task.ts, so that a long layout or token count never blocks the event
+ * gpu-runner/planner/plan-task.ts, so that a long layout or token count never blocks the event
  * loop that serves other requests, probes and metrics. A task aborted by its signal (the client
  * left, the deadline passed) is dropped from the pool's queue, or its thread is ended if it is
  * running, so abandoned work does not keep a core busy.
@@ -8,7 +8,7 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import type { RenderConfig } from '../../protocol/render-config.ts';
-import type { PlanOutcome, PlanTask } from '../render/plan-task.ts';
+import type { PlanOutcome, PlanTask } from './plan-task.ts';
 
 /** Options of {@link RenderPlanner.plan}. */
 export interface PlanOptions {
@@ -39,7 +39,7 @@ export class ThreadPlanner implements RenderPlanner {
     const threads = options.threads ?? Math.max(1, Math.floor(availableParallelism() / 2));
     this.threads = threads;
     this.pool = new Piscina({
-      filename: new URL('../render/plan-task.ts', import.meta.url).href,
+      filename: new URL('./plan-task.ts', import.meta.url).href,
       minThreads: threads,
       maxThreads: threads,
       // Threads keep their fonts and tokenizer loaded: never retired for being idle.

@@ -6,10 +6,10 @@ import { fuzzParameters, fuzzTimeoutMs } from '../fuzz-budget.ts';
 import {
   TOKENIZE_CHUNK_CHARS,
   splitAtTokenBoundaries,
-} from '../../protocol/text-tokens.ts';
+} from '../../gpu-runner/tokens/text-tokens.ts';
 import { countTextTokens } from '../../gpu-runner/tokens/qwen3.ts';
 import { compressionRatio } from '../../protocol/compression-ratio.ts';
-import { piecesForTokenizer } from '../../protocol/token-runs.ts';
+import { piecesForTokenizer } from '../../gpu-runner/tokens/token-runs.ts';
 
 const TEXTS = new URL('../fixtures/texts/', import.meta.url);
 const readText = (name: string) => readFileSync(new URL(name, TEXTS), 'utf8');

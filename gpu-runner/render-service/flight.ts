@@ -12,12 +12,12 @@
  * render is aborted, its slot freed and its cache write discarded.
  */
 import type { CachedRenderMeta, RenderCacheWriter } from '../cache/types.ts';
+import { NoVisibleTextError } from '../errors.ts';
+import type { RenderPlanner } from '../planner/planner.ts';
+import type { Ticket } from '../queue/work-queue.ts';
 import { renderPages } from '../render/index.ts';
-import type { RenderPlanner } from './planner.ts';
-import { NoVisibleTextError } from './errors.ts';
+import type { RenderJob } from './job.ts';
 import { metaFromPlan, resolveRange, type PageRange } from './manifest.ts';
-import type { RenderJob } from './request.ts';
-import type { Ticket } from './work-queue.ts';
 
 /** Page bytes a flight keeps for late joiners before it stops taking them. */
 export const RETAIN_BYTES = 64 * 1024 * 1024;

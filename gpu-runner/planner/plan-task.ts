@@ -1,12 +1,12 @@
 /**
- * The layout pass of a render as a task for a worker thread (gpu-runner/server/planner.ts): page
+ * The layout pass of a render as a task for a worker thread (planner.ts): page
  * sizes, the layout map and, when asked, the Qwen3 text-token count. Both are synchronous and take
  * seconds on a megabyte of text; on the runner's main thread they would hold every other request,
  * `/healthz` included, for that long.
  */
 import type { RenderConfig } from '../../protocol/render-config.ts';
 import { countTextTokens } from '../tokens/qwen3.ts';
-import { planPages, type RenderPlan } from './render-pages.ts';
+import { planPages, type RenderPlan } from '../render/index.ts';
 
 /** What a plan task is given (structured-cloned into the thread). */
 export interface PlanTask {

@@ -8,7 +8,7 @@ import type { ManifestLine, ManifestPage, RenderManifest } from '../../protocol/
 import { compressionRatio } from '../../protocol/compression-ratio.ts';
 import type { RenderPlan } from '../render/index.ts';
 import type { CachedRenderMeta } from '../cache/types.ts';
-import { ApiError } from './errors.ts';
+import { RunnerError } from '../errors.ts';
 
 /** Pages of a render to send, 1-based inclusive. */
 export interface PageRange {
@@ -47,9 +47,9 @@ export function resolveRange(pageCount: number, firstPage?: number, lastPage?: n
   const first = firstPage ?? 1;
   const last = Math.min(lastPage ?? pageCount, pageCount);
   if (first > pageCount) {
-    throw new ApiError(400, 'invalid_request', `firstPage: ${first} is past the last page (${pageCount})`);
+    throw new RunnerError(400, 'invalid_request', `firstPage: ${first} is past the last page (${pageCount})`);
   }
-  if (last < first) throw new ApiError(400, 'invalid_request', `lastPage: ${last} is before firstPage ${first}`);
+  if (last < first) throw new RunnerError(400, 'invalid_request', `lastPage: ${last} is before firstPage ${first}`);
   return { firstPage: first, lastPage: last };
 }
 

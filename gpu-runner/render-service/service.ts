@@ -9,25 +9,20 @@
  */
 import type { CachedRender, CachedRenderMeta, RenderCacheTierName, RenderCacheWriter } from '../cache/types.ts';
 import type { ManifestLine } from '../../protocol/runner-api.ts';
+import type { RenderPlanner } from '../planner/planner.ts';
+import { abortable } from '../queue/abortable.ts';
+import type { WorkQueue } from '../queue/work-queue.ts';
+import type { RunnerMetrics } from '../server/metrics.ts';
+import { errorText, type RunnerLog } from '../server/log.ts';
+import { RenderFlight, type RenderFlightOptions, type RenderedPng } from './flight.ts';
+import type { RenderJob } from './job.ts';
 import { manifestLayout, resolveRange, type PageRange } from './manifest.ts';
-import type { RunnerMetrics } from './metrics.ts';
-import type { RenderPlanner } from './planner.ts';
-import { RenderFlight, type RenderFlightOptions, type RenderedPng } from './render-flight.ts';
-import type { RenderJob } from './request.ts';
-import type { WorkQueue } from './work-queue.ts';
 
 /** The render cache as the service uses it (the tiered cache of `gpu-runner/cache`). */
 export interface RenderCache {
   /** The render under `key`; `tier` says which tier answered, when the cache reports it. */
   get(key: string): Promise<(CachedRender & { tier?: RenderCacheTierName }) | undefined>;
   begin(key: string): RenderCacheWriter;
-}
-
-/** Where the service logs; never given document text or secrets. */
-export interface RunnerLog {
-  info(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, fields?: Record<string, unknown>): void;
 }
 
 /** Options of {@link RenderService}. */
@@ -192,29 +187,4 @@ function fromCache(hit: CachedRender, range: PageRange | undefined, signal: Abor
     }
   }
   return { cache: 'hit', meta: hit.meta, range, pages: pages(), close: () => void (closed = true) };
-}
-
-/** `promise`, or a rejection with the signal's reason as soon as it aborts. */
-export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
-}
-
-/** An error's message for logs (never the document: our errors do not carry it). */
-export function errorText(e: unknown): string {
-  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
 }

@@ -1,8 +1,7 @@
 /**
- * Counting Qwen3 text tokens (DESIGN.md: compression ratio = Qwen3 text tokens ÷ visual tokens)
- * with a tokenizer the caller built: how a text is cut into pieces the tokenizer can take in
- * linear time. The tokenizer itself is loaded where tokens are counted (gpu-runner/tokens/qwen3.ts):
- * its vocabulary is ~90 MB in memory, which nothing else that imports protocol/ should carry.
+ * Counting text tokens (compression ratio = text tokens ÷ visual tokens) with a tokenizer the
+ * caller built: how a text is cut into pieces the tokenizer can take in linear time. The
+ * tokenizer itself is loaded where tokens are counted (qwen3.ts), on the first count.
  */
 import { piecesForTokenizer } from './token-runs.ts';
 

@@ -9,7 +9,7 @@
  * Streamed responses hold their ticket until the last byte is written, so `concurrency` bounds the
  * renders in progress, not just the handlers running.
  */
-import { DeadlineExceededError, QueueBusyError } from './errors.ts';
+import { DeadlineExceededError, QueueBusyError } from '../errors.ts';
 
 /** Options of {@link WorkQueue}. */
 export interface WorkQueueOptions {
