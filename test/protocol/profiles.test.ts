@@ -45,10 +45,18 @@ describe('profile registry', () => {
     expect(() => visualTokensFor('llava', 100, 100)).toThrowError(/"llava".*glm-4\.1v/);
   });
 
-  it('visualTokensFor is the profile lookup plus its rule', () => {
-    for (const name of PROFILE_NAMES) {
-      expect(visualTokensFor(name, PAGE.width, PAGE.height)).toBe(getProfile(name).visualTokens(PAGE.width, PAGE.height));
-    }
+  it('visualTokensFor prices a Glyph A4 72-dpi page (595x842) by each vendor\'s rule', () => {
+    // transformers Glm4vImageProcessor / Qwen2VLImageProcessor smart_resize run on 595x842:
+    // 588x840 → 630 (GLM, Qwen2.5), 608x832 → 494 (Qwen3-VL patch 16).
+    expect(visualTokensFor('glm-4.1v', PAGE.width, PAGE.height)).toBe(630);
+    expect(visualTokensFor('qwen2.5-vl', PAGE.width, PAGE.height)).toBe(630);
+    expect(visualTokensFor('qwen3-vl', PAGE.width, PAGE.height)).toBe(494);
+    // OpenAI vision guide: 2 × 2 tiles of 512 px → 170 × 4 + 85.
+    expect(visualTokensFor('gpt-4o', PAGE.width, PAGE.height)).toBe(765);
+    // Anthropic vision docs: ceil(595 × 842 / 750) = ceil(667.99).
+    expect(visualTokensFor('claude', PAGE.width, PAGE.height)).toBe(668);
+    // Gemini token docs: 1 × 2 tiles of 768 px × 258.
+    expect(visualTokensFor('gemini', PAGE.width, PAGE.height)).toBe(516);
   });
 
   it('throws RangeError for sizes that are not positive whole pixels, in every profile', () => {
@@ -71,9 +79,10 @@ describe('profile registry', () => {
   });
 });
 
-// Expected sizes for the three smart_resize models were also computed with a line-for-line Python
-// transcription of transformers' smart_resize (Glm4vImageProcessor, Qwen2VLImageProcessor), whose
-// round() is half-to-even; the numbers below agree with it.
+// Source of every expected size for the three smart_resize models: transformers' own smart_resize
+// functions (glm4v/image_processing_glm4v.py with Glm4vImageProcessor's size defaults,
+// qwen2_vl/image_processing_qwen2_vl.py with the Qwen2VLImageProcessor defaults, and with Qwen3-VL's
+// preprocessor_config.json: patch 16, 65 536 – 16 777 216 px), run in Python on each size listed.
 describe('glm-4.1v (transformers Glm4vImageProcessor)', () => {
   const tokens = (w: number, h: number) => visualTokensFor('glm-4.1v', w, h);
 
@@ -141,6 +150,7 @@ describe('qwen2.5-vl (transformers Qwen2VLImageProcessor defaults)', () => {
   });
 
   it('grows tiny images to min_pixels = 56 × 56 (4 tokens) and rounds half to even', () => {
+    // Qwen2.5-VL model card: "the number of visual tokens per image … is 4-16384" (4 = 56² / 28²).
     expect(resized('qwen2.5-vl', 1, 1)).toEqual([56, 56]);
     expect(tokens(1, 1)).toBe(4);
     expect(tokens(64, 64)).toBe(4);
@@ -185,7 +195,7 @@ describe('smart_resize invariants (property)', () => {
     .tuple(fc.integer({ min: 1, max: 20_000 }), fc.integer({ min: 1, max: 20_000 }))
     .filter(([w, h]) => Math.max(w, h) / Math.min(w, h) <= 100);
 
-  it('resizes to multiples of patch × merge, within the pixel budget, with whole tokens', { timeout: fuzzTimeoutMs() }, () => {
+  it('resizes to multiples of patch × merge, within the pixel budget, to a size it keeps', { timeout: fuzzTimeoutMs() }, () => {
     for (const [name, rule] of rules) {
       const factor = rule.patchSize * rule.mergeSize;
       fc.assert(
@@ -194,9 +204,9 @@ describe('smart_resize invariants (property)', () => {
           expect(rw % factor).toBe(0);
           expect(rh % factor).toBe(0);
           expect(rule.framesPerImage * rw * rh).toBeLessThanOrEqual(rule.maxPixels);
-          const t = visualTokensFor(name, w, h);
-          expect(Number.isInteger(t)).toBe(true);
-          expect(t).toBe((rw / rule.patchSize) * (rh / rule.patchSize) / (rule.mergeSize * rule.mergeSize));
+          expect(Number.isInteger(visualTokensFor(name, w, h))).toBe(true);
+          // smart_resize of its own output is that output: a resized image is not resized again.
+          expect(resized(name, rw, rh)).toEqual([rw, rh]);
         }),
         fuzzParameters(300, rules.length),
       );
@@ -217,6 +227,8 @@ describe('gpt-4o (OpenAI "detail: high")', () => {
   });
 
   it('only shrinks: small images are tiled as they are', () => {
+    // OpenAI vision guide's rule: each 512-px square costs 170, plus 85 per image; both resize
+    // steps ("fit within 2048 x 2048", "shortest side 768") only apply to larger images.
     expect(resized('gpt-4o', 128, 64)).toEqual([128, 64]);
     expect(tokens(128, 64)).toBe(255);
     expect(tokens(512, 512)).toBe(255);
@@ -226,6 +238,7 @@ describe('gpt-4o (OpenAI "detail: high")', () => {
   });
 
   it('fits a very tall image in 2048 px first', () => {
+    // OpenAI vision guide: "scaled to fit within a 2048 x 2048 square, maintaining their aspect ratio".
     expect(resized('gpt-4o', 595, 20_000)).toEqual([60, 2048]);
     expect(tokens(595, 20_000)).toBe(4 * 170 + 85);
     expect(tokens(1, 1)).toBe(255);
@@ -236,22 +249,38 @@ describe('claude (Anthropic vision docs)', () => {
   const tokens = (w: number, h: number) => visualTokensFor('claude', w, h);
 
   it('matches the docs\' table: 200² → ~54, 1000² → ~1334, 1092² → ~1590', () => {
+    // Anthropic vision docs, "Calculate image costs": tokens = (width × height) / 750.
     expect(tokens(200, 200)).toBe(54);
     expect(tokens(1000, 1000)).toBe(1334);
     expect(tokens(1092, 1092)).toBe(1590);
-    expect(resized('claude', 1092, 1092)).toEqual([1092, 1092]);
   });
 
-  it('scales a long edge over 1568 px down first', () => {
+  it('leaves the docs\' "largest sizes not resized" as they are, for every aspect ratio listed', () => {
+    // Anthropic vision docs, table of maximum image sizes that will not be resized.
+    for (const [w, h] of [
+      [1092, 1092], // 1:1
+      [951, 1268], // 3:4
+      [896, 1344], // 2:3
+      [819, 1456], // 9:16
+      [784, 1568], // 1:2
+    ] as const) {
+      expect(resized('claude', w, h), `${w}x${h}`).toEqual([w, h]);
+      expect(resized('claude', h, w), `${h}x${w}`).toEqual([h, w]);
+    }
+  });
+
+  it('scales down anything larger than those: a side over 1568 px, or a square over 1092', () => {
+    // "If your image's long edge is more than 1568 pixels … it will first be scaled down,
+    // preserving aspect ratio" (Anthropic vision docs).
     expect(resized('claude', 595, 20_000)).toEqual([46, 1568]);
-    expect(tokens(595, 20_000)).toBe(97); // ceil(46 × 1568 / 750)
-  });
-
-  it('scales images over ~1600 tokens down to about 1600', () => {
-    expect(resized('claude', 5000, 6000)).toEqual([1000, 1200]);
-    expect(tokens(5000, 6000)).toBe(1600);
-    expect(tokens(4000, 4000)).toBeLessThanOrEqual(1600);
-    expect(tokens(4000, 4000)).toBeGreaterThan(1590);
+    expect(resized('claude', 768, 2048)).toEqual([588, 1568]);
+    // 1093² is over the 1:1 maximum of 1092², so it comes back at that maximum.
+    expect(resized('claude', 1093, 1093)).toEqual([1092, 1092]);
+    expect(resized('claude', 4000, 4000)).toEqual([1092, 1092]);
+    expect(tokens(4000, 4000)).toBe(1590);
+    // Any image ends at about the ~1600-token ceiling the docs give, never far above it.
+    expect(tokens(5000, 6000)).toBeGreaterThan(1500);
+    expect(tokens(5000, 6000)).toBeLessThanOrEqual(1640);
   });
 
   it('prices a Glyph page at (595 × 842) / 750, rounded up', () => {
@@ -264,12 +293,15 @@ describe('gemini (Gemini API token docs)', () => {
   const tokens = (w: number, h: number) => visualTokensFor('gemini', w, h);
 
   it('charges 258 tokens when both sides are ≤ 384 px', () => {
+    // Gemini API token docs: "image inputs with both dimensions <=384 pixels are counted as 258 tokens".
     expect(tokens(384, 384)).toBe(258);
     expect(tokens(1, 1)).toBe(258);
     expect(tokens(100, 384)).toBe(258);
   });
 
   it('otherwise charges 258 per 768x768 tile', () => {
+    // Gemini API token docs: larger images are "cropped and scaled as needed into tiles of
+    // 768x768 pixels, each counted as 258 tokens".
     expect(tokens(385, 100)).toBe(258); // one tile
     expect(tokens(768, 768)).toBe(258);
     expect(tokens(769, 768)).toBe(516);
