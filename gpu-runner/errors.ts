@@ -9,7 +9,7 @@ import { RenderConfigError } from '../protocol/render-config.ts';
 import { QueueFullError } from './ocr/batcher.ts';
 
 /** HTTP statuses the runner answers errors with. */
-export type RunnerErrorStatus = 400 | 401 | 404 | 405 | 413 | 415 | 429 | 500 | 502 | 503 | 504;
+export type RunnerErrorStatus = 400 | 401 | 404 | 405 | 413 | 415 | 422 | 429 | 500 | 502 | 503 | 504;
 
 /** Options of {@link RunnerError}. */
 export interface RunnerErrorOptions {
