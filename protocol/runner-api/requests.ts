@@ -1,0 +1,64 @@
+/**
+ * Bodies the edge sends to the runner's work routes (validated by the runner, built through them
+ * by the edge's runner client), and the limits they are held to.
+ */
+import { z } from 'zod';
+
+/** Most characters a single runner request may carry (the edge's default upload limit is 20 MB). */
+export const MAX_TEXT_CHARS = 20_000_000;
+/** Longest question accepted by `/v1/answer`. */
+export const MAX_QUESTION_CHARS = 2_000;
+/** Most lines one decode request reads back. */
+export const MAX_DECODE_SAMPLE = 2_000;
+
+/**
+ * An unpaired UTF-16 surrogate (`"\ud800"` escaped in JSON): not Unicode, with no UTF-8 form. The
+ * text's SHA-256 (over UTF-8, where it turns into U+FFFD) would name another text than the one
+ * drawn, and two different renders would share a cache key. Code units, no `u` flag: linear.
+ */
+const UNPAIRED_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** True when `text` is valid Unicode (no unpaired surrogate), i.e. has a UTF-8 form. */
+export function isWellFormedText(text: string): boolean {
+  return !UNPAIRED_SURROGATE.test(text);
+}
+
+/** Fields every runner work request carries: the text and how to render it. */
+export const renderRequestSchema = z.strictObject({
+  text: z
+    .string()
+    .min(1, 'text must not be empty')
+    .max(MAX_TEXT_CHARS, `text must be at most ${MAX_TEXT_CHARS} characters`)
+    .refine(isWellFormedText, 'text must be valid Unicode: it has an unpaired surrogate'),
+  preset: z.string().optional(),
+  // The parsed JSON object itself, not a copy: z.record rebuilds the object and silently drops a
+  // "__proto__" key, which must reach the config validator and be refused as an unknown key.
+  config: z
+    .custom<Record<string, unknown>>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'config must be a JSON object')
+    .optional(),
+  profile: z.string().optional(),
+  /** Render only pages [firstPage, lastPage] (1-based, inclusive): for big documents in jobs. */
+  firstPage: z.number().int().min(1).optional(),
+  lastPage: z.number().int().min(1).optional(),
+});
+/** Body of `POST /v1/render`. */
+export type RenderRequest = z.infer<typeof renderRequestSchema>;
+
+/** Body of `POST /v1/decode`. */
+export const decodeRequestSchema = renderRequestSchema
+  .omit({ firstPage: true, lastPage: true })
+  .extend({ sample: z.number().int().min(1).max(MAX_DECODE_SAMPLE).optional() });
+/** Body of `POST /v1/decode`. */
+export type DecodeRequest = z.infer<typeof decodeRequestSchema>;
+
+/** Body of `POST /v1/answer`. */
+export const answerRequestSchema = renderRequestSchema.omit({ firstPage: true, lastPage: true }).extend({
+  question: z
+    .string()
+    .trim()
+    .min(1, 'question must not be empty')
+    .max(MAX_QUESTION_CHARS, `question must be at most ${MAX_QUESTION_CHARS} characters`),
+  stream: z.boolean().optional(),
+});
+/** Body of `POST /v1/answer`. */
+export type AnswerRequest = z.infer<typeof answerRequestSchema>;
