@@ -22,6 +22,9 @@ import { renderRoutes } from './renders/render.ts';
 import { usageRoutes } from './usage/usage.ts';
 import { layoutRoutes } from './renders/layout.ts';
 import { demoRoutes } from './demo/routes.ts';
+import { gatewayRoutes } from './gateway/chat-completions.ts';
+import { workerGatewayDeps } from './gateway/worker-deps.ts';
+import { sharedPageRoutes } from './page-urls/shared-page.ts';
 
 /** Turns anything a handler threw into the JSON error response. */
 export function toErrorResponse(error: unknown): Response {
@@ -54,6 +57,10 @@ documentMounted(app, '/v1/documents', layoutRoute);
 app.route('/v1/compress', compressRoutes);
 app.route('/v1/jobs', jobRoutes);
 app.route('/v1/usage', usageRoutes);
+// Key-free page URLs (no API key: the signed URL is the credential) and the OpenAI-compatible
+// gateway (errors in OpenAI's shape; documented in edge/README.md, not in the OpenAPI document).
+app.route('/v1/shared', sharedPageRoutes);
+app.route('/v1/chat', gatewayRoutes(workerGatewayDeps));
 // The demo page (GET /, /demo/<asset>): calls /v1 with the key the visitor enters.
 app.route('/', demoRoutes);
 

@@ -59,6 +59,23 @@ export interface Env {
   ENVIRONMENT?: string;
   /** Optional secret: when set, API keys are stored as HMAC-SHA256(pepper, key). */
   API_KEY_PEPPER?: string;
+  /** Secret that signs key-free page URLs (edge/page-urls/); unset = none are issued or accepted. */
+  PAGE_URL_SECRET?: string;
+  /** `worker` (default) or `r2-presigned`: how key-free page URLs are made (edge/page-urls/issue.ts). */
+  PAGE_URLS?: string;
+  /** R2's S3 API (presigned page URLs): endpoint `https://<account>.r2.cloudflarestorage.com`, renders bucket name. */
+  R2_S3_ENDPOINT?: string;
+  R2_RENDERS_BUCKET?: string;
+  /** Secrets: an R2 API token's S3 credentials (presigned page URLs only). */
+  R2_ACCESS_KEY_ID?: string;
+  R2_SECRET_ACCESS_KEY?: string;
+  /** The chat gateway's upstream and limits (edge/gateway/settings.ts). */
+  UPSTREAM_BASE_URL?: string;
+  /** Secret: provider key when a request sends no `x-upstream-authorization`. */
+  UPSTREAM_API_KEY?: string;
+  UPSTREAM_IMAGE_DELIVERY?: string;
+  UPSTREAM_TIMEOUT_MS?: string;
+  GATEWAY_MAX_PAGES?: string;
 }
 
 /**

@@ -13,6 +13,8 @@ export interface Prices {
   query_cached: number;
   decode: number;
   decode_cached: number;
+  /** Per `POST /v1/chat/completions` call, on top of its pages at the render prices. */
+  chat: number;
 }
 
 /** The edge's settings. */
@@ -38,6 +40,7 @@ export const DEFAULT_PRICES: Prices = {
   query_cached: 2,
   decode: 20,
   decode_cached: 2,
+  chat: 1,
 };
 
 const cache = new WeakMap<object, EdgeConfig>();

@@ -10,6 +10,7 @@ import { gate } from '../tenancy/gate.ts';
 import { compressRoute } from './compress-route.ts';
 import { resolveRender, type RenderFields } from './render-options.ts';
 import { renderFor } from './render.ts';
+import { withDelivery } from '../page-urls/deliver.ts';
 
 /** `POST /v1/compress`: upload + render in one call. */
 export const compressRoutes = apiRoutes();
@@ -28,5 +29,6 @@ compressRoutes.openapi(createRoute({ ...compressRoute, middleware: [gate({ quota
   // textTokens is known once the render is: report it rather than the upload's null.
   const document = documentView(record);
   if (outcome.status === 202) return c.json({ document, ...outcome.body }, 202);
-  return c.json({ document: { ...document, textTokens: outcome.body.totals.textTokens }, ...outcome.body }, 200);
+  const delivered = await withDelivery(c, outcome.body, Object.keys(bodyFields).length > 0 ? bodyFields : c.req.valid('query'));
+  return c.json({ document: { ...document, textTokens: outcome.body.totals.textTokens }, ...delivered }, 200);
 });

@@ -21,6 +21,7 @@ import { clientIdempotencyKey, meter } from '../usage/store.ts';
 import { failureError } from '../runners/failures.ts';
 import { findDocument, type DocumentRecord } from '../storage/documents.ts';
 import { readManifest, type StoredManifest } from '../storage/renders.ts';
+import { withDelivery } from '../page-urls/deliver.ts';
 
 /** Body of a 202: the render was handed to a job. */
 export type JobAccepted = z.infer<typeof jobAcceptedSchema>;
@@ -85,6 +86,7 @@ renderRoutes.openapi(createRoute({ ...renderRoute, middleware: [gate({ quota: tr
   const { id: sha } = c.req.valid('param');
   const doc = await findDocument(c.env, c.get('caller').tenant, sha);
   if (!doc) throw notFound('document');
-  const outcome = await renderFor(c, doc, await resolveRender(c.req.valid('json')));
-  return outcome.status === 200 ? c.json(outcome.body, 200) : c.json(outcome.body, 202);
+  const fields = c.req.valid('json');
+  const outcome = await renderFor(c, doc, await resolveRender(fields));
+  return outcome.status === 200 ? c.json(await withDelivery(c, outcome.body, fields), 200) : c.json(outcome.body, 202);
 });

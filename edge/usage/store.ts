@@ -7,7 +7,7 @@ import type { Caller } from '../app-env.ts';
 import { noteBilled } from '../tenancy/limits.ts';
 
 /** A billable operation. */
-export type Operation = 'upload' | 'render' | 'query' | 'decode';
+export type Operation = 'upload' | 'render' | 'query' | 'decode' | 'chat';
 
 /** One usage row to write. */
 export interface UsageInput {

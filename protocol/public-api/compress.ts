@@ -1,17 +1,19 @@
 /** `POST /v1/compress`: upload and render in one call. */
 import { z } from '@hono/zod-openapi';
 import { coded } from './coded.ts';
+import { deliveryFieldsSchema, deliveryQueryFields } from './delivery.ts';
 import { documentTextSchema, documentViewSchema } from './documents.ts';
 import { isJsonObject, jobAcceptedSchema, renderFieldsSchema, renderViewSchema } from './render.ts';
 
 /** JSON body: the text and the render fields. */
-export const compressJsonSchema = renderFieldsSchema.extend({ text: documentTextSchema }).strict().openapi('CompressJson');
+export const compressJsonSchema = renderFieldsSchema.extend({ text: documentTextSchema, ...deliveryFieldsSchema.shape }).strict().openapi('CompressJson');
 
 /** Render fields as query parameters, for text bodies (`config` as JSON). */
 export const compressQuerySchema = z
   .object({
     preset: renderFieldsSchema.shape.preset,
     profile: renderFieldsSchema.shape.profile,
+    ...deliveryQueryFields,
     config: z
       .string()
       .transform((value, ctx) => {

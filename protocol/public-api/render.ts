@@ -6,6 +6,7 @@ import { z } from '@hono/zod-openapi';
 import { isProfileName, PROFILE_NAMES } from '../profiles.ts';
 import { CONFIG_KEYS, isPresetName, PRESET_NAMES } from '../render-config.ts';
 import { coded } from './coded.ts';
+import { deliveryFieldsSchema, deliveryViewFields, sharedUrlField } from './delivery.ts';
 
 /** Whether `value` is a JSON object (not null, not an array). */
 export function isJsonObject(value: unknown): value is Record<string, unknown> {
@@ -46,7 +47,7 @@ export const renderFieldsSchema = z.object({
 });
 
 /** Body of `POST /v1/documents/{id}/render`: the render fields and nothing else. */
-export const renderOptionsSchema = renderFieldsSchema.strict().openapi('RenderOptions');
+export const renderOptionsSchema = renderFieldsSchema.extend(deliveryFieldsSchema.shape).strict().openapi('RenderOptions');
 
 /** One page of a render. */
 export const renderPageSchema = z
@@ -56,6 +57,7 @@ export const renderPageSchema = z
     width: z.number().int(),
     height: z.number().int(),
     visualTokens: z.number().int().openapi({ description: "Tokens this page costs under the request's profile." }),
+    ...sharedUrlField,
   })
   .openapi('RenderPage');
 
@@ -77,6 +79,7 @@ export const renderViewSchema = z
       count: z.number().int(),
       codePoints: z.array(z.string()).openapi({ description: 'Characters the fonts lack, as U+XXXX.' }),
     }),
+    ...deliveryViewFields,
   })
   .openapi('Render');
 

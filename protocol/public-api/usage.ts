@@ -50,7 +50,7 @@ export const usageRowSchema = z
   .object({
     id: z.string(),
     keyId: z.string(),
-    operation: z.enum(['upload', 'render', 'query', 'decode']),
+    operation: z.enum(['upload', 'render', 'query', 'decode', 'chat']),
     units: z.number(),
     pages: z.number().int(),
     visualTokens: z.number().int(),

@@ -25,6 +25,11 @@ type Document = {
 const NOT_API = new Set(['GET /', 'GET /demo/{file}']);
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 const ERROR_BODY = '#/components/schemas/ErrorBody';
+// Deliberately other: the OpenAI-compatible gateway answers errors in OpenAI's shape, and key-free
+// page URLs take no API key (the signed URL is the credential).
+const OPENAI_ERROR = '#/components/schemas/OpenAIError';
+const OPENAI_SHAPED = 'POST /v1/chat/completions';
+const KEY_FREE = /^GET \/v1\/shared\//;
 
 /** `METHOD /path/{param}` of every route the app serves (middleware, method ALL, left out). */
 function servedRoutes(): string[] {
@@ -69,9 +74,12 @@ describe('GET /openapi.json', () => {
       for (const [status, response] of Object.entries(op.responses)) {
         if (Number(status) < 400) continue;
         expect(Object.keys(response.content ?? {}), `${route} ${status}`).toEqual(['application/json']);
-        expect(response.content!['application/json']!.schema!.$ref, `${route} ${status}`).toBe(ERROR_BODY);
+        expect(response.content!['application/json']!.schema!.$ref, `${route} ${status}`).toBe(route === OPENAI_SHAPED ? OPENAI_ERROR : ERROR_BODY);
       }
-      if (route.includes(' /v1/')) {
+      if (KEY_FREE.test(route)) {
+        expect(Object.keys(op.responses), route).toEqual(expect.arrayContaining(['403']));
+        expect(op.security, route).toEqual([]);
+      } else if (route.includes(' /v1/')) {
         expect(Object.keys(op.responses), route).toEqual(expect.arrayContaining(['400', '401', '429', '500']));
         expect(op.security, route).toBeUndefined(); // the document's default: the Bearer key
       } else {

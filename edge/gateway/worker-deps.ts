@@ -1,0 +1,135 @@
+/**
+ * The gateway's Worker-bound parts: the API key gate, the body limit, the document + render
+ * cache (a context is stored as a content-addressed document of the caller's tenant and rendered
+ * through its coordinator, so the same context renders once), page delivery, and metering.
+ */
+import type { Context } from 'hono';
+import { LRUCache } from 'lru-cache';
+import { toBase64, type ImageDelivery, type PayloadPage } from '../../protocol/model-payloads.ts';
+import { sha256Hex, utf8Bytes } from '../../protocol/primitives/bytes.ts';
+import type { AppEnv } from '../app-env.ts';
+import { edgeConfig } from '../config.ts';
+import { coordinatorFor } from '../coordinator/client.ts';
+import { countCodePoints, countLines, readLimited } from '../http/read-text.ts';
+import { estimatePages } from '../jobs/estimate.ts';
+import { issueSharedUrls } from '../page-urls/issue.ts';
+import { readCommittedPageBytes } from '../page-urls/page-source.ts';
+import { resolveRender } from '../renders/render-options.ts';
+import { renderView } from '../renders/render-view.ts';
+import { failureError } from '../runners/failures.ts';
+import { storeDocument } from '../storage/documents.ts';
+import { pageKey } from '../storage/keys.ts';
+import { readManifest, type StoredManifest } from '../storage/renders.ts';
+import { gate } from '../tenancy/gate.ts';
+import { meter } from '../usage/store.ts';
+import type { GatewayDeps, RenderedContext, RenderOutcome } from './chat-completions.ts';
+import { GatewayError } from './openai-error.ts';
+import type { GatewayRenderFields } from './render-fields.ts';
+
+// Committed manifests never change (their key names the text and config by hash), so an isolate
+// may keep them: a repeated context then costs no R2 read for its manifest.
+const manifests = new LRUCache<string, StoredManifest>({ max: 512 });
+
+// Inline pages as base64, by R2 key (tenant-scoped): a repeated context is then sent without
+// reading or encoding its pages again. Bounded by size (UTF-16 code units ≈ bytes × 2).
+const inlinePages = new LRUCache<string, string>({ maxSize: 48 * 1024 * 1024, sizeCalculation: (value) => value.length * 2 });
+
+// Documents known stored, by tenant + sha: the second time a context comes, no D1 lookup.
+const storedDocuments = new LRUCache<string, true>({ max: 4096 });
+
+async function renderContext(c: Context<AppEnv>, text: string, fields: GatewayRenderFields): Promise<RenderOutcome> {
+  const caller = c.get('caller');
+  const bytes = utf8Bytes(text);
+  const sha = await sha256Hex(bytes);
+  const resolved = await resolveRender(fields);
+  const at = { tenant: caller.tenant, sha, configHash: resolved.configHash };
+  const cacheKey = `${at.tenant}/${at.sha}/${at.configHash}`;
+
+  let manifest = manifests.get(cacheKey) ?? null;
+  let cached = manifest !== null;
+  if (!manifest) {
+    const chars = countCodePoints(text);
+    const lines = countLines(text);
+    if (!storedDocuments.has(`${at.tenant}/${sha}`)) {
+      await storeDocument(c.env, { tenant: caller.tenant, sha, bytes, chars, lines });
+      storedDocuments.set(`${at.tenant}/${sha}`, true);
+    }
+    manifest = await readManifest(c.env, at);
+    cached = manifest !== null;
+    if (!manifest) {
+      const result = await coordinatorFor(c.env, caller.tenant, sha).render({
+        ...at,
+        render: resolved.render,
+        estimatedPages: estimatePages(chars, resolved.config, lines),
+        keyId: caller.keyId,
+      });
+      if (result.kind === 'error') throw failureError(result.failure);
+      // A job means more pages than a request renders synchronously: too large for a chat call.
+      if (result.kind === 'job') return { kind: 'too_large', pages: null };
+      manifest = result.manifest;
+      cached = result.source === 'stored';
+    }
+    manifests.set(cacheKey, manifest);
+  }
+  const view = renderView({ manifest, profile: resolved.profile, cached, origin: new URL(c.req.url).origin });
+  const rendered: RenderedContext = {
+    documentId: sha,
+    renderId: resolved.configHash,
+    cached,
+    textTokens: view.totals.textTokens,
+    pages: view.pages.map((p) => ({ n: p.n, visualTokens: p.visualTokens })),
+  };
+  return { kind: 'rendered', rendered };
+}
+
+async function payloadPages(c: Context<AppEnv>, rendered: RenderedContext, delivery: ImageDelivery): Promise<PayloadPage[]> {
+  const { tenant } = c.get('caller');
+  const { documentId, renderId } = rendered;
+  const numbers = rendered.pages.map((p) => p.n);
+  if (delivery === 'url') {
+    const shared = await issueSharedUrls(c.env, { tenant, documentId, renderId, pages: numbers, origin: new URL(c.req.url).origin });
+    return numbers.map((n) => ({ n, url: shared.urls.get(n)! }));
+  }
+  return Promise.all(
+    numbers.map(async (n) => {
+      const key = pageKey(tenant, documentId, renderId, n);
+      let base64 = inlinePages.get(key);
+      if (base64 === undefined) {
+        const bytes = await readCommittedPageBytes(c.env, c.executionCtx, { tenant, sha: documentId, configHash: renderId, n });
+        if (!bytes) throw new GatewayError(500, 'internal_error', 'a page of the context render is missing');
+        base64 = toBase64(bytes);
+        inlinePages.set(key, base64);
+      }
+      return { n, base64 };
+    }),
+  );
+}
+
+/** The gateway's dependencies in the Worker. */
+export const workerGatewayDeps: GatewayDeps = {
+  authenticate: gate({ quota: true }),
+  async readBody(c) {
+    const bytes = await readLimited(c.req.raw, edgeConfig(c.env).maxUploadBytes);
+    try {
+      return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch {
+      throw new GatewayError(400, 'invalid_utf8', 'request body is not valid UTF-8');
+    }
+  },
+  render: renderContext,
+  payloadPages,
+  meter(c, usage) {
+    const { prices } = edgeConfig(c.env);
+    const perPage = usage.cached ? prices.render_page_cached : prices.render_page;
+    meter(c.executionCtx, c.env.DB, {
+      caller: c.get('caller'),
+      operation: 'chat',
+      units: prices.chat + perPage * usage.pages,
+      cacheHit: usage.cached,
+      ...(usage.documents[0] ? { document: usage.documents[0] } : {}),
+      pages: usage.pages,
+      visualTokens: usage.visualTokens,
+      textTokens: usage.textTokens,
+    });
+  },
+};
