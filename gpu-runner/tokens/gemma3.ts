@@ -32,18 +32,23 @@ function gemma3(): Tokenizer {
 }
 
 // Gemma's BPE runs over the whole text (its only pre-tokenizer splits on ' ', which the normalizer
-// has already turned into '▁'), so a cut must fall where no merge can reach across. Every Gemma 3
-// token that holds a line break holds nothing but line breaks, so the spot after a line break and
-// before any other character is such a place.
-function afterLineBreak(text: string, i: number): boolean {
-  return text[i - 1] === '\n' && text[i] !== '\n';
+// has already turned into '▁'), so a cut must fall where no token can reach across. In Gemma 3's
+// vocabulary every token that holds a line break holds nothing but line breaks, and '▁' follows
+// another character only in runs of '▁' and in ">▁</". So the spot after a line break (before any
+// other character) and the spot before a space that follows neither a space nor '>' are such
+// places. Short pieces matter for speed: the tokenizer is ~2x faster on 1 kB pieces than on 64 kB.
+function safeCut(text: string, i: number): boolean {
+  const prev = text[i - 1];
+  return (prev === '\n' && text[i] !== '\n') || (text[i] === ' ' && prev !== ' ' && prev !== '>');
 }
+
+const PIECE_CHARS = 1024;
 
 /** Number of Gemma 3 tokens in `text` (0 for the empty string). */
 export function countGemma3Tokens(text: string): number {
   if (text.length === 0) return 0;
   const tk = gemma3();
   let count = 0;
-  for (const piece of piecesAtSafeCuts(text, afterLineBreak)) count += tk.tokenize(piece).length;
+  for (const piece of piecesAtSafeCuts(text, safeCut, PIECE_CHARS)) count += tk.tokenize(piece).length;
   return count;
 }

@@ -1,0 +1,79 @@
+/**
+ * `npm run bench:tokenizers` — what each text tokenizer family costs the runner: time to import
+ * the dispatcher, time of the first count (the tokenizer is built then), memory once built (RSS and
+ * V8 heap after a full GC), and counting speed on the English novel. Each family runs in its own
+ * process, 3 times; medians shown.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { TEXT_TOKENIZER_FAMILIES, isTextTokenizerFamily } from '../protocol/text-tokenizers.ts';
+
+const NOVEL = fileURLToPath(new URL('../test/fixtures/texts/pride_and_prejudice.txt', import.meta.url));
+const RUNS = 3;
+
+interface Sample {
+  importMs: number;
+  firstCountMs: number;
+  rssMb: number;
+  heapMb: number;
+  baseRssMb: number;
+  novelTokens: number;
+  novelMs: number;
+}
+
+async function measure(family: string): Promise<Sample> {
+  if (!isTextTokenizerFamily(family)) throw new Error(`unknown family ${family}`);
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('run with --expose-gc');
+  const mb = (n: number) => Math.round(n / 1e5) / 10;
+  gc();
+  const baseRssMb = mb(process.memoryUsage().rss);
+  let t = performance.now();
+  const { countTextTokens } = await import('../gpu-runner/tokens/count-text-tokens.ts');
+  const importMs = performance.now() - t;
+  t = performance.now();
+  countTextTokens('hello world', family);
+  const firstCountMs = performance.now() - t;
+  gc();
+  const { rss, heapUsed } = process.memoryUsage();
+  const novel = readFileSync(NOVEL, 'utf8');
+  t = performance.now();
+  const novelTokens = countTextTokens(novel, family);
+  const novelMs = performance.now() - t;
+  return { importMs, firstCountMs, rssMb: mb(rss), heapMb: mb(heapUsed), baseRssMb, novelTokens, novelMs };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+if (process.argv[2] === '--case') {
+  process.stdout.write(JSON.stringify(await measure(process.argv[3]!)));
+} else {
+  const self = fileURLToPath(import.meta.url);
+  const chars = readFileSync(NOVEL, 'utf8').length;
+  console.log(`novel: ${chars} chars; ${RUNS} runs per family, medians`);
+  console.log('family         import ms  first count ms  RSS MB (base)  heap MB  novel tokens  novel ms  chars/s');
+  for (const family of TEXT_TOKENIZER_FAMILIES) {
+    const runs: Sample[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', self, '--case', family], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 20,
+      });
+      runs.push(JSON.parse(out) as Sample);
+    }
+    const m = (k: keyof Sample) => median(runs.map((r) => r[k]));
+    console.log(
+      [
+        family.padEnd(14),
+        m('importMs').toFixed(0).padStart(9),
+        m('firstCountMs').toFixed(0).padStart(15),
+        `${m('rssMb').toFixed(0)} (${m('baseRssMb').toFixed(0)})`.padStart(14),
+        m('heapMb').toFixed(0).padStart(8),
+        String(m('novelTokens')).padStart(13),
+        m('novelMs').toFixed(0).padStart(9),
+        Math.round(chars / (m('novelMs') / 1000)).toString().padStart(8),
+      ].join(' '),
+    );
+  }
+}
