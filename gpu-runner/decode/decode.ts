@@ -77,6 +77,7 @@ export async function decodeDocument(options: DecodeDocumentOptions): Promise<De
   return {
     charAccuracy: aggregateAccuracy(lines, { normalize: true }).accuracy,
     charAccuracyRaw: aggregateAccuracy(lines, { normalize: false }).accuracy,
+    charAccuracyVariantInsensitive: aggregateAccuracy(lines, { normalize: true, foldVariants: true }).accuracy,
     linesChecked: lines.length,
     lines,
   };

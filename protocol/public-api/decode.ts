@@ -22,6 +22,9 @@ export const decodeViewSchema = z
   .object({
     charAccuracy: z.number().openapi({ description: 'Character accuracy, 0..1, forgiving typographic variants (curly quotes, dashes, NFKC, whitespace runs).' }),
     charAccuracyRaw: z.number().openapi({ description: 'Character accuracy, 0..1, comparing code points as they are.' }),
+    charAccuracyVariantInsensitive: z.number().openapi({
+      description: 'As charAccuracy, with traditional and simplified Chinese forms of a character counted as the same (OpenCC, both sides).',
+    }),
     linesChecked: z.number().int(),
     lines: z.array(z.object({ page: z.number().int(), line: z.number().int(), expected: z.string(), got: z.string() })),
     cached: z.boolean(),

@@ -5,6 +5,7 @@ import { z } from 'zod';
 export const decodeResponseSchema = z.object({
   charAccuracy: z.number(),
   charAccuracyRaw: z.number(),
+  charAccuracyVariantInsensitive: z.number(),
   linesChecked: z.number().int(),
   lines: z.array(z.object({ page: z.number().int(), line: z.number().int(), expected: z.string(), got: z.string() })),
 });
