@@ -164,7 +164,8 @@ const FILE_NAMES: Readonly<Record<string, string>> = {
 
 function codeExtensions(byLanguage: Record<string, string[]>): Record<string, { kind: 'code'; language: string }> {
   const out: Record<string, { kind: 'code'; language: string }> = {};
-  for (const [language, exts] of Object.entries(byLanguage)) for (const ext of exts) out[ext] = { kind: 'code', language };
+  for (const [language, exts] of Object.entries(byLanguage))
+    for (const ext of exts) out[ext] = { kind: 'code', language };
   return out;
 }
 
@@ -210,7 +211,10 @@ export function resolveDocumentKind(hints: KindHints): ResolvedKind {
       throw new DocumentKindError(`kind: must be one of ${DOCUMENT_KINDS.join(', ')}`, 'kind');
     }
     if (kind !== 'code') return { kind, from: 'query' };
-    const guessed = language ?? (byType?.kind === 'code' ? byType.language : undefined) ?? (byName?.kind === 'code' ? byName.language : undefined);
+    const guessed =
+      language ??
+      (byType?.kind === 'code' ? byType.language : undefined) ??
+      (byName?.kind === 'code' ? byName.language : undefined);
     return guessed ? { kind, language: guessed, from: 'query' } : { kind, from: 'query' };
   }
   if (language) return { kind: 'code', language, from: 'query' };

@@ -45,7 +45,8 @@ export function codeToStyledDocument(source: string, options: CodeOptions = {}):
   const runs: Run[] = [];
   lines.forEach((line, i) => {
     if (i > 0) runs.push({ text: '\n', style: MONO });
-    if (options.lineNumbers) runs.push({ text: `${String(i + 1).padStart(width)}  `, style: { ...MONO, color: GUTTER_COLOR } });
+    if (options.lineNumbers)
+      runs.push({ text: `${String(i + 1).padStart(width)}  `, style: { ...MONO, color: GUTTER_COLOR } });
     runs.push(...line);
   });
   doc.blocks.push({

@@ -6,20 +6,81 @@
  */
 import { highlightRuns } from './highlight.ts';
 import { DEFAULT_TAB_WIDTH, expandTabs, mergeRuns } from './lines.ts';
-import { BODY, type Block, type BlockRole, type ColumnAlign, HEADING_SCALE, MONO, type Run, type RunStyle, type SourceRef } from './model.ts';
+import {
+  BODY,
+  type Block,
+  type BlockRole,
+  type ColumnAlign,
+  HEADING_SCALE,
+  MONO,
+  type Run,
+  type RunStyle,
+  type SourceRef,
+} from './model.ts';
 import { tableBlock } from './table.ts';
 
 /** Elements whose content is never text a reader sees. */
 const SKIPPED = new Set([
-  'script', 'style', 'noscript', 'template', 'iframe', 'object', 'embed', 'svg', 'canvas', 'head',
-  'nav', 'button', 'input', 'select', 'textarea', 'form', 'video', 'audio', 'map', 'link', 'meta',
+  'script',
+  'style',
+  'noscript',
+  'template',
+  'iframe',
+  'object',
+  'embed',
+  'svg',
+  'canvas',
+  'head',
+  'nav',
+  'button',
+  'input',
+  'select',
+  'textarea',
+  'form',
+  'video',
+  'audio',
+  'map',
+  'link',
+  'meta',
 ]);
 
 /** Elements that start and end a block of their own. */
 const BLOCKS = new Set([
-  'address', 'article', 'aside', 'blockquote', 'body', 'dd', 'details', 'dialog', 'div', 'dl', 'dt',
-  'fieldset', 'figcaption', 'figure', 'footer', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hgroup',
-  'hr', 'li', 'main', 'ol', 'p', 'pre', 'section', 'summary', 'table', 'ul', 'html', 'center',
+  'address',
+  'article',
+  'aside',
+  'blockquote',
+  'body',
+  'dd',
+  'details',
+  'dialog',
+  'div',
+  'dl',
+  'dt',
+  'fieldset',
+  'figcaption',
+  'figure',
+  'footer',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'header',
+  'hgroup',
+  'hr',
+  'li',
+  'main',
+  'ol',
+  'p',
+  'pre',
+  'section',
+  'summary',
+  'table',
+  'ul',
+  'html',
+  'center',
 ]);
 
 const ELEMENT_NODE = 1;
@@ -126,13 +187,21 @@ export function domToBlocks(root: Node, options: DomBlocksOptions = {}): Block[]
         const code = (el.textContent ?? '').replace(/\r\n?/g, '\n').replace(/^\n/, '').replace(/\n$/, '');
         if (!code.trim()) return;
         const runs = mergeRuns(expandTabs(highlightRuns(code, language, MONO), tabWidth));
-        blocks.push({ role: 'code', ...(language ? { language } : {}), runs, keepLines: true, wrapMark: true, ...source });
+        blocks.push({
+          role: 'code',
+          ...(language ? { language } : {}),
+          runs,
+          keepLines: true,
+          wrapMark: true,
+          ...source,
+        });
         return;
       }
       case 'table': {
         flush();
         const table = readTable(el);
-        if (table.cells.length) blocks.push(tableBlock(table.cells, { header: table.header, align: table.align, ...source }));
+        if (table.cells.length)
+          blocks.push(tableBlock(table.cells, { header: table.header, align: table.align, ...source }));
         return;
       }
       case 'ul':
@@ -205,7 +274,9 @@ function readTable(table: Element): { cells: string[][]; header: boolean; align:
     if (r === 0) header = tds.length > 0 && tds.every((c) => c.localName.toLowerCase() === 'th');
     cells.push(tds.map((td) => (td.textContent ?? '').replace(/\s+/g, ' ').trim()));
     tds.forEach((td, i) => {
-      const a = (td.getAttribute('align') ?? /text-align:\s*(\w+)/.exec(td.getAttribute('style') ?? '')?.[1])?.toLowerCase();
+      const a = (
+        td.getAttribute('align') ?? /text-align:\s*(\w+)/.exec(td.getAttribute('style') ?? '')?.[1]
+      )?.toLowerCase();
       if (align[i] == null && (a === 'left' || a === 'right' || a === 'center')) align[i] = a;
     });
   });

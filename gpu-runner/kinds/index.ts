@@ -12,18 +12,32 @@ import type { StyledDocument } from './model.ts';
 import { type PdfOptions, pdfToStyledDocument } from './pdf.ts';
 import { textToStyledDocument } from './text.ts';
 
-export { codeToStyledDocument, htmlToStyledDocument, logToStyledDocument, markdownToStyledDocument, pdfToStyledDocument, textToStyledDocument };
+export {
+  codeToStyledDocument,
+  htmlToStyledDocument,
+  logToStyledDocument,
+  markdownToStyledDocument,
+  pdfToStyledDocument,
+  textToStyledDocument,
+};
 export { KindError } from './errors.ts';
 export { MAX_PDF_PAGES } from './pdf.ts';
 export * from './model.ts';
 
 /** Options of {@link toStyledDocument}: the kind plus that kind's options. */
-export type ToStyledDocumentOptions = { kind: DocumentKind } & CodeOptions & HtmlOptions & LogOptions & MarkdownOptions & PdfOptions;
+export type ToStyledDocumentOptions = { kind: DocumentKind } & CodeOptions &
+  HtmlOptions &
+  LogOptions &
+  MarkdownOptions &
+  PdfOptions;
 
 const decoder = new TextDecoder('utf-8');
 
 /** Any input as a {@link StyledDocument}, by `options.kind`. Throws `KindError` for a refused PDF. */
-export async function toStyledDocument(input: string | Uint8Array, options: ToStyledDocumentOptions): Promise<StyledDocument> {
+export async function toStyledDocument(
+  input: string | Uint8Array,
+  options: ToStyledDocumentOptions,
+): Promise<StyledDocument> {
   if (options.kind === 'pdf') {
     return pdfToStyledDocument(typeof input === 'string' ? new TextEncoder().encode(input) : input, options);
   }

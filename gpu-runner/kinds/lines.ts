@@ -68,12 +68,15 @@ export function mergeRuns(runs: Run[]): Run[] {
   for (const run of runs) {
     if (!run.text) continue;
     const last = out[out.length - 1];
-    if (last && sameStyle(last.style, run.style)) out[out.length - 1] = { text: last.text + run.text, style: last.style };
+    if (last && sameStyle(last.style, run.style))
+      out[out.length - 1] = { text: last.text + run.text, style: last.style };
     else out.push(run);
   }
   return out;
 }
 
 function sameStyle(a: Run['style'], b: Run['style']): boolean {
-  return a.family === b.family && a.scale === b.scale && a.bold === b.bold && a.italic === b.italic && a.color === b.color;
+  return (
+    a.family === b.family && a.scale === b.scale && a.bold === b.bold && a.italic === b.italic && a.color === b.color
+  );
 }

@@ -11,7 +11,16 @@ import { highlightRuns } from './highlight.ts';
 import { domToBlocks } from './html-blocks.ts';
 import { htmlFragmentDocument } from './html.ts';
 import { DEFAULT_TAB_WIDTH, expandTabs, mergeRuns, normalizeNewlines } from './lines.ts';
-import { BODY, type Block, type BlockRole, type ColumnAlign, HEADING_SCALE, type Run, type RunStyle, type StyledDocument } from './model.ts';
+import {
+  BODY,
+  type Block,
+  type BlockRole,
+  type ColumnAlign,
+  HEADING_SCALE,
+  type Run,
+  type RunStyle,
+  type StyledDocument,
+} from './model.ts';
 import { tableBlock } from './table.ts';
 
 /** Options of {@link markdownToStyledDocument}. */
@@ -127,7 +136,10 @@ export function markdownToStyledDocument(markdown: string, options: MarkdownOpti
         row = undefined;
         break;
       case 'table_close':
-        if (table) blocks.push(tableBlock(table.cells, { header: table.header, align: table.align, source: { line: table.line } }));
+        if (table)
+          blocks.push(
+            tableBlock(table.cells, { header: table.header, align: table.align, source: { line: table.line } }),
+          );
         table = undefined;
         break;
       case 'inline': {

@@ -36,14 +36,21 @@ function tsSources(dir: string, out: string[] = []): string[] {
   return out;
 }
 
-const markdown = Array.from({ length: 40 }, (_, i) => `${fixture('sample-readme.md')}\n## Chapter ${i + 1}\n\n${chapter}`).join('\n');
+const markdown = Array.from(
+  { length: 40 },
+  (_, i) => `${fixture('sample-readme.md')}\n## Chapter ${i + 1}\n\n${chapter}`,
+).join('\n');
 const code = tsSources(join(root, 'gpu-runner')).join('\n');
 const html = `<!doctype html><html><head><title>Pride and Prejudice</title><script>throw 1</script></head><body>
 <nav><a href="/">Home</a> <a href="/books">Books</a></nav><main><article><h1>Pride and Prejudice</h1>
 ${paragraphs.map((p) => (p.startsWith('Chapter ') ? `<h2>${p}</h2>` : `<p>${p}</p>`)).join('\n')}
 </article></main><footer>All rights reserved.</footer></body></html>`;
 const levels = ['INFO ', 'WARN ', 'ERROR', 'DEBUG'];
-const log = Array.from({ length: 50_000 }, (_, i) => `2026-05-01T09:${String(i % 60).padStart(2, '0')}:00.000Z ${levels[i % 4]} request ${i} GET /v1/documents/${(i * 7919).toString(16)} 200 ${i % 97}ms`).join('\n');
+const log = Array.from(
+  { length: 50_000 },
+  (_, i) =>
+    `2026-05-01T09:${String(i % 60).padStart(2, '0')}:00.000Z ${levels[i % 4]} request ${i} GET /v1/documents/${(i * 7919).toString(16)} 200 ${i % 97}ms`,
+).join('\n');
 
 /** Pages of about one A4 page of 11 pt text each. */
 const pdfPages: string[][] = [];
@@ -58,7 +65,12 @@ for (let i = 0, page: string[] = [], size = 0; i < paragraphs.length; i++) {
 }
 const pdf = await textPdf(pdfPages);
 
-async function measure(name: string, bytes: number, run: () => StyledDocument | Promise<StyledDocument>, pages?: number): Promise<void> {
+async function measure(
+  name: string,
+  bytes: number,
+  run: () => StyledDocument | Promise<StyledDocument>,
+  pages?: number,
+): Promise<void> {
   const times: number[] = [];
   let doc: StyledDocument | undefined;
   for (let i = 0; i < RUNS + WARMUP; i++) {
@@ -75,7 +87,9 @@ async function measure(name: string, bytes: number, run: () => StyledDocument | 
   );
 }
 
-console.log(`median of ${RUNS} runs after ${WARMUP} warm-up runs, node ${process.version}, load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores`);
+console.log(
+  `median of ${RUNS} runs after ${WARMUP} warm-up runs, node ${process.version}, load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores`,
+);
 await measure('text', novel.length, () => textToStyledDocument(novel));
 await measure('markdown', markdown.length, () => markdownToStyledDocument(markdown));
 await measure('code', code.length, () => codeToStyledDocument(code, { language: 'typescript' }));

@@ -73,7 +73,8 @@ export async function pdfToStyledDocument(bytes: Uint8Array, options: PdfOptions
     const blocks: Block[] = [];
     let chars = 0;
     for (let n = 1; n <= pdf.numPages; n++) {
-      if (n > 1) blocks.push({ role: 'page-break', runs: [], keepLines: false, wrapMark: false, source: { pdfPage: n } });
+      if (n > 1)
+        blocks.push({ role: 'page-break', runs: [], keepLines: false, wrapMark: false, source: { pdfPage: n } });
       const page = await pdf.getPage(n);
       const content = await page.getTextContent();
       const lines = pageLines(content.items.filter((i): i is TextItem => 'str' in i));
@@ -144,7 +145,10 @@ function pageLines(items: TextItem[]): PageLine[] {
 function pageBlocks(lines: PageLine[], pdfPage: number): Block[] {
   if (!lines.length) return [];
   const body = median(lines.map((l) => l.height)) || 1;
-  const pitches = lines.slice(1).map((l, i) => lines[i].y - l.y).filter((d) => d > 0);
+  const pitches = lines
+    .slice(1)
+    .map((l, i) => lines[i].y - l.y)
+    .filter((d) => d > 0);
   // The line pitch is the common small gap; a page of one-line paragraphs has no such gap, so it
   // is capped at what body type is set with (1.3×), never taken from the paragraph gaps.
   const pitch = Math.min(quantile(pitches, 0.2) || body * 1.2, body * 1.3);
@@ -152,7 +156,8 @@ function pageBlocks(lines: PageLine[], pdfPage: number): Block[] {
   let start = 0;
   for (let i = 1; i <= lines.length; i++) {
     const gap = i < lines.length ? lines[i - 1].y - lines[i].y : Number.POSITIVE_INFINITY;
-    const sizeChange = i < lines.length && headingLevel(lines[i].height, body) !== headingLevel(lines[i - 1].height, body);
+    const sizeChange =
+      i < lines.length && headingLevel(lines[i].height, body) !== headingLevel(lines[i - 1].height, body);
     // A gap that is negative (a new column) or well over one line pitch ends the paragraph.
     if (i < lines.length && gap > 0 && gap < pitch * 1.3 && !sizeChange) continue;
     const group = lines.slice(start, i);
@@ -161,7 +166,14 @@ function pageBlocks(lines: PageLine[], pdfPage: number): Block[] {
     const source = { pdfPage, line: start + 1 };
     blocks.push(
       level
-        ? { role: 'heading', level, runs: [{ text, style: { ...BODY, bold: true, scale: HEADING_SCALE[level] } }], keepLines: false, wrapMark: false, source }
+        ? {
+            role: 'heading',
+            level,
+            runs: [{ text, style: { ...BODY, bold: true, scale: HEADING_SCALE[level] } }],
+            keepLines: false,
+            wrapMark: false,
+            source,
+          }
         : { role: 'paragraph', runs: [{ text, style: BODY }], keepLines: false, wrapMark: false, source },
     );
     start = i;

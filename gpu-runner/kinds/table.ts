@@ -41,9 +41,13 @@ export function tableBlock(cells: string[][], options: TableBlockOptions): Block
   rows.forEach((row, r) => {
     if (r > 0) runs.push({ text: '\n', style: MONO });
     // Trailing spaces of the last column draw nothing; drop them so the text compares cleanly.
-    const line = row.map((cell, i) => pad(cell, widths[i], align[i])).join(' | ').trimEnd();
+    const line = row
+      .map((cell, i) => pad(cell, widths[i], align[i]))
+      .join(' | ')
+      .trimEnd();
     runs.push({ text: line, style: r === 0 && options.header ? { ...MONO, bold: true } : MONO });
-    if (r === 0 && options.header) runs.push({ text: `\n${widths.map((w) => '-'.repeat(w)).join('-+-')}`, style: MONO });
+    if (r === 0 && options.header)
+      runs.push({ text: `\n${widths.map((w) => '-'.repeat(w)).join('-+-')}`, style: MONO });
   });
   return {
     role: 'table',

@@ -67,7 +67,9 @@ describe('codeToStyledDocument options', () => {
 
   it('draws an unknown language monospace without colours', () => {
     const doc = codeToStyledDocument('just some words\n', { language: 'no-such-language' });
-    expect(doc.blocks[0].runs).toEqual([{ text: 'just some words', style: { family: 'mono', scale: 1, bold: false, italic: false } }]);
+    expect(doc.blocks[0].runs).toEqual([
+      { text: 'just some words', style: { family: 'mono', scale: 1, bold: false, italic: false } },
+    ]);
   });
 
   it('prefers the language option to the file name, and knows aliases', () => {

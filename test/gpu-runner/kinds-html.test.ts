@@ -42,7 +42,9 @@ describe('htmlToStyledDocument', () => {
     ]);
     expect(items.every((b) => b.role === 'list-item' && b.marker === '-' && b.depth === 0)).toBe(true);
     const code = doc.blocks.find((b) => b.role === 'code');
-    expect(code && blockText(code)).toBe('21:00  wind NW 4, clear, lamp lit\n01:00  fog, horn sounded\n05:30  lamp out at sunrise');
+    expect(code && blockText(code)).toBe(
+      '21:00  wind NW 4, clear, lamp lit\n01:00  fog, horn sounded\n05:30  lamp out at sunrise',
+    );
     expect(code?.keepLines).toBe(true);
     expect(plainText(doc)).toContain('A Fresnel lens of the first order');
     expect(doc.title).toBe('How lighthouses kept their lamps lit');
@@ -50,7 +52,17 @@ describe('htmlToStyledDocument', () => {
 
   it('drops navigation, ads, related links, footer and script text', () => {
     const text = plainText(htmlToStyledDocument(page));
-    for (const chrome of ['Home', 'Shop', 'Advertisement', 'Buy lamp oil', 'Related stories', 'Ten best beaches', 'All rights reserved', 'scripts must never run', '__glyphgate']) {
+    for (const chrome of [
+      'Home',
+      'Shop',
+      'Advertisement',
+      'Buy lamp oil',
+      'Related stories',
+      'Ten best beaches',
+      'All rights reserved',
+      'scripts must never run',
+      '__glyphgate',
+    ]) {
       expect(text).not.toContain(chrome);
     }
     expect(text).toContain('A lamp that went out for ten minutes could cost a ship.');
@@ -59,7 +71,9 @@ describe('htmlToStyledDocument', () => {
   it('collapses inline whitespace as a browser does', () => {
     const doc = htmlToStyledDocument(page);
     const p = doc.blocks.find((b) => blockText(b).startsWith('Before electricity'));
-    expect(p && blockText(p)).toMatch(/^Before electricity reached the coast, a lighthouse was a machine that a family ran by hand\. The keeper/);
+    expect(p && blockText(p)).toMatch(
+      /^Before electricity reached the coast, a lighthouse was a machine that a family ran by hand\. The keeper/,
+    );
     expect(p && blockText(p)).not.toMatch(/\s{2}|\n/);
   });
 
@@ -75,7 +89,11 @@ describe('htmlToStyledDocument', () => {
     const { connect } = await import('node:net');
     const address = server.address();
     if (!address || typeof address === 'string') throw new Error('no port');
-    await new Promise<void>((resolve) => connect(address.port, '127.0.0.1').on('close', () => resolve()).on('error', () => resolve()));
+    await new Promise<void>((resolve) =>
+      connect(address.port, '127.0.0.1')
+        .on('close', () => resolve())
+        .on('error', () => resolve()),
+    );
     expect(connections).toBe(1);
   });
 
@@ -83,10 +101,15 @@ describe('htmlToStyledDocument', () => {
     const whole = plainText(htmlToStyledDocument(page, { mainContent: false }));
     expect(whole).toContain('Related stories');
     expect(whole).not.toContain('scripts must never run');
-    const fragment = htmlToStyledDocument('<h2>Notes</h2><ol start="3"><li>third<ul><li>inner</li></ul></li><li>fourth</li></ol><pre class="language-python">def f():\n\treturn 1</pre>', {
-      mainContent: false,
-    });
-    expect(fragment.blocks.map((b) => [b.role, b.role === 'list-item' ? `${b.depth}${b.marker}` : '', blockText(b)])).toEqual([
+    const fragment = htmlToStyledDocument(
+      '<h2>Notes</h2><ol start="3"><li>third<ul><li>inner</li></ul></li><li>fourth</li></ol><pre class="language-python">def f():\n\treturn 1</pre>',
+      {
+        mainContent: false,
+      },
+    );
+    expect(
+      fragment.blocks.map((b) => [b.role, b.role === 'list-item' ? `${b.depth}${b.marker}` : '', blockText(b)]),
+    ).toEqual([
       ['heading', '', 'Notes'],
       ['list-item', '03.', 'third'],
       ['list-item', '1-', 'inner'],
@@ -99,9 +122,12 @@ describe('htmlToStyledDocument', () => {
   });
 
   it('draws an HTML table as an aligned grid', () => {
-    const doc = htmlToStyledDocument('<table><tr><th>Port</th><th align="right">Count</th></tr><tr><td>8787</td><td align="right">3</td></tr></table>', {
-      mainContent: false,
-    });
+    const doc = htmlToStyledDocument(
+      '<table><tr><th>Port</th><th align="right">Count</th></tr><tr><td>8787</td><td align="right">3</td></tr></table>',
+      {
+        mainContent: false,
+      },
+    );
     expect(blockText(doc.blocks[0])).toBe('Port | Count\n-----+------\n8787 |     3');
   });
 });

@@ -91,16 +91,21 @@ describe('markdownToStyledDocument', () => {
     expect(doc.blocks.some((b) => b.role === 'rule')).toBe(true);
   });
 
-  it("gives every block the source line it starts on, and each line of a block its own source line", () => {
+  it('gives every block the source line it starts on, and each line of a block its own source line', () => {
     for (const block of doc.blocks) {
       if (block.role === 'rule') continue;
       const text = blockText(block);
       text.split('\n').forEach((line, n) => {
-        const src = sourceAt(doc, doc.blocks.indexOf(block), text.split('\n').slice(0, n).join('\n').length + (n ? 1 : 0));
+        const src = sourceAt(
+          doc,
+          doc.blocks.indexOf(block),
+          text.split('\n').slice(0, n).join('\n').length + (n ? 1 : 0),
+        );
         if (!src || !('line' in src) || src.line === undefined) throw new Error('no source line');
         const words = line.match(/\w{3,}/g) ?? [];
         // The source line holds the drawn line's words (markup such as `#`, `**`, `|` aside).
-        for (const w of words) expect(sourceLines[src.line - 1], `line ${src.line} for ${JSON.stringify(line)}`).toContain(w);
+        for (const w of words)
+          expect(sourceLines[src.line - 1], `line ${src.line} for ${JSON.stringify(line)}`).toContain(w);
       });
     }
   });
@@ -115,7 +120,9 @@ describe('markdownToStyledDocument', () => {
   });
 
   it('shows raw HTML blocks as their text, never as tags', () => {
-    const html = markdownToStyledDocument('Intro\n\n<p align="center"><img src="x.png" alt="Logo"> <b>Bold</b> words</p>\n\nAfter\n');
+    const html = markdownToStyledDocument(
+      'Intro\n\n<p align="center"><img src="x.png" alt="Logo"> <b>Bold</b> words</p>\n\nAfter\n',
+    );
     expect(plainText(html)).toBe('Intro\nLogo Bold words\nAfter');
     expect(html.blocks[1].source).toEqual({ line: 3 });
   });

@@ -34,9 +34,14 @@ describe('pdfToStyledDocument', () => {
 
   it('keeps page boundaries: a page break before each page, each block names its page', async () => {
     const doc = await pdfToStyledDocument(pdf);
-    expect(doc.blocks.filter((b) => b.role === 'page-break').map((b) => b.source)).toEqual([{ pdfPage: 2 }, { pdfPage: 3 }]);
+    expect(doc.blocks.filter((b) => b.role === 'page-break').map((b) => b.source)).toEqual([
+      { pdfPage: 2 },
+      { pdfPage: 3 },
+    ]);
     pages.forEach((paragraphs, i) => {
-      const onPage = doc.blocks.filter((b) => b.role !== 'page-break' && b.source && 'pdfPage' in b.source && b.source.pdfPage === i + 1);
+      const onPage = doc.blocks.filter(
+        (b) => b.role !== 'page-break' && b.source && 'pdfPage' in b.source && b.source.pdfPage === i + 1,
+      );
       expect(squash(onPage.map(blockText).join(' '))).toBe(squash(paragraphs.join(' ')));
     });
   });
@@ -99,7 +104,9 @@ describe('pdfToStyledDocument', () => {
     const big = await textPdf(Array.from({ length: 12 }, (_, i) => pages[i % 3]));
     const perPage = chapter.length / 3;
     const seen: number[] = [];
-    const e = await refusal(pdfToStyledDocument(big, { maxChars: Math.round(perPage * 2.5), onPage: (n) => seen.push(n) }));
+    const e = await refusal(
+      pdfToStyledDocument(big, { maxChars: Math.round(perPage * 2.5), onPage: (n) => seen.push(n) }),
+    );
     expect([e.status, e.code]).toEqual([413, 'payload_too_large']);
     // Stopped on page 3 of 12: the pages after the one that passed the limit were never read.
     expect(seen).toEqual([1, 2]);

@@ -55,13 +55,28 @@ describe('kindFromFileName', () => {
 
 describe('resolveDocumentKind', () => {
   it('lets ?kind= win over the content type and file name', () => {
-    expect(resolveDocumentKind({ kind: 'log', contentType: 'text/markdown', fileName: 'a.md' })).toEqual({ kind: 'log', from: 'query' });
+    expect(resolveDocumentKind({ kind: 'log', contentType: 'text/markdown', fileName: 'a.md' })).toEqual({
+      kind: 'log',
+      from: 'query',
+    });
   });
 
   it('takes the language for kind=code from ?language=, then the type, then the name', () => {
-    expect(resolveDocumentKind({ kind: 'code', language: 'Py' })).toEqual({ kind: 'code', language: 'python', from: 'query' });
-    expect(resolveDocumentKind({ kind: 'code', contentType: 'text/x-go' })).toEqual({ kind: 'code', language: 'go', from: 'query' });
-    expect(resolveDocumentKind({ kind: 'code', fileName: 'x.rs' })).toEqual({ kind: 'code', language: 'rust', from: 'query' });
+    expect(resolveDocumentKind({ kind: 'code', language: 'Py' })).toEqual({
+      kind: 'code',
+      language: 'python',
+      from: 'query',
+    });
+    expect(resolveDocumentKind({ kind: 'code', contentType: 'text/x-go' })).toEqual({
+      kind: 'code',
+      language: 'go',
+      from: 'query',
+    });
+    expect(resolveDocumentKind({ kind: 'code', fileName: 'x.rs' })).toEqual({
+      kind: 'code',
+      language: 'rust',
+      from: 'query',
+    });
     expect(resolveDocumentKind({ kind: 'code' })).toEqual({ kind: 'code', from: 'query' });
   });
 
@@ -74,7 +89,10 @@ describe('resolveDocumentKind', () => {
   });
 
   it('prefers a specific content type to the file name, and the file name to a generic type', () => {
-    expect(resolveDocumentKind({ contentType: 'application/pdf', fileName: 'x.txt' })).toEqual({ kind: 'pdf', from: 'content-type' });
+    expect(resolveDocumentKind({ contentType: 'application/pdf', fileName: 'x.txt' })).toEqual({
+      kind: 'pdf',
+      from: 'content-type',
+    });
     expect(resolveDocumentKind({ contentType: 'text/plain; charset=utf-8', fileName: 'notes.md' })).toEqual({
       kind: 'markdown',
       from: 'file-name',
