@@ -18,7 +18,18 @@ import type {
 import { queryEvents, type QueryStreamEvent } from './query-stream.ts';
 import { sleep } from './sleep.ts';
 import { documentPath, queryString, Transport } from './transport.ts';
-import type { Answer, Compressed, CompressJob, DecodeView, DocumentView, JobAccepted, JobView, RenderOptions, RenderView, UsageView } from './types.ts';
+import type {
+  Answer,
+  Compressed,
+  CompressJob,
+  DecodeView,
+  DocumentView,
+  JobAccepted,
+  JobView,
+  RenderOptions,
+  RenderView,
+  UsageView,
+} from './types.ts';
 
 /** An upload's result: the document, and whether this call stored it (201) or it was there (200). */
 export type UploadedDocument = DocumentView & { created: boolean };
@@ -83,7 +94,9 @@ export class GlyphgateClient {
       method: 'POST',
       path: '/v1/documents',
       headers: billing(options),
-      ...(contentType === 'application/json' ? { json: { text } } : { text: { body: text, contentType: `${contentType}; charset=utf-8` } }),
+      ...(contentType === 'application/json'
+        ? { json: { text } }
+        : { text: { body: text, contentType: `${contentType}; charset=utf-8` } }),
       signal: options.signal,
     });
     return { ...((await response.json()) as DocumentView), created: response.status === 201 };
@@ -112,13 +125,19 @@ export class GlyphgateClient {
     const render: RenderOptions = fields(options, RENDER_KEYS);
     const asText = options.contentType !== undefined && options.contentType !== 'application/json';
     const query = asText
-      ? queryString({ preset: render.preset, profile: render.profile, config: render.config && JSON.stringify(render.config) })
+      ? queryString({
+          preset: render.preset,
+          profile: render.profile,
+          config: render.config && JSON.stringify(render.config),
+        })
       : '';
     const response = await this.#transport.send({
       method: 'POST',
       path: `/v1/compress${query}`,
       headers: billing(options),
-      ...(asText ? { text: { body: text, contentType: `${options.contentType}; charset=utf-8` } } : { json: { text, ...render } }),
+      ...(asText
+        ? { text: { body: text, contentType: `${options.contentType}; charset=utf-8` } }
+        : { json: { text, ...render } }),
       signal: options.signal,
     });
     return (await response.json()) as Compressed | CompressJob;
@@ -170,7 +189,11 @@ export class GlyphgateClient {
 
   /** `GET /v1/jobs/{id}`: an async render's progress. */
   async job(jobId: string, options: CallOptions = {}): Promise<JobView> {
-    const response = await this.#transport.send({ method: 'GET', path: `/v1/jobs/${encodeURIComponent(jobId)}`, signal: options.signal });
+    const response = await this.#transport.send({
+      method: 'GET',
+      path: `/v1/jobs/${encodeURIComponent(jobId)}`,
+      signal: options.signal,
+    });
     return (await response.json()) as JobView;
   }
 

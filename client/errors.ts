@@ -50,5 +50,10 @@ export async function errorFromResponse(response: Response): Promise<GlyphgateEr
   } catch {
     // Not our JSON (a proxy's error page): the status line is all there is.
   }
-  return new GlyphgateError({ status: response.status, code, message, ...(retryAfter !== undefined ? { retryAfter } : {}) });
+  return new GlyphgateError({
+    status: response.status,
+    code,
+    message,
+    ...(retryAfter !== undefined ? { retryAfter } : {}),
+  });
 }

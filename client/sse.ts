@@ -26,7 +26,11 @@ export async function* parseSse(body: ReadableStream<Uint8Array>): AsyncGenerato
   const parser = createParser({
     onEvent(message: EventSourceMessage) {
       if (message.id !== undefined) lastId = message.id;
-      ready.push({ event: message.event || 'message', data: message.data, ...(lastId !== undefined ? { id: lastId } : {}) });
+      ready.push({
+        event: message.event || 'message',
+        data: message.data,
+        ...(lastId !== undefined ? { id: lastId } : {}),
+      });
     },
   });
   try {

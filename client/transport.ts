@@ -56,7 +56,12 @@ export class Transport {
     } catch (error) {
       // An abort is the caller's doing: it stays what it is.
       if (init.signal?.aborted) throw error;
-      throw new GlyphgateError({ status: 0, code: 'network_error', message: `could not reach the API: ${String(error)}`, cause: error });
+      throw new GlyphgateError({
+        status: 0,
+        code: 'network_error',
+        message: `could not reach the API: ${String(error)}`,
+        cause: error,
+      });
     }
     if (!response.ok && !init.accept?.includes(response.status)) throw await errorFromResponse(response);
     return response;

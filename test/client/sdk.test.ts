@@ -11,7 +11,10 @@ import { GlyphgateClient, GlyphgateError, isJobAccepted, type JobView, type Quer
 import * as api from '../../protocol/public-api/index.ts';
 import { startEdge, startRunner, type EdgeHandle, type RunnerHandle } from '../edge/worker-stack.ts';
 
-const novel = readFileSync(new URL('../fixtures/texts/pride_and_prejudice.txt', import.meta.url), 'utf8').replace(/^\uFEFF/, '');
+const novel = readFileSync(new URL('../fixtures/texts/pride_and_prejudice.txt', import.meta.url), 'utf8').replace(
+  /^\uFEFF/,
+  '',
+);
 const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const QUESTION = 'Who is the single man in possession of a good fortune?';
 
@@ -39,7 +42,10 @@ async function rejection(promise: Promise<unknown>): Promise<GlyphgateError> {
 beforeAll(async () => {
   runner = await startRunner();
   // A low page threshold, so a few-page document becomes a job.
-  edge = await startEdge({ runners: [runner.url], vars: { RENDER_ASYNC_PAGE_THRESHOLD: '4', RENDER_JOB_RANGE_PAGES: '3' } });
+  edge = await startEdge({
+    runners: [runner.url],
+    vars: { RENDER_ASYNC_PAGE_THRESHOLD: '4', RENDER_JOB_RANGE_PAGES: '3' },
+  });
   client = new GlyphgateClient({ baseUrl: `${edge.url}/`, apiKey: edge.createKey('sdk').key });
 }, 180_000);
 
@@ -66,7 +72,11 @@ describe('GlyphgateClient against the local stack', () => {
   });
 
   it('renders, and fetches and revalidates a page', async () => {
-    const result = await client.render(id, { preset: 'glyph-en', profile: 'qwen2.5-vl', idempotencyKey: 'sdk-render-1' });
+    const result = await client.render(id, {
+      preset: 'glyph-en',
+      profile: 'qwen2.5-vl',
+      idempotencyKey: 'sdk-render-1',
+    });
     if (isJobAccepted(result)) throw new Error('a one-page document should not be a job');
     const view = documented(api.renderViewSchema, result);
     expect(view).toMatchObject({ documentId: id, profile: 'qwen2.5-vl', cached: false });
@@ -86,7 +96,11 @@ describe('GlyphgateClient against the local stack', () => {
     if (isJobAccepted(json)) throw new Error('unexpected job');
     expect(documented(api.compressedSchema, json).profile).toBe('gpt-4o');
     expect(json.document.textTokens).toBe(json.totals.textTokens);
-    const text = await client.compress(novel.slice(14_000, 18_000), { contentType: 'text/plain', preset: 'glyph-en', config: { 'font-size': 10 } });
+    const text = await client.compress(novel.slice(14_000, 18_000), {
+      contentType: 'text/plain',
+      preset: 'glyph-en',
+      config: { 'font-size': 10 },
+    });
     if (isJobAccepted(text)) throw new Error('unexpected job');
     documented(api.compressedSchema, text);
     expect(text.document.chars).toBe(4000);
@@ -132,8 +146,14 @@ describe('GlyphgateClient against the local stack', () => {
     expect(missing).toMatchObject({ status: 404, code: 'not_found', message: 'document not found' });
     expect(await rejection(client.page(id, renderId, 999))).toMatchObject({ status: 404, code: 'not_found' });
     expect(await rejection(client.job('job_nope'))).toMatchObject({ status: 400, code: 'invalid_job_id' });
-    expect(await rejection(client.render(id, { profile: 'gpt-9' as never }))).toMatchObject({ status: 400, code: 'invalid_profile' });
-    expect(await rejection(client.query(id, { question: '  ' }))).toMatchObject({ status: 400, code: 'invalid_request' });
+    expect(await rejection(client.render(id, { profile: 'gpt-9' as never }))).toMatchObject({
+      status: 400,
+      code: 'invalid_profile',
+    });
+    expect(await rejection(client.query(id, { question: '  ' }))).toMatchObject({
+      status: 400,
+      code: 'invalid_request',
+    });
     const stranger = new GlyphgateClient({ baseUrl: edge.url, apiKey: 'gg_not-a-key-we-issued' });
     expect(await rejection(stranger.usage())).toMatchObject({ status: 401, code: 'unauthorized' });
     const nowhere = new GlyphgateClient({ baseUrl: 'http://127.0.0.1:9', apiKey: 'x' });
@@ -147,7 +167,11 @@ describe('GlyphgateClient against the local stack', () => {
     documented(api.jobAcceptedSchema, accepted);
 
     const seen: JobView[] = [];
-    const job = await client.waitForJob(accepted.jobId, { intervalMs: 200, signal: AbortSignal.timeout(120_000), onProgress: (j) => seen.push(j) });
+    const job = await client.waitForJob(accepted.jobId, {
+      intervalMs: 200,
+      signal: AbortSignal.timeout(120_000),
+      onProgress: (j) => seen.push(j),
+    });
     documented(api.jobViewSchema, job);
     expect(job).toMatchObject({ status: 'done', progress: 1, renderId: accepted.renderId });
     expect(job.pagesDone).toBe(job.pagesTotal);
@@ -166,11 +190,17 @@ describe('GlyphgateClient against the local stack', () => {
   it('reports usage', async () => {
     // Rows are written just after each response (waitUntil): wait for the last decode's.
     await expect.poll(async () => (await client.usage()).totals.byOperation.decode?.calls).toBe(3);
-    const usage = documented(api.usageViewSchema, await client.usage({ from: new Date(Date.now() - 3_600_000), limit: 5 }));
+    const usage = documented(
+      api.usageViewSchema,
+      await client.usage({ from: new Date(Date.now() - 3_600_000), limit: 5 }),
+    );
     expect(usage.tenant).toBe('sdk');
     expect(usage.rows.length).toBe(5);
     expect(usage.truncated).toBe(true);
     expect(Object.keys(usage.totals.byOperation).sort()).toEqual(['decode', 'query', 'render', 'upload']);
-    expect(await rejection(client.usage({ from: 'yesterday' }))).toMatchObject({ status: 400, code: 'invalid_request' });
+    expect(await rejection(client.usage({ from: 'yesterday' }))).toMatchObject({
+      status: 400,
+      code: 'invalid_request',
+    });
   });
 });

@@ -43,8 +43,16 @@ describe('parseSse', () => {
 
   it('gives the same events however the bytes are split', async () => {
     const length = new TextEncoder().encode(STREAM).length;
-    for (let cut = 1; cut < length; cut++) expect(await events(chunked(STREAM, [cut])), `cut at ${cut}`).toEqual(EXPECTED);
-    expect(await events(chunked(STREAM, Array.from({ length }, (_, i) => i)))).toEqual(EXPECTED);
+    for (let cut = 1; cut < length; cut++)
+      expect(await events(chunked(STREAM, [cut])), `cut at ${cut}`).toEqual(EXPECTED);
+    expect(
+      await events(
+        chunked(
+          STREAM,
+          Array.from({ length }, (_, i) => i),
+        ),
+      ),
+    ).toEqual(EXPECTED);
   });
 
   it('drops a last event whose blank line never came, in every chunking', async () => {
@@ -60,7 +68,8 @@ describe('parseSse', () => {
   });
 
   it('treats CRLF, LF and CR mixed inside one event as one line end each, CRLF split or not', async () => {
-    const text = 'event: delta\r\ndata: a\ndata: b\rdata: c\r\n\n' + 'data: d\n\r\n' + 'data: e\r\n\r' + 'data: f\r\r\n';
+    const text =
+      'event: delta\r\ndata: a\ndata: b\rdata: c\r\n\n' + 'data: d\n\r\n' + 'data: e\r\n\r' + 'data: f\r\r\n';
     const expected: SseEvent[] = [
       { event: 'delta', data: 'a\nb\nc' },
       { event: 'message', data: 'd' },
@@ -68,8 +77,16 @@ describe('parseSse', () => {
       { event: 'message', data: 'f' },
     ];
     const length = new TextEncoder().encode(text).length;
-    for (let cut = 0; cut < length; cut++) expect(await events(chunked(text, [cut])), `cut at ${cut}`).toEqual(expected);
-    expect(await events(chunked(text, Array.from({ length }, (_, i) => i)))).toEqual(expected);
+    for (let cut = 0; cut < length; cut++)
+      expect(await events(chunked(text, [cut])), `cut at ${cut}`).toEqual(expected);
+    expect(
+      await events(
+        chunked(
+          text,
+          Array.from({ length }, (_, i) => i),
+        ),
+      ),
+    ).toEqual(expected);
     // A CR and the LF after it are one line end, never a blank line that ends the event early.
     expect(await events(chunked('data: x\r\ndata: y\r\n\r\n', [8]))).toEqual([{ event: 'message', data: 'x\ny' }]);
   });
