@@ -72,7 +72,9 @@ if (process.argv[2] === '--case') {
         m('heapMb').toFixed(0).padStart(8),
         String(m('novelTokens')).padStart(13),
         m('novelMs').toFixed(0).padStart(9),
-        Math.round(chars / (m('novelMs') / 1000)).toString().padStart(8),
+        Math.round(chars / (m('novelMs') / 1000))
+          .toString()
+          .padStart(8),
       ].join(' '),
     );
   }

@@ -40,15 +40,22 @@ function claudeResize(width: number, height: number): ImageSize {
 /** The Claude profile. */
 export const claude: VisualTokenProfile = Object.freeze({
   name: 'claude',
-  description: 'Claude: scale down to long edge <= 1568 px and <= 1568 patches of 28 px, then (width x height) / 750 tokens',
+  description:
+    'Claude: scale down to long edge <= 1568 px and <= 1568 patches of 28 px, then (width x height) / 750 tokens',
   source: 'https://docs.anthropic.com/en/docs/build-with-claude/vision#calculate-image-costs',
   geometry: Object.freeze({
-    grid: Object.freeze({ kind: 'area', step: PATCH, tokensPerCell: (PATCH * PATCH) / PIXELS_PER_TOKEN, baseTokens: 0 }),
+    grid: Object.freeze({
+      kind: 'area',
+      step: PATCH,
+      tokensPerCell: (PATCH * PATCH) / PIXELS_PER_TOKEN,
+      baseTokens: 0,
+    }),
     limits: Object.freeze({ maxLongSide: MAX_LONG_EDGE, maxPixels: FIT_MAX_PIXELS }),
     // Cost is linear in area, so a bigger page only saves margins; this is the largest page of
     // A4's shape (1 : 1.41) on the 28-px grid under 1.15 MP.
     recommendedPage: Object.freeze({ width: 896, height: 1260 }),
-    recommendedBecause: 'the largest A4-shaped page on the 28-px grid under ~1.15 MP and a 1568-px long edge: 1506 tokens',
+    recommendedBecause:
+      'the largest A4-shaped page on the 28-px grid under ~1.15 MP and a 1568-px long edge: 1506 tokens',
   }),
   resizedTo: claudeResize,
   visualTokens(width: number, height: number): number {

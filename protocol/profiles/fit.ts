@@ -106,20 +106,27 @@ export function fitPage(profile: ProfileRef, request: FitRequest): ImageSize {
   const p = profileOf(profile);
   if ('aspect' in request) {
     const { aspect } = request;
-    if (!Number.isFinite(aspect) || aspect <= 0) throw new RangeError(`aspect must be a positive number, got ${String(aspect)}`);
+    if (!Number.isFinite(aspect) || aspect <= 0)
+      throw new RangeError(`aspect must be a positive number, got ${String(aspect)}`);
     const rec = p.geometry.recommendedPage;
     const maxPixels = request.maxPixels ?? rec.width * rec.height;
     const tolerance = request.tolerance ?? 0.02;
-    if (!Number.isFinite(maxPixels) || maxPixels < 1) throw new RangeError(`maxPixels must be a positive number, got ${String(maxPixels)}`);
+    if (!Number.isFinite(maxPixels) || maxPixels < 1)
+      throw new RangeError(`maxPixels must be a positive number, got ${String(maxPixels)}`);
     // No side can be longer than the budget over one cell, nor than the model's long-side limit.
     const { step } = p.geometry.grid;
-    const side = Math.max(step, Math.min(Math.floor(maxPixels / step), p.geometry.limits.maxLongSide ?? Number.POSITIVE_INFINITY));
+    const side = Math.max(
+      step,
+      Math.min(Math.floor(maxPixels / step), p.geometry.limits.maxLongSide ?? Number.POSITIVE_INFINITY),
+    );
     const candidates = fittedPageSizes(p, { maxWidth: side, maxHeight: side, maxPixels });
     const error = (s: ImageSize) => Math.abs(Math.log(s.width / s.height / aspect));
     const close = candidates.filter((s) => error(s) <= tolerance);
     const pool = close.length > 0 ? close : candidates;
     const best = pickBest(pool, (a, b) =>
-      close.length > 0 ? b.width * b.height - a.width * a.height || error(a) - error(b) : error(a) - error(b) || b.width * b.height - a.width * a.height,
+      close.length > 0
+        ? b.width * b.height - a.width * a.height || error(a) - error(b)
+        : error(a) - error(b) || b.width * b.height - a.width * a.height,
     );
     if (!best) throw new RangeError(`no page fitted to ${p.name} has at most ${maxPixels} pixels`);
     return best;
@@ -127,8 +134,9 @@ export function fitPage(profile: ProfileRef, request: FitRequest): ImageSize {
   assertImageSize(request.width, request.height);
   const boxAspect = request.width / request.height;
   const error = (s: ImageSize) => Math.abs(Math.log(s.width / s.height / boxAspect));
-  const best = pickBest(fittedPageSizes(p, { maxWidth: request.width, maxHeight: request.height }), (a, b) =>
-    b.width * b.height - a.width * a.height || error(a) - error(b),
+  const best = pickBest(
+    fittedPageSizes(p, { maxWidth: request.width, maxHeight: request.height }),
+    (a, b) => b.width * b.height - a.width * a.height || error(a) - error(b),
   );
   if (!best) throw new RangeError(`no page fitted to ${p.name} fits inside ${request.width}x${request.height}`);
   return best;

@@ -19,7 +19,8 @@ export const gemini: VisualTokenProfile = Object.freeze({
     // needs no cropping or scaling to be cut into them.
     limits: Object.freeze({}),
     recommendedPage: Object.freeze({ width: 768, height: 768 }),
-    recommendedBecause: 'one 768-px tile: 258 tokens; larger tile pages cost the same per pixel and waste more on a last page',
+    recommendedBecause:
+      'one 768-px tile: 258 tokens; larger tile pages cost the same per pixel and waste more on a last page',
   }),
   // Google documents the 384 / 768 / 258 figures but not how a page is cut into tiles; we count
   // the 768-px tiles that cover the image (ceil per side), the plain reading of the docs.

@@ -39,8 +39,7 @@ function gpt4oResize(width: number, height: number): ImageSize {
 /** The GPT-4o profile (high detail). */
 export const gpt4o: VisualTokenProfile = Object.freeze({
   name: 'gpt-4o',
-  description:
-    'GPT-4o, detail "high": fit in 2048x2048, shortest side down to 768, 170 tokens per 512-px tile + 85',
+  description: 'GPT-4o, detail "high": fit in 2048x2048, shortest side down to 768, 170 tokens per 512-px tile + 85',
   source: 'https://platform.openai.com/docs/guides/images-vision#calculating-costs',
   geometry: Object.freeze({
     grid: Object.freeze({ kind: 'tiles', step: TILE, tokensPerCell: TOKENS_PER_TILE, baseTokens: BASE_TOKENS }),
@@ -48,7 +47,8 @@ export const gpt4o: VisualTokenProfile = Object.freeze({
     // 768, scaled down), its long side at most three (four would be 2048 > 2000).
     limits: Object.freeze({ maxShortSide: SHORT_SIDE, maxLongSide: FIT_LONG_SIDE }),
     recommendedPage: Object.freeze({ width: 512, height: 1536 }),
-    recommendedBecause: 'one column of three 512-px tiles, the largest unscaled tile page: 595 tokens, 85 of them paid once',
+    recommendedBecause:
+      'one column of three 512-px tiles, the largest unscaled tile page: 595 tokens, 85 of them paid once',
   }),
   resizedTo: gpt4oResize,
   visualTokens(width: number, height: number): number {

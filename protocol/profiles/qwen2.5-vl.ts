@@ -22,9 +22,11 @@ export const QWEN25_VL_RULE: Readonly<SmartResizeRule> = Object.freeze({
 /** The Qwen2.5-VL profile. */
 export const qwen25vl = patchGridProfile({
   name: 'qwen2.5-vl',
-  description: 'Qwen2.5-VL: smart_resize to multiples of 28 px (<= 1280 tokens), one token per 2x2 block of 14-px patches',
+  description:
+    'Qwen2.5-VL: smart_resize to multiples of 28 px (<= 1280 tokens), one token per 2x2 block of 14-px patches',
   source: `${TRANSFORMERS_MODELS}/qwen2_vl/image_processing_qwen2_vl.py`,
   rule: QWEN25_VL_RULE,
   recommendedPage: { width: 588, height: 840 },
-  recommendedBecause: "Glyph's A4 72-dpi page on the 28-px grid (as smart_resize rounds it): 630 tokens, under the 1280 cap",
+  recommendedBecause:
+    "Glyph's A4 72-dpi page on the 28-px grid (as smart_resize rounds it): 630 tokens, under the 1280 cap",
 });

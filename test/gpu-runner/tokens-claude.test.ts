@@ -14,13 +14,13 @@ describe('Claude (estimated text tokens)', () => {
     expect(textTokenizerFor('claude')).toMatchObject({ family: 'claude-approx', estimate: true });
   });
 
-  it('equals the package\'s count on short texts in several scripts', { timeout: 60_000 }, () => {
+  it("equals the package's count on short texts in several scripts", { timeout: 60_000 }, () => {
     for (const text of SAMPLES) expect(countTextTokens(text, 'claude-approx'), text).toBe(packageCount(text));
     expect(countClaudeTokens('hello world')).toBe(2); // hello | Ġworld
     expect(countClaudeTokens('')).toBe(0);
   });
 
-  it('counts a long text in pieces to exactly the package\'s count of the whole', { timeout: 60_000 }, () => {
+  it("counts a long text in pieces to exactly the package's count of the whole", { timeout: 60_000 }, () => {
     for (const text of [novel(200_000), mixedText(12_000)]) {
       expect(text.length).toBeGreaterThan(2 * 65_536);
       expect(countClaudeTokens(text)).toBe(packageCount(text));

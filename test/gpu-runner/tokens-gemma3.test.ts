@@ -14,18 +14,18 @@ const packageCount = (text: string) => reference.encode(text, { add_special_toke
 const LOAD_MS = 120_000;
 
 describe('Gemma 3 (gemini text tokens)', () => {
-  it('is what gemini\'s text tokens are counted with', () => {
+  it("is what gemini's text tokens are counted with", () => {
     expect(textTokenizerFor('gemini')).toMatchObject({ family: 'gemma3', estimate: false });
   });
 
-  it('equals the package\'s count on short texts in several scripts', { timeout: LOAD_MS }, () => {
+  it("equals the package's count on short texts in several scripts", { timeout: LOAD_MS }, () => {
     for (const text of SAMPLES) expect(countTextTokens(text, 'gemma3'), text).toBe(packageCount(text));
     // No <bos> is added: one word is one token.
     expect(countGemma3Tokens('hello')).toBe(1);
     expect(countGemma3Tokens('')).toBe(0);
   });
 
-  it('counts a long text in pieces to exactly the package\'s count of the whole', { timeout: LOAD_MS }, () => {
+  it("counts a long text in pieces to exactly the package's count of the whole", { timeout: LOAD_MS }, () => {
     for (const text of [novel(200_000), mixedText(12_000)]) {
       expect(text.length).toBeGreaterThan(2 * 65_536);
       expect(countGemma3Tokens(text)).toBe(packageCount(text));

@@ -9,7 +9,7 @@ import { SAMPLES, mixedText, novel } from './tokens-texts.ts';
 const libraryCount = (text: string) => encode(text, { disallowedSpecial: new Set() }).length;
 
 describe('o200k_base (gpt-4o text tokens)', () => {
-  it('matches OpenAI\'s published o200k_base tokenizations', () => {
+  it("matches OpenAI's published o200k_base tokenizations", () => {
     // OpenAI Cookbook, "How to count tokens with tiktoken": encoding.encode("tiktoken is great!")
     // with o200k_base gives [83, 8251, 2488, 382, 2212, 0]; 6 tokens.
     expect(encode('tiktoken is great!')).toEqual([83, 8251, 2488, 382, 2212, 0]);
@@ -21,7 +21,7 @@ describe('o200k_base (gpt-4o text tokens)', () => {
     expect(countO200kTokens('hello world')).toBe(2); // hello | Ġworld
   });
 
-  it('is what gpt-4o\'s text tokens are counted with, and equals the library\'s count', () => {
+  it("is what gpt-4o's text tokens are counted with, and equals the library's count", () => {
     expect(textTokenizerFor('gpt-4o')).toMatchObject({ family: 'o200k', estimate: false });
     for (const text of [...SAMPLES, novel(50_000), mixedText(3000)]) {
       expect(countTextTokens(text, textTokenizerFor('gpt-4o').family), text.slice(0, 40)).toBe(libraryCount(text));

@@ -79,11 +79,19 @@ describe('fitted pages: on the grid and never resized', () => {
     // Qwen2.5-VL's budget is 1280 tokens: 1008x1008 (1296 tokens) is resized to 980x980 by its
     // smart_resize, GLM-4.1V's (7500 tokens) keeps it.
     expect(isFittedPage('qwen2.5-vl', 1008, 1008)).toBe(false);
-    expect(modelView('qwen2.5-vl', 1008, 1008)).toEqual({ size: { width: 980, height: 980 }, resizedDown: true, resizedUp: false });
+    expect(modelView('qwen2.5-vl', 1008, 1008)).toEqual({
+      size: { width: 980, height: 980 },
+      resizedDown: true,
+      resizedUp: false,
+    });
     expect(isFittedPage('glm-4.1v', 1008, 1008)).toBe(true);
     // GLM's smart_resize grows 56x56 (2 × 56² < 112²) to 84x84.
     expect(isFittedPage('glm-4.1v', 56, 56)).toBe(false);
-    expect(modelView('glm-4.1v', 56, 56)).toEqual({ size: { width: 84, height: 84 }, resizedDown: false, resizedUp: true });
+    expect(modelView('glm-4.1v', 56, 56)).toEqual({
+      size: { width: 84, height: 84 },
+      resizedDown: false,
+      resizedUp: true,
+    });
   });
 
   it('qwen3-vl: multiples of 32, at least 65 536 px', () => {
@@ -151,7 +159,10 @@ describe('fitted pages: on the grid and never resized', () => {
         const view = modelView(name, width, height);
         if (view) expect(view.size, `${name} ${width}x${height}`).toEqual({ width, height });
         const cells = (width / step) * (height / step);
-        const expected = profile.geometry.grid.kind === 'area' ? Math.ceil((width * height) / 750) : cells * tokensPerCell + baseTokens;
+        const expected =
+          profile.geometry.grid.kind === 'area'
+            ? Math.ceil((width * height) / 750)
+            : cells * tokensPerCell + baseTokens;
         expect(profile.visualTokens(width, height), `${name} ${width}x${height}`).toBe(expected);
       }
     }
@@ -195,7 +206,7 @@ describe('fitPage', () => {
     // Claude: 1568 x 1568 is capped by 1.15 MP; the largest 28-multiple page inside is square-ish.
     const c = fitPage('claude', { width: 1568, height: 1568 });
     expect(c.width * c.height).toBeLessThanOrEqual(1_150_000);
-    expect(c.width % 28 + (c.height % 28)).toBe(0);
+    expect((c.width % 28) + (c.height % 28)).toBe(0);
     expect(c.width * c.height).toBeGreaterThan(1_100_000);
     // Gemini has nothing smaller than one 768-px tile on its grid.
     expect(() => fitPage('gemini', { width: 595, height: 842 })).toThrowError(RangeError);

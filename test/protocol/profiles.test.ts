@@ -45,7 +45,7 @@ describe('profile registry', () => {
     expect(() => visualTokensFor('llava', 100, 100)).toThrowError(/"llava".*glm-4\.1v/);
   });
 
-  it('visualTokensFor prices a Glyph A4 72-dpi page (595x842) by each vendor\'s rule', () => {
+  it("visualTokensFor prices a Glyph A4 72-dpi page (595x842) by each vendor's rule", () => {
     // transformers Glm4vImageProcessor / Qwen2VLImageProcessor smart_resize run on 595x842:
     // 588x840 → 630 (GLM, Qwen2.5), 608x832 → 494 (Qwen3-VL patch 16).
     expect(visualTokensFor('glm-4.1v', PAGE.width, PAGE.height)).toBe(630);
@@ -195,7 +195,9 @@ describe('smart_resize invariants (property)', () => {
     .tuple(fc.integer({ min: 1, max: 20_000 }), fc.integer({ min: 1, max: 20_000 }))
     .filter(([w, h]) => Math.max(w, h) / Math.min(w, h) <= 100);
 
-  it('resizes to multiples of patch × merge, within the pixel budget, to a size it keeps', { timeout: fuzzTimeoutMs() }, () => {
+  it('resizes to multiples of patch × merge, within the pixel budget, to a size it keeps', {
+    timeout: fuzzTimeoutMs(),
+  }, () => {
     for (const [name, rule] of rules) {
       const factor = rule.patchSize * rule.mergeSize;
       fc.assert(
@@ -217,7 +219,7 @@ describe('smart_resize invariants (property)', () => {
 describe('gpt-4o (OpenAI "detail: high")', () => {
   const tokens = (w: number, h: number) => visualTokensFor('gpt-4o', w, h);
 
-  it('matches OpenAI\'s worked examples', () => {
+  it("matches OpenAI's worked examples", () => {
     // "1024 x 1024 … scale the image down to 768 x 768. 4 512px square tiles … 170 * 4 + 85 = 765."
     expect(resized('gpt-4o', 1024, 1024)).toEqual([768, 768]);
     expect(tokens(1024, 1024)).toBe(765);
@@ -248,7 +250,7 @@ describe('gpt-4o (OpenAI "detail: high")', () => {
 describe('claude (Anthropic vision docs)', () => {
   const tokens = (w: number, h: number) => visualTokensFor('claude', w, h);
 
-  it('matches the docs\' table: 200² → ~54, 1000² → ~1334, 1092² → ~1590', () => {
+  it("matches the docs' table: 200² → ~54, 1000² → ~1334, 1092² → ~1590", () => {
     // Anthropic vision docs, "Calculate image costs": tokens = (width × height) / 750.
     expect(tokens(200, 200)).toBe(54);
     expect(tokens(1000, 1000)).toBe(1334);

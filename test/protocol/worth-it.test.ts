@@ -11,7 +11,11 @@ describe('worthIt', () => {
   });
 
   it('is worth it only when the pages cost strictly fewer tokens', () => {
-    expect(worthIt({ textTokens: 2510, visualTokens: 1000 })).toEqual({ worthIt: true, ratio: 2.51, tokensSaved: 1510 });
+    expect(worthIt({ textTokens: 2510, visualTokens: 1000 })).toEqual({
+      worthIt: true,
+      ratio: 2.51,
+      tokensSaved: 1510,
+    });
     expect(worthIt({ textTokens: 256, visualTokens: 255 }).worthIt).toBe(true);
     expect(worthIt({ textTokens: 255, visualTokens: 255 })).toEqual({ worthIt: false, ratio: 1, tokensSaved: 0 });
     expect(worthIt({ textTokens: 0, visualTokens: 255 }).worthIt).toBe(false);
