@@ -75,11 +75,12 @@ describe('extractive answers', () => {
     ]);
   });
 
-  it('cites the right line of a Chinese article (glyph-zh)', async () => {
-    const text = fixture('texts/glyph-article-zh.txt');
+  it('cites the right line of a Chinese technical note (glyph-zh)', async () => {
+    const text = fixture('texts/vlm-rendering-notes-zh.txt');
     await expectCites(text, layoutOf(text, 'glyph-zh'), [
-      ['Glyph 由谁开源?', '由智谱开源'],
-      ['强化学习阶段引入了什么奖励机制?', '引入奖励机制'],
+      ['抽取式回答用什么为每一行计算相关度?', '用 BM25 为每一行计算相关度'],
+      ['runner 会拒绝时钟偏差超过多少秒的请求?', '拒绝时钟偏差超过六十秒'],
+      ['中文字体的子集文件注册到哪里?', '注册到同一个字体族名下'],
     ]);
   });
 
