@@ -5,12 +5,11 @@
  */
 import { HTTPException } from 'hono/http-exception';
 import { authFailureGuard } from './tenancy/auth-failures.ts';
-import { layoutRoute } from './renders/layout-route.ts';
-import { documentMounted, serveOpenApi } from './system/openapi.ts';
+import { serveOpenApi } from './system/openapi.ts';
 import { apiRoutes } from './http/api-routes.ts';
 import { healthRoute } from './system/health.ts';
 import { corsAllowList } from './http/cors.ts';
-import { ApiError, errorResponse } from './http/errors.ts';
+import { ApiError, type ApiErrorStatus } from './http/errors.ts';
 import { describeFailure, failureError } from './runners/failures.ts';
 import { decodeRoutes } from './decode/decode.ts';
 import { documentRoutes } from './documents/upload.ts';
@@ -28,11 +27,13 @@ import { sharedPageRoutes } from './page-urls/shared-page.ts';
 
 /** Turns anything a handler threw into the JSON error response. */
 export function toErrorResponse(error: unknown): Response {
+  if (error instanceof ApiError) return error.getResponse();
+  // Hono's own (a middleware of its that refused the request): same body shape as ours.
   if (error instanceof HTTPException) {
-    return errorResponse(error.status, error.status === 413 ? 'payload_too_large' : 'bad_request', error.message || 'bad request');
+    const code = error.status === 413 ? 'payload_too_large' : 'bad_request';
+    return new ApiError(error.status as ApiErrorStatus, code, error.message || 'bad request').getResponse();
   }
-  const apiError = error instanceof ApiError ? error : failureError(describeFailure(error));
-  return errorResponse(apiError.status, apiError.code, apiError.message, apiError.headers);
+  return failureError(describeFailure(error)).getResponse();
 }
 
 /** The app (also usable from tests through `app.request`); its routes are in `GET /openapi.json`. */
@@ -53,7 +54,6 @@ app.route('/v1/documents', pageRoutes);
 app.route('/v1/documents', queryRoutes);
 app.route('/v1/documents', decodeRoutes);
 app.route('/v1/documents', layoutRoutes);
-documentMounted(app, '/v1/documents', layoutRoute);
 app.route('/v1/compress', compressRoutes);
 app.route('/v1/jobs', jobRoutes);
 app.route('/v1/usage', usageRoutes);
@@ -64,5 +64,5 @@ app.route('/v1/chat', gatewayRoutes(workerGatewayDeps));
 // The demo page (GET /, /demo/<asset>): calls /v1 with the key the visitor enters.
 app.route('/', demoRoutes);
 
-app.notFound(() => errorResponse(404, 'not_found', 'no such route'));
+app.notFound(() => new ApiError(404, 'not_found', 'no such route').getResponse());
 app.onError((error) => toErrorResponse(error));

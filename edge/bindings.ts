@@ -53,10 +53,6 @@ export interface Env {
   CORS_ORIGINS?: string;
   /** Refused API keys per client address per minute before 429 (edge/tenancy/auth-failures.ts); 0 = off. */
   AUTH_FAILURES_PER_MINUTE?: string;
-  /** Test-only failures injected into R2, D1 and the Queue (edge/faults/); refused unless ENVIRONMENT is local or dev. */
-  FAULT_INJECTION?: string;
-  /** `local` or `dev` on a developer's machine or in tests; anything else (or unset) is production. */
-  ENVIRONMENT?: string;
   /** Optional secret: when set, API keys are stored as HMAC-SHA256(pepper, key). */
   API_KEY_PEPPER?: string;
   /** Secret that signs key-free page URLs (edge/page-urls/); unset = none are issued or accepted. */
@@ -84,9 +80,4 @@ export interface Env {
  */
 export function webStream(body: unknown): ReadableStream<Uint8Array> {
   return body as ReadableStream<Uint8Array>;
-}
-
-/** The inverse of {@link webStream}: a DOM-typed stream or body handed to a Workers API. */
-export function workersBody<T>(body: ReadableStream<Uint8Array> | ArrayBuffer | Uint8Array | string): T {
-  return body as unknown as T;
 }

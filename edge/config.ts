@@ -1,7 +1,9 @@
 /**
- * Typed settings read from the Worker's vars, with the defaults wrangler.toml documents.
- * Parsed once per isolate per distinct env object: vars never change while an isolate lives.
+ * The edge's environment: one zod schema over the Worker's vars, with the defaults wrangler.toml
+ * documents, parsed once per isolate per distinct env object (vars never change while an isolate
+ * lives). A malformed var throws a clear Error: a deploy mistake, not a client one.
  */
+import { z } from 'zod';
 import type { Env } from './bindings.ts';
 
 /** Units billed per operation (PRICES); `*Cached` apply when the result came from cache. */
@@ -29,6 +31,10 @@ export interface EdgeConfig {
   runnerTimeoutMs: number;
   answerBackend: string;
   prices: Prices;
+  /** CORS_ORIGINS: origins allowed to call the API from a browser; empty = no CORS headers. */
+  corsOrigins: string[];
+  /** AUTH_FAILURES_PER_MINUTE: refused keys per client address per minute before 429; 0 = off. */
+  authFailuresPerMinute: number;
 }
 
 /** Prices used for any operation PRICES leaves out. */
@@ -43,25 +49,90 @@ export const DEFAULT_PRICES: Prices = {
   chat: 1,
 };
 
-const cache = new WeakMap<object, EdgeConfig>();
+/** Refused keys per address per minute when AUTH_FAILURES_PER_MINUTE is not set. */
+export const DEFAULT_AUTH_FAILURES_PER_MINUTE = 30;
 
-/** The settings of `env`; throws a clear Error on a malformed var (a deploy mistake, not a client one). */
-export function edgeConfig(env: Env): EdgeConfig {
-  const hit = cache.get(env);
+// A whole-number var: unset or empty means `fallback`; anything else must be digits, at least `min`.
+function intVar(name: string, min: 0 | 1, fallback: number) {
+  const rule = min === 1 ? 'a positive integer' : 'a whole number ≥ 0';
+  return z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      const text = value?.trim() ?? '';
+      if (text === '') return fallback;
+      const n = Number(text);
+      if (/^\d+$/.test(text) && Number.isSafeInteger(n) && n >= min) return n;
+      ctx.addIssue({ code: 'custom', message: `${name} must be ${rule}, got "${value}"` });
+      return z.NEVER;
+    });
+}
+
+// A var parsed by `parse`, whose Error becomes the issue's message.
+function parsedVar<T>(parse: (value: string | undefined) => T) {
+  return z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      try {
+        return parse(value);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    });
+}
+
+/** The schema of the Worker's vars (bindings and secrets are left to their users). */
+export const edgeVarsSchema = z
+  .object({
+    MAX_UPLOAD_BYTES: intVar('MAX_UPLOAD_BYTES', 1, 20 * 1024 * 1024),
+    RENDER_ASYNC_PAGE_THRESHOLD: intVar('RENDER_ASYNC_PAGE_THRESHOLD', 1, 200),
+    RENDER_JOB_RANGE_PAGES: intVar('RENDER_JOB_RANGE_PAGES', 1, 50),
+    RATE_LIMIT_PER_MINUTE: intVar('RATE_LIMIT_PER_MINUTE', 1, 600),
+    MONTHLY_QUOTA_UNITS: intVar('MONTHLY_QUOTA_UNITS', 1, 1_000_000),
+    AUTH_CACHE_TTL_MS: intVar('AUTH_CACHE_TTL_MS', 0, 10_000),
+    RUNNER_TIMEOUT_MS: intVar('RUNNER_TIMEOUT_MS', 1, 30_000),
+    ANSWER_BACKEND: z
+      .string()
+      .optional()
+      .transform((value) => value?.trim() || 'default'),
+    PRICES: parsedVar(parsePrices),
+    CORS_ORIGINS: parsedVar(parseCorsOrigins),
+    AUTH_FAILURES_PER_MINUTE: intVar('AUTH_FAILURES_PER_MINUTE', 0, DEFAULT_AUTH_FAILURES_PER_MINUTE),
+  })
+  .transform(
+    (vars): EdgeConfig => ({
+      maxUploadBytes: vars.MAX_UPLOAD_BYTES,
+      asyncPageThreshold: vars.RENDER_ASYNC_PAGE_THRESHOLD,
+      jobRangePages: vars.RENDER_JOB_RANGE_PAGES,
+      rateLimitPerMinute: vars.RATE_LIMIT_PER_MINUTE,
+      monthlyQuotaUnits: vars.MONTHLY_QUOTA_UNITS,
+      authCacheTtlMs: vars.AUTH_CACHE_TTL_MS,
+      runnerTimeoutMs: vars.RUNNER_TIMEOUT_MS,
+      answerBackend: vars.ANSWER_BACKEND,
+      prices: vars.PRICES,
+      corsOrigins: vars.CORS_ORIGINS,
+      authFailuresPerMinute: vars.AUTH_FAILURES_PER_MINUTE,
+    }),
+  );
+
+const cache = new WeakMap<object, EdgeConfig>();
+// The settings when the app runs without bindings (app.request in Node tests): all defaults.
+const NO_ENV = {};
+
+/**
+ * The settings of `env`; throws a clear Error on a malformed var (a deploy mistake, not a client one).
+ * `env` is absent when the app runs without bindings (app.request in Node tests).
+ */
+export function edgeConfig(env: Partial<Env> | undefined): EdgeConfig {
+  const vars = env ?? NO_ENV;
+  const hit = cache.get(vars);
   if (hit) return hit;
-  const config: EdgeConfig = {
-    maxUploadBytes: positiveInt(env.MAX_UPLOAD_BYTES, 'MAX_UPLOAD_BYTES', 20 * 1024 * 1024),
-    asyncPageThreshold: positiveInt(env.RENDER_ASYNC_PAGE_THRESHOLD, 'RENDER_ASYNC_PAGE_THRESHOLD', 200),
-    jobRangePages: positiveInt(env.RENDER_JOB_RANGE_PAGES, 'RENDER_JOB_RANGE_PAGES', 50),
-    rateLimitPerMinute: positiveInt(env.RATE_LIMIT_PER_MINUTE, 'RATE_LIMIT_PER_MINUTE', 600),
-    monthlyQuotaUnits: positiveInt(env.MONTHLY_QUOTA_UNITS, 'MONTHLY_QUOTA_UNITS', 1_000_000),
-    authCacheTtlMs: nonNegativeInt(env.AUTH_CACHE_TTL_MS, 'AUTH_CACHE_TTL_MS', 10_000),
-    runnerTimeoutMs: positiveInt(env.RUNNER_TIMEOUT_MS, 'RUNNER_TIMEOUT_MS', 30_000),
-    answerBackend: (env.ANSWER_BACKEND ?? '').trim() || 'default',
-    prices: parsePrices(env.PRICES),
-  };
-  cache.set(env, config);
-  return config;
+  const parsed = edgeVarsSchema.safeParse(vars);
+  if (!parsed.success) throw new Error(parsed.error.issues[0]?.message ?? 'invalid Worker vars');
+  cache.set(vars, parsed.data);
+  return parsed.data;
 }
 
 /** Parses the PRICES JSON object; unknown operations are an error so typos do not bill 0. */
@@ -89,16 +160,23 @@ export function parsePrices(value: string | undefined): Prices {
   return prices;
 }
 
-function positiveInt(value: string | undefined, name: string, fallback: number): number {
-  if (value === undefined || String(value).trim() === '') return fallback;
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got "${value}"`);
-  return n;
-}
-
-function nonNegativeInt(value: string | undefined, name: string, fallback: number): number {
-  if (value === undefined || String(value).trim() === '') return fallback;
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`${name} must be a whole number ≥ 0, got "${value}"`);
-  return n;
+/**
+ * The allowed origins of CORS_ORIGINS (comma or space separated). Each must be an origin exactly
+ * as browsers send it (scheme, host, optional port; no path, no trailing slash); anything else
+ * throws, as a deploy mistake must not silently allow nothing or too much.
+ */
+export function parseCorsOrigins(value: string | undefined): string[] {
+  const items = (value ?? '').split(/[\s,]+/).filter((s) => s !== '');
+  for (const item of items) {
+    let origin: string | undefined;
+    try {
+      origin = new URL(item).origin;
+    } catch {
+      origin = undefined;
+    }
+    if (origin !== item || !/^https?:$/.test(new URL(item).protocol)) {
+      throw new Error(`CORS_ORIGINS: "${item}" is not an origin (like https://app.example.com, no path or trailing slash)`);
+    }
+  }
+  return [...new Set(items)];
 }

@@ -4,17 +4,16 @@
  * `Cache-Control: no-cache` forces a fresh answer; `stream: true` relays the runner's SSE.
  */
 import { createRoute } from '@hono/zod-openapi';
-import type { AnswerResponse } from '../../protocol/runner-api.ts';
 import { queryRoute } from './query-route.ts';
 import { apiRoutes } from '../http/api-routes.ts';
 import { edgeConfig } from '../config.ts';
 import { jsonOptions } from '../http/body-middleware.ts';
 import { notFound } from '../http/errors.ts';
 import { resolveRender } from '../renders/render-options.ts';
-import { relaySse, sseEvent } from '../http/sse.ts';
+import { sseEvent } from '../http/sse.ts';
 import { gate } from '../tenancy/gate.ts';
 import { clientIdempotencyKey, meter } from '../usage/store.ts';
-import { readRunnerJson, runnerHttpError, runnerPool } from '../runners/failures.ts';
+import { runnerClient } from '../runners/runner-client.ts';
 import { readAnswer, writeAnswer } from '../storage/answers.ts';
 import { readDocumentText } from '../storage/documents.ts';
 import { findDocumentCached } from '../storage/document-cache.ts';
@@ -62,22 +61,19 @@ queryRoutes.openapi(createRoute({ ...queryRoute, middleware: [gate({ quota: true
 
   const text = await readDocumentText(c.env, caller.tenant, sha);
   if (text === null) throw notFound('document');
-  const { response } = await runnerPool(c.env).request(sha, {
-    path: '/v1/answer',
-    body: JSON.stringify({ text, ...resolved.render, question: body.question, stream: body.stream ?? false }),
-    headers: { 'content-type': 'application/json' },
-  });
-  if (!response.ok) throw await runnerHttpError(response);
-  bill(false);
-  c.header('x-glyph-cache', 'miss');
-
-  if (body.stream && response.body) {
-    const relayed = relaySse(response.body, {
-      onDone: (done) => c.executionCtx.waitUntil(writeAnswer(c.env, at, done as AnswerResponse)),
+  const question = { text, ...resolved.render, question: body.question };
+  const runners = runnerClient(c.env);
+  if (body.stream) {
+    const relayed = await runners.answerStream(sha, question, {
+      onDone: (done) => c.executionCtx.waitUntil(writeAnswer(c.env, at, done)),
     });
+    bill(false);
+    c.header('x-glyph-cache', 'miss');
     return c.body(relayed, 200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
   }
-  const answer = await readRunnerJson<AnswerResponse>(response);
+  const answer = await runners.answer(sha, question);
+  bill(false);
+  c.header('x-glyph-cache', 'miss');
   // Written before answering, so a re-query right after this response is a hit.
   await writeAnswer(c.env, at, answer);
   return c.json({ ...answer, cached: false, usage: { units: config.prices.query } }, 200);

@@ -4,13 +4,11 @@
  * share one runner call (single flight); a big document gets one queued job instead.
  */
 import { DurableObject } from 'cloudflare:workers';
-import type { DurableObjectState } from '@cloudflare/workers-types/latest/index.ts';
 import type { Env } from '../bindings.ts';
 import { edgeConfig } from '../config.ts';
-import { withFaults } from '../faults/inject.ts';
-import { newJobId } from '../http/ids.ts';
-import { findActiveJob, insertJob } from '../jobs/store.ts';
-import { describeFailure, runnerPool, type FailureInfo } from '../runners/failures.ts';
+import { findActiveJob, insertJob, newJobId } from '../jobs/store.ts';
+import { describeFailure, type FailureInfo } from '../runners/failures.ts';
+import { runnerClient } from '../runners/runner-client.ts';
 import { readDocumentText, setTextTokens } from '../storage/documents.ts';
 import { commitRender, readManifest, toStoredManifest, type StoredManifest } from '../storage/renders.ts';
 import type { RenderOptions } from './render-stream.ts';
@@ -48,11 +46,6 @@ export class DocumentCoordinator extends DurableObject<Env> implements Coordinat
   // evicted mid-render nothing was committed, so the next request simply starts a new flight.
   readonly #flights = new Map<string, Promise<CoordinatorResult>>();
 
-  /** Takes its bindings through `withFaults`, as the fetch and queue handlers do (edge/index.ts). */
-  constructor(ctx: DurableObjectState, env: Env) {
-    super(ctx, withFaults(env));
-  }
-
   /** Returns the committed render, or makes it (one runner call per render at a time), or a job. */
   async render(input: CoordinatorRenderInput): Promise<CoordinatorResult> {
     const running = this.#flights.get(input.configHash);
@@ -75,7 +68,7 @@ export class DocumentCoordinator extends DurableObject<Env> implements Coordinat
 
       const text = await readDocumentText(this.env, input.tenant, input.sha);
       if (text === null) return { kind: 'error', failure: { status: 404, code: 'not_found', message: 'document not found' } };
-      const result = await renderWithRetry({ env: this.env, pool: runnerPool(this.env), at, text, render: input.render });
+      const result = await renderWithRetry({ env: this.env, runners: runnerClient(this.env), at, text, render: input.render });
       const manifest = toStoredManifest(result.manifest, result.pages);
       await commitRender(this.env, at, manifest, result.manifest.layout);
       await setTextTokens(this.env, input.tenant, input.sha, manifest.totals.textTokens);

@@ -2,7 +2,8 @@
  * A render that survives one runner dying mid-stream: the runner is reported to the pool's
  * circuit breaker and the render is asked once more of another runner.
  */
-import { renderIntoR2, RunnerStreamError, type RenderIntoR2Options, type RenderIntoR2Result } from './render-stream.ts';
+import { RunnerStreamError } from '../runners/errors.ts';
+import { renderIntoR2, type RenderIntoR2Options, type RenderIntoR2Result } from './render-stream.ts';
 
 /**
  * {@link renderIntoR2}, retried once without the runner that broke off. Only a stream break is
@@ -15,7 +16,7 @@ export async function renderWithRetry(options: Omit<RenderIntoR2Options, 'exclud
   } catch (error) {
     if (!(error instanceof RunnerStreamError)) throw error;
     console.warn(`edge: ${error.message}; retrying on another runner`);
-    options.pool.reportFailure(error.runner);
+    options.runners.reportFailure(error.runner);
     return renderIntoR2({ ...options, exclude: [error.runner] });
   }
 }

@@ -13,9 +13,9 @@ import { notFound } from '../http/errors.ts';
 import { resolveRender } from '../renders/render-options.ts';
 import { gate } from '../tenancy/gate.ts';
 import { clientIdempotencyKey, meter } from '../usage/store.ts';
-import { readRunnerJson, runnerHttpError, runnerPool } from '../runners/failures.ts';
+import { runnerClient } from '../runners/runner-client.ts';
 import { findDocument, readDocumentText } from '../storage/documents.ts';
-import { decodeKey } from '../storage/keys.ts';
+import { readDecode, writeDecode } from '../storage/renders.ts';
 
 /** The decode route. */
 export const decodeRoutes = apiRoutes();
@@ -28,24 +28,19 @@ decodeRoutes.openapi(createRoute({ ...decodeRoute, middleware: [gate({ quota: tr
   const doc = await findDocument(c.env, caller.tenant, sha);
   if (!doc) throw notFound('document');
   const prices = edgeConfig(c.env).prices;
-  const key = decodeKey(caller.tenant, sha, resolved.configHash, body.sample ?? 'all');
+  const at = { tenant: caller.tenant, sha, configHash: resolved.configHash };
+  const sample = body.sample ?? 'all';
   const fresh = /(^|,)\s*no-cache\s*(,|$)/i.test(c.req.header('cache-control') ?? '');
 
-  const stored = fresh ? null : await c.env.RENDERS.get(key);
+  const stored = fresh ? null : await readDecode(c.env, at, sample);
   let result: DecodeResponse;
   if (stored) {
-    result = (await stored.json()) as DecodeResponse;
+    result = stored;
   } else {
     const text = await readDocumentText(c.env, caller.tenant, sha);
     if (text === null) throw notFound('document');
-    const { response } = await runnerPool(c.env).request(sha, {
-      path: '/v1/decode',
-      body: JSON.stringify({ text, ...resolved.render, ...(body.sample !== undefined ? { sample: body.sample } : {}) }),
-      headers: { 'content-type': 'application/json' },
-    });
-    if (!response.ok) throw await runnerHttpError(response);
-    result = await readRunnerJson<DecodeResponse>(response);
-    await c.env.RENDERS.put(key, JSON.stringify(result), { httpMetadata: { contentType: 'application/json' } });
+    result = await runnerClient(c.env).decode(sha, { text, ...resolved.render, ...(body.sample !== undefined ? { sample: body.sample } : {}) });
+    await writeDecode(c.env, at, sample, result);
   }
   const hit = stored !== null;
   meter(c.executionCtx, c.env.DB, {

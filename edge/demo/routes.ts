@@ -4,7 +4,7 @@
  */
 import { Hono } from 'hono';
 import type { AppEnv } from '../app-env.ts';
-import { errorResponse } from '../http/errors.ts';
+import { ApiError } from '../http/errors.ts';
 import { DEMO_ASSETS } from './assets.ts';
 import { demoHeaders } from './headers.ts';
 import { demoPageHtml } from './page.ts';
@@ -25,6 +25,6 @@ demoRoutes.get('/demo/:file', (c) => {
   const file = c.req.param('file');
   // Own-property lookup only: "constructor" or "__proto__" are not assets.
   const asset = Object.hasOwn(DEMO_ASSETS, file) ? DEMO_ASSETS[file] : undefined;
-  if (!asset) return errorResponse(404, 'not_found', 'no such demo asset');
+  if (!asset) return new ApiError(404, 'not_found', 'no such demo asset').getResponse();
   return c.body(asset.body, 200, demoHeaders(asset.contentType, ASSET_CACHE));
 });

@@ -11,7 +11,7 @@ import { apiRoutes } from '../http/api-routes.ts';
 import type { AppEnv } from '../app-env.ts';
 import { edgeConfig } from '../config.ts';
 import { uploadBody } from '../http/body-middleware.ts';
-import { sha256 } from '../http/ids.ts';
+import { sha256Hex } from '../../protocol/primitives/bytes.ts';
 import { countCodePoints, countLines, type UploadBody } from '../http/read-text.ts';
 import { gate } from '../tenancy/gate.ts';
 import { clientIdempotencyKey, meter } from '../usage/store.ts';
@@ -31,7 +31,7 @@ export function documentView(record: DocumentRecord): DocumentView {
 /** Stores an upload body for the caller and bills it; shared with `/v1/compress`. */
 export async function ingest(c: Context<AppEnv>, body: UploadBody): Promise<{ created: boolean; record: DocumentRecord }> {
   const caller = c.get('caller');
-  const sha = await sha256(body.bytes);
+  const sha = await sha256Hex(body.bytes);
   const result = await storeDocument(c.env, {
     tenant: caller.tenant,
     sha,

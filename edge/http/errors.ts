@@ -1,33 +1,40 @@
 /**
- * Every edge error leaves as `{ "error": { "code", "message" } }` (DESIGN.md, "Public API").
- * Handlers throw {@link ApiError}; the app's onError turns it (and anything else) into JSON.
+ * Every edge error leaves as `{ "error": { "code", "message" } }`. Handlers throw {@link ApiError},
+ * which carries its own response (as Hono's `HTTPException` does, which it extends); the app's
+ * onError answers with it, and turns anything else into one first.
  */
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ApiErrorBody } from '../../protocol/runner-api.ts';
 
 /** Statuses the edge answers errors with. */
 export type ApiErrorStatus = 400 | 401 | 404 | 405 | 409 | 413 | 415 | 429 | 500 | 502 | 503 | 504;
 
 /** An error with its HTTP status, machine-readable code and extra response headers. */
-export class ApiError extends Error {
+export class ApiError extends HTTPException {
   override readonly name = 'ApiError';
+  override readonly status: ApiErrorStatus;
+
+  /** Builds the error; `headers` go on its response (e.g. `retry-after`). */
   constructor(
-    readonly status: ApiErrorStatus,
+    status: ApiErrorStatus,
     readonly code: string,
     message: string,
     readonly headers: Record<string, string> = {},
   ) {
-    super(message);
+    super(status as ContentfulStatusCode, { message });
+    this.status = status;
   }
-}
 
-/** The JSON error body for `code` and `message`. */
-export function errorBody(code: string, message: string): ApiErrorBody {
-  return { error: { code, message } };
-}
+  /** The JSON error body. */
+  toJSON(): ApiErrorBody {
+    return { error: { code: this.code, message: this.message } };
+  }
 
-/** A JSON error response. */
-export function errorResponse(status: number, code: string, message: string, headers: Record<string, string> = {}): Response {
-  return Response.json(errorBody(code, message), { status, headers });
+  /** The response this error answers with. */
+  override getResponse(): Response {
+    return Response.json(this.toJSON(), { status: this.status, headers: this.headers });
+  }
 }
 
 /**

@@ -1,56 +1,43 @@
 /**
- * Relaying a runner's Server-Sent Events answer to the client byte for byte, while reading the
- * final `event: done` out of it so the edge can cache the finished answer.
+ * Relaying a runner's Server-Sent Events to the client byte for byte, while reading the events
+ * with `eventsource-parser` (the WHATWG `text/event-stream` rules: CRLF, LF or CR line ends, mixed
+ * and split across chunks; multi-line `data`; comments) so the edge can act on one as it passes —
+ * the query route caches the `done` event's answer.
+ *
+ * As the runner's own reader does, an event left without its closing blank line when the stream
+ * ends is dispatched, not dropped: the whole answer arrived, only the final line end did not.
  */
+import { createParser } from 'eventsource-parser';
 
 /** Options of {@link relaySse}. */
 export interface RelaySseOptions {
-  /** Called once with the parsed `data` of the `done` event, after it has been passed on. */
-  onDone: (data: unknown) => void;
+  /**
+   * Called with each event's name (`message` when absent) and `data`, after its bytes were passed
+   * on; return true once nothing more needs watching, and the rest is relayed unparsed.
+   */
+  onEvent: (event: string, data: string) => boolean;
 }
 
 /**
- * A pass-through of `body` that watches for `event: done`. Only event boundaries are parsed;
- * chunks go out unchanged and at once, so streaming latency is the runner's.
+ * A pass-through of `body` that reads its events. Chunks go out unchanged and at once, so
+ * streaming latency is the runner's.
  */
 export function relaySse(body: ReadableStream<Uint8Array>, options: RelaySseOptions): ReadableStream<Uint8Array> {
   const decoder = new TextDecoder();
-  let buffer = '';
-  let done = false;
-  const scan = (flush: boolean): void => {
-    const blocks = buffer.split(/\r\n\r\n|\n\n|\r\r/);
-    buffer = flush ? '' : blocks.pop()!;
-    for (const block of blocks) {
-      let event = 'message';
-      const data: string[] = [];
-      for (const line of block.split(/\r\n|\n|\r/)) {
-        if (line.startsWith('event:')) event = line.slice(6).trim();
-        else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
-      }
-      if (event === 'done' && !done) {
-        done = true;
-        try {
-          options.onDone(JSON.parse(data.join('\n')));
-        } catch {
-          // A malformed done event is passed on but not cached.
-        }
-      }
-    }
-  };
+  let watching = true;
+  const parser = createParser({
+    onEvent: (message) => {
+      if (watching && options.onEvent(message.event || 'message', message.data)) watching = false;
+    },
+  });
   return body.pipeThrough(
     new TransformStream<Uint8Array, Uint8Array>({
       transform(chunk, controller) {
         controller.enqueue(chunk);
-        if (!done) {
-          buffer += decoder.decode(chunk, { stream: true });
-          scan(false);
-        }
+        if (watching) parser.feed(decoder.decode(chunk, { stream: true }));
       },
       flush() {
-        if (!done) {
-          buffer += decoder.decode();
-          scan(true);
-        }
+        if (watching) parser.feed(`${decoder.decode()}\n\n`);
       },
     }),
   );

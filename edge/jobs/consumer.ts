@@ -15,11 +15,10 @@ import type { Caller } from '../app-env.ts';
 import { edgeConfig } from '../config.ts';
 import { renderWithRetry } from '../coordinator/retry.ts';
 import { notFound } from '../http/errors.ts';
-import { describeFailure, runnerPool } from '../runners/failures.ts';
+import { describeFailure } from '../runners/failures.ts';
+import { runnerClient } from '../runners/runner-client.ts';
 import { readDocumentText, setTextTokens } from '../storage/documents.ts';
-import { partKey, partsPrefix } from '../storage/keys.ts';
-import { storageWrite } from '../storage/errors.ts';
-import { commitRender, readManifest, type RenderLocation, type StoredManifest } from '../storage/renders.ts';
+import { commitRender, deleteRangeParts, readManifest, readRangeParts, writeRangePart, type RenderLocation, type StoredManifest } from '../storage/renders.ts';
 import { recordUsage } from '../usage/store.ts';
 import { mergeParts, type RangePart } from './merge.ts';
 import type { JobMessage } from './messages.ts';
@@ -62,12 +61,12 @@ async function runRange(env: Env, { jobId, firstPage }: JobMessage): Promise<voi
   }
   const text = await readDocumentText(env, job.tenant, job.document);
   if (text === null) throw notFound('document');
-  const result = await renderWithRetry({ env, pool: runnerPool(env), at, text, render: job.render, range: { firstPage, lastPage: firstPage + rangePages - 1 } });
+  const result = await renderWithRetry({ env, runners: runnerClient(env), at, text, render: job.render, range: { firstPage, lastPage: firstPage + rangePages - 1 } });
   const { layout, pages: _pages, ...head } = result.manifest;
   const part: RangePart = { manifest: head, pages: result.pages, layout };
   const lastPage = result.manifest.range?.lastPage ?? result.pages.at(-1)?.n ?? firstPage + rangePages - 1;
   const pagesTotal = result.manifest.totals.pages;
-  await storageWrite('range part', env.RENDERS.put(partKey(at.tenant, at.sha, at.configHash, firstPage, lastPage), JSON.stringify(part)));
+  await writeRangePart(env, at, firstPage, lastPage, part);
   // The next range is queued before progress is recorded, so recorded progress proves it was
   // queued: a redelivery of this message then sends nothing (above), and one duplicate message
   // cannot start a second chain of ranges. A crash in between re-renders this range, at worst.
@@ -102,21 +101,17 @@ async function complete(env: Env, job: JobRecord): Promise<void> {
 
 // Merges the stored range parts and commits them; then the parts are dead weight.
 async function commitParts(env: Env, at: RenderLocation): Promise<StoredManifest> {
-  const listed = await env.RENDERS.list({ prefix: partsPrefix(at.tenant, at.sha, at.configHash) });
-  const parts: RangePart[] = [];
-  for (const object of listed.objects) {
-    const body = await env.RENDERS.get(object.key);
-    if (!body) {
-      // Another delivery completed the job meanwhile (and deleted the parts after committing).
-      const committed = await readManifest(env, at);
-      if (committed) return committed;
-      throw new Error('job: a range part vanished before the render was committed');
-    }
-    parts.push((await body.json()) as RangePart);
+  const stored = await readRangeParts(env, at);
+  if (!stored) {
+    // Another delivery completed the job meanwhile (and deleted the parts after committing).
+    const committed = await readManifest(env, at);
+    if (committed) return committed;
+    throw new Error('job: a range part vanished before the render was committed');
   }
+  const { parts, keys } = stored;
   const { manifest, layout } = mergeParts(parts);
   await commitRender(env, at, manifest, layout);
   await setTextTokens(env, at.tenant, at.sha, manifest.totals.textTokens);
-  await env.RENDERS.delete(listed.objects.map((o) => o.key));
+  await deleteRangeParts(env, keys);
   return manifest;
 }

@@ -2,8 +2,14 @@
  * Async render jobs in D1: one row per (tenant, document, config) render of a big document, with
  * its progress in pages. `GET /v1/jobs/:id` reads it; the queue consumer advances it.
  */
+import { randomHex } from '../../protocol/primitives/bytes.ts';
 import type { D1Database } from '../bindings.ts';
 import type { RenderOptions } from '../coordinator/render-stream.ts';
+
+/** A new job id: 128 random bits (the pattern of protocol/public-api/id-rules.ts). */
+export function newJobId(): string {
+  return `job_${randomHex(16)}`;
+}
 
 /** Where a job stands. */
 export type JobStatus = 'queued' | 'running' | 'done' | 'failed';

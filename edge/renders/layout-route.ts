@@ -1,6 +1,5 @@
 /**
- * `GET /v1/documents/{id}/renders/{renderId}/layout`: the route definition, beside its handler
- * (layout.ts).
+ * `GET /v1/documents/{id}/renders/{renderId}/layout`: the route definition.
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import { layoutViewSchema } from '../../protocol/public-api/layout.ts';

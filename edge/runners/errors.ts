@@ -74,3 +74,15 @@ export class RunnersUnavailableError extends Error {
     this.retryAfterSeconds = retryAfterSeconds;
   }
 }
+
+/** The runner's body broke off or was malformed after it answered 200: worth one retry elsewhere. */
+export class RunnerStreamError extends Error {
+  override readonly name = 'RunnerStreamError';
+  /** Builds the error; `runner` is the base URL of the runner whose stream failed. */
+  constructor(
+    readonly runner: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -1,32 +1,12 @@
 /**
- * The isolate's RunnerPool for this Worker's settings, and how runner failures reach clients.
+ * How runner and storage failures reach clients: the one mapping from what the pool, the runner
+ * client or storage threw to the error a client gets (503 + Retry-After, 502, …), in a form that
+ * also crosses the Durable Object RPC boundary.
  */
-import { AllRunnersBusyError, RunnerPool, RunnersUnavailableError, parseRunners } from './pool.ts';
-import type { Env } from '../bindings.ts';
-import { edgeConfig } from '../config.ts';
+import { AllRunnersBusyError, RunnersUnavailableError, RunnerStreamError } from './errors.ts';
 import { ApiError, unavailable } from '../http/errors.ts';
 import { describeForLog } from '../http/log-safe.ts';
 import { StorageError } from '../storage/errors.ts';
-
-export { RunnerPool };
-
-const pools = new Map<string, RunnerPool>();
-
-/**
- * One pool per distinct runner setting, kept for the isolate's life so the circuit breaker's
- * memory (which runner keeps failing) carries across requests.
- */
-export function runnerPool(env: Env): RunnerPool {
-  if (!env.RUNNER_SECRET) throw new Error('RUNNER_SECRET is not set (wrangler secret put RUNNER_SECRET, or .dev.vars locally)');
-  const timeoutMs = edgeConfig(env).runnerTimeoutMs;
-  const key = `${env.RUNNERS}\n${env.RUNNER_KEY_ID}\n${timeoutMs}`;
-  let pool = pools.get(key);
-  if (!pool) {
-    pool = new RunnerPool({ runners: parseRunners(env.RUNNERS), keyId: env.RUNNER_KEY_ID, secret: env.RUNNER_SECRET, timeoutMs });
-    pools.set(key, pool);
-  }
-  return pool;
-}
 
 /** Retry-After of a failed storage write: R2 errors are mostly momentary. */
 export const STORAGE_RETRY_AFTER_SECONDS = 2;
@@ -51,8 +31,7 @@ export function describeFailure(error: unknown): FailureInfo {
   if (error instanceof RunnersUnavailableError) {
     return { status: 503, code: 'runners_unavailable', message: 'no runner is available; retry later', retryAfterSeconds: error.retryAfterSeconds };
   }
-  // By name: render-stream.ts, where the class lives, imports this module.
-  if (error instanceof Error && error.name === 'RunnerStreamError') {
+  if (error instanceof RunnerStreamError) {
     console.error(`edge: ${describeForLog(error)}`);
     return { status: 502, code: 'runner_error', message: "a runner's answer broke off or was malformed; retry" };
   }
@@ -93,17 +72,4 @@ export async function runnerHttpError(response: Response): Promise<ApiError> {
     return new ApiError(502, 'runner_auth_failed', 'the edge could not authenticate to the runners');
   }
   return new ApiError(502, 'runner_error', `runner answered HTTP ${response.status}: ${message}`);
-}
-
-/**
- * The JSON body of a runner's 2xx answer; a body that is not JSON is a bad gateway (502), not an
- * internal error, and the parser's message (which quotes the body) goes nowhere.
- */
-export async function readRunnerJson<T>(response: Response): Promise<T> {
-  const body = await response.text();
-  try {
-    return JSON.parse(body) as T;
-  } catch {
-    throw new ApiError(502, 'runner_error', 'runner answered malformed JSON');
-  }
 }

@@ -5,7 +5,7 @@
  */
 import type { AnswerResponse } from '../../protocol/runner-api.ts';
 import type { Env } from '../bindings.ts';
-import { sha256 } from '../http/ids.ts';
+import { sha256Hex } from '../../protocol/primitives/bytes.ts';
 import { answerKey } from './keys.ts';
 
 /** A cached answer: the runner's response plus when and for which question it was made. */
@@ -35,7 +35,7 @@ export interface AnswerLocation {
 }
 
 async function keyOf(at: AnswerLocation): Promise<string> {
-  return answerKey(at.tenant, at.sha, at.configHash, backendSegment(at.backend), await sha256(normalizeQuestion(at.question)));
+  return answerKey(at.tenant, at.sha, at.configHash, backendSegment(at.backend), await sha256Hex(normalizeQuestion(at.question)));
 }
 
 /** The cached answer, or null. */

@@ -13,17 +13,16 @@ import type { Env } from '../bindings.ts';
 import { findDocument, type DocumentRecord } from './documents.ts';
 
 const MAX_ROWS = 10_000;
-const rows = new LRUCache<string, { record: DocumentRecord; readAt: number }>({ max: MAX_ROWS });
+// Entries expire by lru-cache's own per-entry `ttl`, on Date.now, read afresh on every lookup.
+const rows = new LRUCache<string, DocumentRecord>({ max: MAX_ROWS, ttlResolution: 0, perf: { now: () => Date.now() } });
 
 /** {@link findDocument}, answered from memory when a complete row was read less than `ttlMs` ago. */
 export async function findDocumentCached(env: Env, tenant: string, sha: string, ttlMs: number): Promise<DocumentRecord | null> {
   // Tenant and sha are checked patterns (no '/'), so the key cannot collide across tenants.
   const key = `${tenant}/${sha}`;
-  const now = Date.now();
-  const hit = rows.get(key);
-  if (hit && now - hit.readAt < ttlMs) return hit.record;
-  if (hit) rows.delete(key);
+  const hit = ttlMs > 0 ? rows.get(key) : undefined;
+  if (hit) return hit;
   const record = await findDocument(env, tenant, sha);
-  if (record && record.textTokens !== null && ttlMs > 0) rows.set(key, { record, readAt: now });
+  if (record && record.textTokens !== null && ttlMs > 0) rows.set(key, record, { ttl: ttlMs });
   return record;
 }

@@ -1,7 +1,7 @@
 /**
  * The R2 key layout. Every key starts with `t/<tenant>/`, so one tenant's objects can never be
  * named by another's request; every segment is checked here, the last line of defence behind the
- * route parameter checks (edge/http/ids.ts).
+ * route parameter schemas (protocol/public-api/id-rules.ts).
  *
  *   DOCUMENTS  t/<tenant>/docs/<sha256>
  *   RENDERS    t/<tenant>/renders/<sha256>/<configHash>/page-0001.png … manifest.json (written last)

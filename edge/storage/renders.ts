@@ -1,13 +1,16 @@
 /**
- * Renders in R2: pages first, then the layout, then the manifest. The manifest is written last,
- * so its presence is the commit point — a render that broke off leaves pages but no manifest, and
- * is simply rendered again (pages are deterministic, so overwriting them is harmless).
+ * The RENDERS bucket, its only reader and writer. A render: pages first, then the layout, then the
+ * manifest. The manifest is written last, so its presence is the commit point — a render that broke
+ * off leaves pages but no manifest, and is simply rendered again (pages are deterministic, so
+ * overwriting them is harmless). Beside each render: a job's range parts until it commits, and
+ * cached OCR read-backs.
  */
-import type { ManifestLine, ManifestPage, RenderManifest } from '../../protocol/runner-api.ts';
-import type { Env } from '../bindings.ts';
-import { sha256 } from '../http/ids.ts';
+import { sha256Hex } from '../../protocol/primitives/bytes.ts';
+import type { DecodeResponse, ManifestLine, ManifestPage, RenderManifest } from '../../protocol/runner-api.ts';
+import type { Env, R2ObjectBody } from '../bindings.ts';
+import type { RangePart } from '../jobs/merge.ts';
 import { storageWrite } from './errors.ts';
-import { layoutKey, manifestKey, pageKey } from './keys.ts';
+import { decodeKey, layoutKey, manifestKey, pageKey, partKey, partsPrefix } from './keys.ts';
 
 /** A stored page: the runner's page entry plus the SHA-256 of its PNG (the page's ETag). */
 export interface StoredPage extends ManifestPage {
@@ -51,7 +54,7 @@ export async function committedPageCount(env: Env, at: RenderLocation): Promise<
 
 /** Stores one page PNG; returns its SHA-256, also kept as object metadata for the ETag. */
 export async function writePage(env: Env, at: RenderLocation, n: number, png: Uint8Array): Promise<string> {
-  const hash = await sha256(png);
+  const hash = await sha256Hex(png);
   await storageWrite(
     `page ${n}`,
     env.RENDERS.put(pageKey(at.tenant, at.sha, at.configHash, n), png, {
@@ -91,4 +94,53 @@ export function toStoredManifest(manifest: RenderManifest, pages: StoredPage[]):
     missingGlyphs: manifest.missingGlyphs,
     storedAt: new Date().toISOString(),
   };
+}
+
+/** Page `n`'s stored object (the PNG, its size, its hash as metadata), or null. */
+export async function readPage(env: Env, at: RenderLocation, n: number): Promise<R2ObjectBody | null> {
+  return env.RENDERS.get(pageKey(at.tenant, at.sha, at.configHash, n));
+}
+
+/** A render's layout map (every line's page, row and box), or null. */
+export async function readLayout(env: Env, at: RenderLocation): Promise<ManifestLine[] | null> {
+  const object = await env.RENDERS.get(layoutKey(at.tenant, at.sha, at.configHash));
+  return object ? ((await object.json()) as ManifestLine[]) : null;
+}
+
+/** The cached OCR read-back of `sample` lines (or all), or null. */
+export async function readDecode(env: Env, at: RenderLocation, sample: number | 'all'): Promise<DecodeResponse | null> {
+  const object = await env.RENDERS.get(decodeKey(at.tenant, at.sha, at.configHash, sample));
+  return object ? ((await object.json()) as DecodeResponse) : null;
+}
+
+/** Caches an OCR read-back (deterministic: pages and the lines sampled are). */
+export async function writeDecode(env: Env, at: RenderLocation, sample: number | 'all', result: DecodeResponse): Promise<void> {
+  await env.RENDERS.put(decodeKey(at.tenant, at.sha, at.configHash, sample), JSON.stringify(result), {
+    httpMetadata: { contentType: 'application/json' },
+  });
+}
+
+/** Stores a job's part for pages [first, last]. */
+export async function writeRangePart(env: Env, at: RenderLocation, first: number, last: number, part: RangePart): Promise<void> {
+  await storageWrite('range part', env.RENDERS.put(partKey(at.tenant, at.sha, at.configHash, first, last), JSON.stringify(part)));
+}
+
+/**
+ * Every stored range part of a job's render, with their keys (to delete once committed); null when
+ * one vanished while they were read (another delivery committed meanwhile and deleted them).
+ */
+export async function readRangeParts(env: Env, at: RenderLocation): Promise<{ parts: RangePart[]; keys: string[] } | null> {
+  const listed = await env.RENDERS.list({ prefix: partsPrefix(at.tenant, at.sha, at.configHash) });
+  const parts: RangePart[] = [];
+  for (const object of listed.objects) {
+    const body = await env.RENDERS.get(object.key);
+    if (!body) return null;
+    parts.push((await body.json()) as RangePart);
+  }
+  return { parts, keys: listed.objects.map((o) => o.key) };
+}
+
+/** Deletes range parts by the keys {@link readRangeParts} gave: after the commit they are dead weight. */
+export async function deleteRangeParts(env: Env, keys: string[]): Promise<void> {
+  await env.RENDERS.delete(keys);
 }

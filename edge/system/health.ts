@@ -1,4 +1,4 @@
-/** Public, unauthenticated routes: the health check and this API's OpenAPI document. */
+/** `GET /healthz`: the public, unauthenticated liveness check. */
 import { createRoute, z } from '@hono/zod-openapi';
 
 /** `GET /healthz`. */
@@ -11,21 +11,5 @@ export const healthRoute = createRoute({
   security: [],
   responses: {
     200: { description: 'The Worker is up.', content: { 'application/json': { schema: z.object({ ok: z.literal(true) }) } } },
-  },
-});
-
-/** `GET /openapi.json`. */
-export const openApiRoute = createRoute({
-  method: 'get',
-  path: '/openapi.json',
-  operationId: 'openapi',
-  tags: ['system'],
-  summary: 'This OpenAPI 3.1 document',
-  security: [],
-  responses: {
-    200: {
-      description: 'The document.',
-      content: { 'application/json': { schema: z.object({ openapi: z.string() }).catchall(z.unknown()) } },
-    },
   },
 });

@@ -3,12 +3,26 @@
  * isolate on first request (every route is registered by then) and served from memory after.
  * No `servers`: clients resolve paths against wherever they fetched the document from.
  */
-import type { OpenAPIHono, RouteConfig } from '@hono/zod-openapi';
-import { mergePath } from 'hono/utils/url';
+import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../app-env.ts';
-import { openApiRoute } from './health.ts';
 
 const SECURITY_SCHEME = 'apiKey';
+
+/** `GET /openapi.json`. */
+export const openApiRoute = createRoute({
+  method: 'get',
+  path: '/openapi.json',
+  operationId: 'openapi',
+  tags: ['system'],
+  summary: 'This OpenAPI 3.1 document',
+  security: [],
+  responses: {
+    200: {
+      description: 'The document.',
+      content: { 'application/json': { schema: z.object({ openapi: z.string() }).catchall(z.unknown()) } },
+    },
+  },
+});
 
 /** Registers the Bearer scheme and serves the document of `app` at `/openapi.json`. */
 export function serveOpenApi(app: OpenAPIHono<AppEnv>): void {
@@ -32,12 +46,4 @@ export function serveOpenApi(app: OpenAPIHono<AppEnv>): void {
     });
     return c.json(document, 200);
   });
-}
-
-/**
- * Documents a route that `app` serves through a plain Hono group mounted at `prefix` (one that
- * validates by hand rather than through `openapi()`), so the document still lists every route.
- */
-export function documentMounted(app: OpenAPIHono<AppEnv>, prefix: string, route: RouteConfig): void {
-  app.openAPIRegistry.registerPath({ ...route, path: mergePath(prefix, route.path) });
 }

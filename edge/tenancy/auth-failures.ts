@@ -1,6 +1,6 @@
 /**
  * API-key guessing, limited per client address: once an address has sent AUTH_FAILURES_PER_MINUTE
- * (default 30) requests with a key that was refused (401) within a minute, every further request
+ * (default 30, edge/config.ts) requests with a key that was refused (401) within a minute, every further request
  * from it gets 429 `too_many_auth_failures` — without its key being looked at, so a guess made while
  * blocked learns nothing, not even whether it was right — until the oldest of those failures is a
  * minute old.
@@ -14,12 +14,9 @@
 import { createMiddleware } from 'hono/factory';
 import { LRUCache } from 'lru-cache';
 import type { AppEnv } from '../app-env.ts';
-import type { Env } from '../bindings.ts';
+import { edgeConfig } from '../config.ts';
 import { ApiError } from '../http/errors.ts';
 import { clientAddress } from './client-address.ts';
-
-/** Failed keys per address per minute before 429, when AUTH_FAILURES_PER_MINUTE is not set. */
-export const DEFAULT_AUTH_FAILURES_PER_MINUTE = 30;
 
 const WINDOW_MS = 60_000;
 // Addresses remembered per isolate; the one unheard from longest is forgotten first.
@@ -78,23 +75,13 @@ export class AuthFailureLimiter {
 // One limiter per distinct limit, for the isolate's life (vars do not change while it lives).
 const limiters = new Map<number, AuthFailureLimiter>();
 
-/** AUTH_FAILURES_PER_MINUTE: a positive integer, or 0 to turn the limit off; throws on anything else. */
-export function authFailuresPerMinute(env: Pick<Env, 'AUTH_FAILURES_PER_MINUTE'> | undefined): number {
-  // `env` is absent when the app runs without bindings (app.request in Node tests).
-  const value = env?.AUTH_FAILURES_PER_MINUTE?.trim();
-  if (value === undefined || value === '') return DEFAULT_AUTH_FAILURES_PER_MINUTE;
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`AUTH_FAILURES_PER_MINUTE must be a whole number ≥ 0, got "${value}"`);
-  return n;
-}
-
 /**
  * Middleware for every route behind the API key gate; mounted before the gate, it sees the gate's
  * 401 on the way out. Refuses a blocked address with 429 and `Retry-After` before anything else runs.
  */
 export function authFailureGuard() {
   return createMiddleware<AppEnv>(async (c, next) => {
-    const limit = authFailuresPerMinute(c.env);
+    const limit = edgeConfig(c.env).authFailuresPerMinute;
     if (limit === 0) return next();
     let limiter = limiters.get(limit);
     if (!limiter) limiters.set(limit, (limiter = new AuthFailureLimiter({ limit })));

@@ -12,10 +12,11 @@ import { createMiddleware } from 'hono/factory';
 import type { AppEnv, Caller } from '../app-env.ts';
 import { ApiError } from '../http/errors.ts';
 import { edgeConfig } from '../config.ts';
-import { cachedQuota, countRequest, enforceLimits, monthOf, quotaStatement, rememberQuota, startQuotaReading } from './limits.ts';
+import { cachedQuota, countRequest, enforceLimits, monthOf, rememberQuota, startQuotaReading } from './limits.ts';
+import { keyStatement, quotaStatement, type KeyRow } from './store.ts';
 import { timingSafeEqual } from './constant-time.ts';
 import { hashApiKey } from './key-hash.ts';
-import { cachedKey, rememberKey, type KeyRecord } from './key-cache.ts';
+import { cachedKey, rememberKey } from './key-cache.ts';
 
 // Visible ASCII, bounded: a longer or odd header is not a key we could have issued.
 const TOKEN = /^[\x21-\x7e]{8,256}$/;
@@ -24,14 +25,6 @@ const TOKEN = /^[\x21-\x7e]{8,256}$/;
 export interface GateOptions {
   /** The route is billable: also refuse when the tenant's monthly quota is used up. */
   quota: boolean;
-}
-
-interface KeyRow {
-  id: string;
-  tenant: string;
-  hash: string;
-  revoked_at: number | null;
-  rate_limit_per_minute: number | null;
 }
 
 function unauthorized(message: string): ApiError {
@@ -53,12 +46,12 @@ export function gate(options: GateOptions) {
     const now = Date.now();
     const month = monthOf(now);
 
-    let key = cachedKey(hash, now, ttl);
+    let key = ttl > 0 ? cachedKey(hash) : undefined;
     let quota = options.quota && key && !key.revoked ? cachedQuota(key.tenant, month, now, ttl, config.monthlyQuotaUnits) : undefined;
     if (key === undefined || (options.quota && !key.revoked && quota === undefined)) {
       // One batch: the key row unless remembered, plus the quota on billable routes.
       const statements = [];
-      if (key === undefined) statements.push(db.prepare('SELECT id, tenant, hash, revoked_at, rate_limit_per_minute FROM api_keys WHERE hash = ?1').bind(hash));
+      if (key === undefined) statements.push(keyStatement(db, hash));
       if (options.quota) statements.push(quotaStatement(db, hash, month));
       const started = key === undefined ? undefined : startQuotaReading(key.tenant);
       const results = await db.batch<Record<string, unknown>>(statements);
@@ -66,7 +59,7 @@ export function gate(options: GateOptions) {
         const row = results.shift()?.results[0] as unknown as KeyRow | undefined;
         if (row) {
           key = { id: row.id, tenant: row.tenant, hash: row.hash, revoked: row.revoked_at !== null, rateLimitPerMinute: row.rate_limit_per_minute };
-          rememberKey(key, now, ttl);
+          rememberKey(key, ttl);
         }
       }
       const quotaRow = results.shift()?.results[0];

@@ -22,27 +22,20 @@ export interface KeyRecord {
   rateLimitPerMinute: number | null;
 }
 
-interface Entry {
-  record: KeyRecord;
-  readAt: number;
-}
-
 const MAX_KEYS = 10_000;
-const keys = new LRUCache<string, Entry>({ max: MAX_KEYS });
+// Entries expire by lru-cache's own per-entry `ttl`. Its clock is Date.now (as the gate's), read
+// afresh on every lookup (`ttlResolution: 0`, so no timer is set to cache it).
+const keys = new LRUCache<string, KeyRecord>({ max: MAX_KEYS, ttlResolution: 0, perf: { now: () => Date.now() } });
 
-/** The remembered record of the key with this hash, if it was read less than `ttlMs` ago. */
-export function cachedKey(hash: string, now: number, ttlMs: number): KeyRecord | undefined {
-  const entry = keys.get(hash);
-  if (!entry) return undefined;
-  if (now - entry.readAt < ttlMs) return entry.record;
-  keys.delete(hash);
-  return undefined;
+/** The remembered record of the key with this hash, if it was read less than its TTL ago. */
+export function cachedKey(hash: string): KeyRecord | undefined {
+  return keys.get(hash);
 }
 
-/** Remembers a key row just read from D1 (no-op when the TTL is 0). */
-export function rememberKey(record: KeyRecord, now: number, ttlMs: number): void {
+/** Remembers a key row just read from D1 for `ttlMs` (no-op when it is 0). */
+export function rememberKey(record: KeyRecord, ttlMs: number): void {
   if (ttlMs <= 0) return;
-  keys.set(record.hash, { record, readAt: now });
+  keys.set(record.hash, record, { ttl: ttlMs });
 }
 
 /** Forgets everything (tests). */

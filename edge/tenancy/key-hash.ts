@@ -2,6 +2,7 @@
  * How API keys are stored: only a hash. Shared by the Worker (lookup) and `npm run keys` (creation)
  * so both hash identically; Web Crypto only, so it runs in workerd and Node alike.
  */
+import { randomHex, sha256Hex, toHex } from '../../protocol/primitives/bytes.ts';
 
 const encoder = new TextEncoder();
 // The imported HMAC key of the pepper: importing it again on every request is wasted work. The
@@ -14,17 +15,11 @@ let hmacKeyOf: { pepper: string; key: CryptoKey } | undefined;
  * strings, so a fast hash is enough (no password-style stretching needed).
  */
 export async function hashApiKey(key: string, pepper?: string): Promise<string> {
-  const data = encoder.encode(key);
-  let digest: ArrayBuffer;
-  if (pepper) {
-    if (hmacKeyOf?.pepper !== pepper) {
-      hmacKeyOf = { pepper, key: await crypto.subtle.importKey('raw', encoder.encode(pepper), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']) };
-    }
-    digest = await crypto.subtle.sign('HMAC', hmacKeyOf.key, data);
-  } else {
-    digest = await crypto.subtle.digest('SHA-256', data);
+  if (!pepper) return sha256Hex(key);
+  if (hmacKeyOf?.pepper !== pepper) {
+    hmacKeyOf = { pepper, key: await crypto.subtle.importKey('raw', encoder.encode(pepper), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']) };
   }
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return toHex(new Uint8Array(await crypto.subtle.sign('HMAC', hmacKeyOf.key, encoder.encode(key))));
 }
 
 /** A new API key: `gg_` + 256 random bits, base64url. */
@@ -36,6 +31,5 @@ export function generateApiKey(): string {
 
 /** A new public key id (appears in usage rows; not secret). */
 export function generateKeyId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(8));
-  return `key_${[...bytes].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
+  return `key_${randomHex(8)}`;
 }

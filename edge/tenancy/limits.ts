@@ -21,6 +21,7 @@ import type { AppEnv } from '../app-env.ts';
 import type { D1Database } from '../bindings.ts';
 import { edgeConfig } from '../config.ts';
 import { ApiError } from '../http/errors.ts';
+import { addToRateWindow, sweepRateWindows } from './store.ts';
 
 /** "YYYY-MM" of a time in UTC: the usage_monthly bucket. */
 export function monthOf(ms: number): string {
@@ -70,7 +71,7 @@ export function countRequest(
   // Old windows are dead weight: one sweep per minute per isolate keeps the table tiny.
   if (minute !== sweptMinute) {
     sweptMinute = minute;
-    ctx.waitUntil(db.prepare('DELETE FROM rate_windows WHERE minute < ?1').bind(minute - 5).run().catch(() => undefined));
+    ctx.waitUntil(sweepRateWindows(db, minute - 5).catch(() => undefined));
   }
   return count;
 }
@@ -81,14 +82,7 @@ async function push(db: D1Database, keyId: string, window: RateWindow, now: numb
   window.unpushed = 0;
   window.lastPushAt = now;
   try {
-    const row = await db
-      .prepare(
-        `INSERT INTO rate_windows (key_id, minute, count) VALUES (?1, ?2, ?3)
-         ON CONFLICT (key_id, minute) DO UPDATE SET count = count + excluded.count RETURNING count`,
-      )
-      .bind(keyId, window.minute, delta)
-      .first<{ count: number }>();
-    window.base = Math.max(window.base + delta, Number(row?.count ?? 0));
+    window.base = Math.max(window.base + delta, await addToRateWindow(db, keyId, window.minute, delta));
   } catch (error) {
     // D1 unavailable: keep counting here; the next push carries on from this isolate's count.
     window.base += delta;
@@ -96,17 +90,6 @@ async function push(db: D1Database, keyId: string, window: RateWindow, now: numb
   } finally {
     window.pushing = 0;
   }
-}
-
-/** The month's units and quota of the tenant owning the key with this hash. */
-export function quotaStatement(db: D1Database, keyHash: string, month: string) {
-  return db
-    .prepare(
-      `SELECT t.monthly_quota_units AS quota, COALESCE(u.units, 0) AS used
-       FROM api_keys k JOIN tenants t ON t.id = k.tenant
-       LEFT JOIN usage_monthly u ON u.tenant = t.id AND u.month = ?2 WHERE k.hash = ?1`,
-    )
-    .bind(keyHash, month);
 }
 
 interface QuotaState {

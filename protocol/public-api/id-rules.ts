@@ -1,6 +1,8 @@
 /**
- * The patterns path ids must follow, with the 400 each answers otherwise: the OpenAPI parameter
- * schemas document them and the edge enforces them, so the documented pattern is the enforced one.
+ * The patterns path ids must follow, with the 400 each answers otherwise. The route schemas
+ * (params.ts) check them before an id reaches an R2 key, so `..`, `/`, `%2F`, NUL or anything else
+ * odd can never address an object outside the caller's tenant prefix; and the pattern the OpenAPI
+ * document shows is the one enforced.
  */
 
 const SHA256 = /^[0-9a-f]{64}$/;
@@ -13,8 +15,7 @@ export interface IdRule {
 }
 
 /**
- * The rule of each path id, shared by the edge's checks (edge/http/ids.ts) and the OpenAPI parameter schemas
- * (protocol/public-api/params.ts), so the documented pattern is the enforced one.
+ * The rule of each path id.
  */
 export const ID_RULES = {
   document: {

@@ -1,8 +1,4 @@
-/**
- * `GET /v1/documents/{id}/renders/{renderId}/layout`: line boxes of a committed render. The route
- * itself is a plain Hono route (edge/renders/layout.ts) that checks its ids with the same rules
- * (edge/http/ids.ts); this is its documentation, registered by the app where it is mounted.
- */
+/** `GET /v1/documents/{id}/renders/{renderId}/layout`: line boxes of a committed render. */
 import { z } from '@hono/zod-openapi';
 
 /** A pixel box on a page. */

@@ -1,4 +1,4 @@
-/** Path parameters of the public routes, checked by the same rules as edge/http/ids.ts. */
+/** Path parameters of the public routes, checked by the rules of id-rules.ts. */
 import { z } from '@hono/zod-openapi';
 import { ID_RULES } from './id-rules.ts';
 import { coded, ruleString } from './coded.ts';

@@ -27,7 +27,7 @@ import { clientAddress, ipv6Prefix64 } from '../../edge/tenancy/client-address.t
 import { AuthFailureLimiter } from '../../edge/tenancy/auth-failures.ts';
 import { app } from '../../edge/app.ts';
 import { timingSafeEqual } from '../../edge/tenancy/constant-time.ts';
-import { parseCorsOrigins } from '../../edge/http/cors.ts';
+import { parseCorsOrigins } from '../../edge/config.ts';
 import { answerKey, decodeKey, documentKey, layoutKey, manifestKey, pageKey, partKey, partsPrefix } from '../../edge/storage/keys.ts';
 import { NonceStore, signRequest, verifySignature } from '../../protocol/signing.ts';
 import { RUNNER_KEY_ID, RUNNER_SECRET, startEdge, startRunner, type EdgeHandle, type RunnerHandle } from './worker-stack.ts';

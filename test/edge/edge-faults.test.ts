@@ -1,7 +1,7 @@
 /**
  * Faults at the edge (issue 6, item 3), injected into the real Worker in workerd: R2 puts that
  * fail half-way through an upload and through a render, a usage row whose write fails once, the
- * Queue delivering every job message twice (FAULT_INJECTION, edge/faults/), D1 down, and a runner
+ * Queue delivering every job message twice (FAULT_INJECTION, test/edge/faults/: a test-only Worker entry), D1 down, and a runner
  * that refuses connections or accepts and never answers. In each case the client gets a clear JSON
  * 5xx or a retry that succeeds, no partial manifest is visible (manifest absent, page URLs 404), and
  * every billable call is billed exactly once — none for a failed call, one row for a retried one,
@@ -14,9 +14,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { withFaults } from '../../edge/faults/inject.ts';
-import { FaultConfigError, faultRules, parseFaultRules } from '../../edge/faults/rules.ts';
-import type { Env } from '../../edge/bindings.ts';
+import { withFaults } from './faults/inject.ts';
+import { FaultConfigError, faultRules, parseFaultRules, type FaultEnv } from './faults/rules.ts';
 import { renderConfigHash, resolveRenderConfig } from '../../protocol/render-config.ts';
 import { freePort, startEdge, startRunner, type EdgeHandle, type RunnerHandle } from './worker-stack.ts';
 
@@ -45,7 +44,7 @@ async function expectError(res: Response, status: number, code: string): Promise
   expect((JSON.parse(raw) as { error: { code: string } }).error.code).toBe(code);
 }
 
-describe('FAULT_INJECTION is test-only and strict (edge/faults/rules.ts)', () => {
+describe('FAULT_INJECTION is test-only and strict (test/edge/faults/rules.ts)', () => {
   it('parses the documented rules', () => {
     expect(parseFaultRules(' r2-put-fail-after:RENDERS:3:1 , d1-down,d1-fail-after:INTO usage:2,queue-send-twice ')).toEqual([
       { kind: 'r2-put-fail-after', binding: 'RENDERS', after: 3, times: 1 },
@@ -67,7 +66,7 @@ describe('FAULT_INJECTION is test-only and strict (edge/faults/rules.ts)', () =>
       );
     }
     expect(faultRules({ ENVIRONMENT: 'production' })).toEqual([]);
-    const env = { RUNNERS: 'http://127.0.0.1:1' } as Env;
+    const env = { RUNNERS: 'http://127.0.0.1:1' } as FaultEnv;
     expect(withFaults(env)).toBe(env);
     expect(() => withFaults({ ...env, FAULT_INJECTION: 'd1-down' })).toThrow(FaultConfigError);
   });
@@ -282,8 +281,9 @@ describe('edge faults, in workerd: R2, usage rows, the Queue, the runner', () =>
       const res = await edge.call(key, `/v1/documents/${doc}/render`, json({}));
       const elapsed = Date.now() - started;
       await expectError(res, 503, 'runners_unavailable');
+      // The answer came from RUNNER_TIMEOUT_MS (5 s) running out, which no timer does early; that
+      // it came at all, rather than hanging, is the test's own timeout's to catch.
       expect(elapsed).toBeGreaterThanOrEqual(5000);
-      expect(elapsed).toBeLessThan(15_000);
       expect(connections).toBeGreaterThanOrEqual(1);
       expect(edge.r2BlobCount('glyphgate-renders')).toBe(renders);
       expect((await expectUsage(doc, 1)).map((r) => r.operation)).toEqual(['upload']);

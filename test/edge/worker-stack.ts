@@ -7,7 +7,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../../infra/stack/ports.ts';
 import { startRunnerProcess } from '../../infra/stack/runner-process.ts';
@@ -16,6 +16,11 @@ export { freePort };
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const bin = (name: string) => join(root, 'node_modules', '.bin', name);
+
+/** The Worker entry of wrangler.toml. */
+const PRODUCTION_ENTRY = 'edge/index.ts';
+/** The test-only entry that wraps the bindings with FAULT_INJECTION. */
+const FAULT_ENTRY = 'test/edge/faults/worker.ts';
 
 /** Signing key shared by the test edge and runners. */
 export const RUNNER_KEY_ID = 'test';
@@ -57,7 +62,10 @@ export async function startRunner(env: Record<string, string> = {}): Promise<Run
 export interface EdgeOptions {
   /** Runner base URLs (RUNNERS). */
   runners: string[];
-  /** Extra Worker vars (override wrangler.toml). */
+  /**
+   * Extra Worker vars (override wrangler.toml). With FAULT_INJECTION among them the test-only
+   * Worker entry (faults/worker.ts, which wraps the bindings) is bundled instead of edge/index.ts.
+   */
   vars?: Record<string, string>;
   /**
    * wrangler's `--log-level` (default EDGE_LOG_LEVEL, else `warn`); `log` also shows the Worker's
@@ -102,10 +110,11 @@ export async function startEdge(options: EdgeOptions): Promise<EdgeHandle> {
   // Bundle once and serve that file with --no-bundle: `wrangler dev` would otherwise watch the
   // sources and restart the Worker mid-test whenever anyone edits edge/ or protocol/.
   const outdir = join(persistDir, 'bundle');
-  const build = spawnSync(bin('wrangler'), ['deploy', '--dry-run', '--outdir', outdir], { cwd: root, env, encoding: 'utf8' });
+  const entry = options.vars?.FAULT_INJECTION !== undefined ? FAULT_ENTRY : PRODUCTION_ENTRY;
+  const build = spawnSync(bin('wrangler'), ['deploy', entry, '--dry-run', '--outdir', outdir], { cwd: root, env, encoding: 'utf8' });
   if (build.status !== 0) throw new Error(`bundling the Worker failed:\n${build.stderr}${build.stdout}`);
   const config = readFileSync(join(root, 'wrangler.toml'), 'utf8')
-    .replace(/^main = .*$/m, 'main = "index.js"\nno_bundle = true')
+    .replace(/^main = .*$/m, `main = "${basename(entry, '.ts')}.js"\nno_bundle = true`)
     .replace(/^migrations_dir = .*$/m, `migrations_dir = ${JSON.stringify(join(root, 'migrations'))}`);
   writeFileSync(join(outdir, 'wrangler.toml'), config);
 

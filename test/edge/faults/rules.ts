@@ -1,8 +1,8 @@
 /**
- * FAULT_INJECTION — TEST ONLY. Failures injected into the real R2, D1 and Queue bindings so tests can
- * watch the edge cope in workerd (edge/faults/inject.ts does the wrapping). Refused unless
- * ENVIRONMENT says `local` or `dev`: a production Worker with this var set answers every request
- * with 500 rather than fail at random.
+ * FAULT_INJECTION — the test Worker entry's var (worker.ts; the production entry knows nothing of
+ * it). Failures injected into the real R2, D1 and Queue bindings so tests can watch the edge cope in
+ * workerd (inject.ts does the wrapping). Refused unless ENVIRONMENT says `local` or `dev`: a Worker
+ * deployed from the test entry by mistake answers every request with 500 rather than fail at random.
  *
  * Comma-separated rules:
  *
@@ -16,7 +16,15 @@
  * Counts are per isolate and per rule, shared by every request, the queue consumer and the Durable
  * Object running in it (all of them do in wrangler dev).
  */
-import type { Env } from '../bindings.ts';
+import type { Env } from '../../../edge/bindings.ts';
+
+/** The Worker's bindings plus the vars of the test entry. */
+export interface FaultEnv extends Env {
+  /** Comma-separated fault rules (below). */
+  FAULT_INJECTION?: string;
+  /** `local` or `dev` on a developer's machine or in tests; FAULT_INJECTION is refused otherwise. */
+  ENVIRONMENT?: string;
+}
 
 /** One parsed rule. */
 export type FaultRule =
@@ -72,7 +80,7 @@ export function parseFaultRules(value: string): FaultRule[] {
  *
  * @throws {FaultConfigError} when it is malformed, or set while ENVIRONMENT is not local/dev.
  */
-export function faultRules(env: Pick<Env, 'FAULT_INJECTION' | 'ENVIRONMENT'>): FaultRule[] {
+export function faultRules(env: Pick<FaultEnv, 'FAULT_INJECTION' | 'ENVIRONMENT'>): FaultRule[] {
   const value = env.FAULT_INJECTION?.trim() ?? '';
   if (value === '') return [];
   const environment = env.ENVIRONMENT?.trim().toLowerCase() ?? '';

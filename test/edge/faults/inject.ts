@@ -1,17 +1,17 @@
 /**
- * TEST ONLY: wraps the Worker's real bindings so the rules of FAULT_INJECTION (edge/faults/rules.ts)
- * make chosen calls fail. Everything not named by a rule goes straight to the real binding — these
- * are real R2, D1 and Queues with failures injected, not fakes. Without FAULT_INJECTION, `env` is
- * returned untouched: production pays one property read per request.
+ * Wraps the Worker's real bindings so the rules of FAULT_INJECTION (rules.ts) make chosen calls
+ * fail. Everything not named by a rule goes straight to the real binding — these are real R2, D1
+ * and Queues with failures injected, not fakes. Without FAULT_INJECTION, `env` is returned
+ * untouched. Only the test Worker entry (worker.ts) uses this: the production entry has none of it.
  */
-import type { D1Database, Env, Queue, R2Bucket } from '../bindings.ts';
-import type { JobMessage } from '../jobs/messages.ts';
-import { faultRules, type FaultRule } from './rules.ts';
+import type { D1Database, Queue, R2Bucket } from '../../../edge/bindings.ts';
+import type { JobMessage } from '../../../edge/jobs/messages.ts';
+import { faultRules, type FaultEnv, type FaultRule } from './rules.ts';
 
 // Per rule (its index in the FAULT_INJECTION value it came from), calls that matched it so far.
 // Module state: shared by every env object in this isolate, so counts run across requests.
 const matched = new Map<string, number>();
-const wrapped = new WeakMap<object, Env>();
+const wrapped = new WeakMap<object, FaultEnv>();
 
 /** Whether the next matching call of rule `id` (after `after` passes, `times` fail) must fail. */
 function due(id: string, after: number, times: number): boolean {
@@ -122,8 +122,8 @@ function duplicatingQueue(queue: Queue<JobMessage>): Queue<JobMessage> {
   });
 }
 
-function apply(env: Env, rules: FaultRule[], spec: string): Env {
-  const out: Env = { ...env };
+function apply(env: FaultEnv, rules: FaultRule[], spec: string): FaultEnv {
+  const out: FaultEnv = { ...env };
   const id = (i: number) => `${spec}#${i}`;
   const r2 = new Map<string, Array<{ id: string; after: number; times: number }>>();
   const d1: D1Faults = { down: false, failAfter: [] };
@@ -144,11 +144,11 @@ function apply(env: Env, rules: FaultRule[], spec: string): Env {
  *
  * @throws {import('./rules.ts').FaultConfigError} when FAULT_INJECTION is malformed or set outside local/dev.
  */
-export function withFaults(env: Env): Env {
+export function withFaults<E extends FaultEnv>(env: E): E {
   if (!env.FAULT_INJECTION) return env;
   const hit = wrapped.get(env);
-  if (hit) return hit;
+  if (hit) return hit as E;
   const out = apply(env, faultRules(env), env.FAULT_INJECTION.trim());
   wrapped.set(env, out);
-  return out;
+  return out as E;
 }
