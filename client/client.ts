@@ -50,6 +50,8 @@ export function isJobAccepted<T extends object>(result: T | JobAccepted): result
 }
 
 const RENDER_KEYS = ['preset', 'config', 'profile'] as const;
+// Render and compress also take how the pages reach a model (key-free URLs, a payload format).
+const RENDER_CALL_KEYS = [...RENDER_KEYS, 'format', 'imageDelivery', 'urlTtl'] as const;
 
 // The body fields of an options object: `keys` only, and only those set.
 function fields<T extends object, K extends keyof T>(options: T, keys: readonly K[]): Partial<Pick<T, K>> {
@@ -111,7 +113,7 @@ export class GlyphgateClient {
       method: 'POST',
       path: `${documentPath(id)}/render`,
       headers: billing(options),
-      json: fields(options, RENDER_KEYS),
+      json: fields(options, RENDER_CALL_KEYS),
       signal: options.signal,
     });
     return (await response.json()) as RenderView | JobAccepted;
@@ -122,13 +124,16 @@ export class GlyphgateClient {
    * `contentType` the text goes as is and the render fields as query parameters.
    */
   async compress(text: string, options: CompressOptions = {}): Promise<Compressed | CompressJob> {
-    const render: RenderOptions = fields(options, RENDER_KEYS);
+    const render: RenderOptions = fields(options, RENDER_CALL_KEYS);
     const asText = options.contentType !== undefined && options.contentType !== 'application/json';
     const query = asText
       ? queryString({
           preset: render.preset,
           profile: render.profile,
           config: render.config && JSON.stringify(render.config),
+          format: render.format,
+          imageDelivery: render.imageDelivery,
+          urlTtl: render.urlTtl,
         })
       : '';
     const response = await this.#transport.send({

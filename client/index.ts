@@ -22,4 +22,5 @@ export type {
 } from './options.ts';
 export type { QueryStreamEvent } from './query-stream.ts';
 export { parseSse, type SseEvent } from './sse.ts';
+export * from './payloads.ts';
 export type * from './types.ts';

@@ -38,6 +38,13 @@ const stateDir = resolve(root, process.env.GLYPH_STATE_DIR || '.glyph');
 const persistDir = join(stateDir, 'state');
 // A fresh signing secret per stack: nothing outside this process tree ever needs it.
 const secret = randomBytes(32).toString('hex');
+// Key-free page URLs (edge/page-urls/) are signed with their own per-stack secret.
+const pageUrlSecret = randomBytes(32).toString('hex');
+// The chat gateway's upstream (edge/gateway/): GLYPH_UPSTREAM_URL → UPSTREAM_BASE_URL.
+const upstreamVars = [
+  ...(process.env.GLYPH_UPSTREAM_URL ? ['--var', `UPSTREAM_BASE_URL:${process.env.GLYPH_UPSTREAM_URL}`] : []),
+  ...(process.env.GLYPH_UPSTREAM_IMAGE_DELIVERY ? ['--var', `UPSTREAM_IMAGE_DELIVERY:${process.env.GLYPH_UPSTREAM_IMAGE_DELIVERY}`] : []),
+];
 // CI=1 keeps wrangler from ever waiting on an interactive prompt (there is no terminal behind us).
 const quietEnv = { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: process.env.CI || '1' };
 
@@ -120,6 +127,9 @@ const edge = startChild(
     `RUNNER_KEY_ID:${RUNNER_KEY_ID}`,
     '--var',
     `RUNNER_SECRET:${secret}`,
+    '--var',
+    `PAGE_URL_SECRET:${pageUrlSecret}`,
+    ...upstreamVars,
   ],
   {
     cwd: root,
