@@ -9,6 +9,7 @@ import { serveOpenApi } from './system/openapi.ts';
 import { apiRoutes } from './http/api-routes.ts';
 import { healthRoute } from './system/health.ts';
 import { corsAllowList } from './http/cors.ts';
+import { discardUnreadBody } from './http/body-middleware.ts';
 import { ApiError, type ApiErrorStatus } from './http/errors.ts';
 import { describeFailure, failureError } from './runners/failures.ts';
 import { decodeRoutes } from './decode/decode.ts';
@@ -38,6 +39,9 @@ export function toErrorResponse(error: unknown): Response {
 
 /** The app (also usable from tests through `app.request`); its routes are in `GET /openapi.json`. */
 export const app = apiRoutes();
+
+// Outermost: an answer goes out only once the request body is read or discarded (body-middleware.ts).
+app.use('*', discardUnreadBody());
 
 // Before every route: CORS first, so that every answer (a 401 or 429 too) carries its headers for
 // a listed origin and a preflight never reaches auth; then the per-address limit on refused keys,

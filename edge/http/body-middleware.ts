@@ -11,7 +11,46 @@ import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../app-env.ts';
 import { edgeConfig } from '../config.ts';
 import { readJsonOptions } from './json-body.ts';
-import { readUploadBody } from './read-text.ts';
+import { discardBody, readUploadBody } from './read-text.ts';
+
+/**
+ * How much of a refused or unread body is read and thrown away, in units of MAX_UPLOAD_BYTES: with
+ * the default 20 MiB, 100 MiB, which is also the largest body Cloudflare lets through to a Worker
+ * on most plans, so in production a body is in practice always discarded, never given up on.
+ */
+export const DISCARD_FACTOR = 5;
+
+/**
+ * The app's outermost middleware: once the answer is ready, whatever part of the request body no
+ * handler read (a 401 or 429 from the gate, a 415 on the label, a 413 mid-stream, a 404) is read
+ * and discarded before the answer goes out (edge/http/read-text.ts, `discardBody`, says why). At
+ * most DISCARD_FACTOR × MAX_UPLOAD_BYTES is discarded, memory stays at one chunk; a body past that
+ * (or declared past it) is abandoned and the answer says `Connection: close`. wrangler's proxy
+ * survives that only when the client stops sending once answered (curl does); the discard budget
+ * is what keeps the local stack healthy.
+ */
+export function discardUnreadBody() {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    // The request as it came: a body middleware may put a body-less one in its place.
+    const request = c.req.raw;
+    await next();
+    const body = request.body;
+    // Locked: read to its end by Hono's body parsers, or handed on as a stream; neither is ours.
+    if (!body || body.locked) return;
+    let budget = 0;
+    try {
+      budget = DISCARD_FACTOR * edgeConfig(c.env).maxUploadBytes;
+    } catch {
+      // A malformed env already failed the request; give the body up rather than guess a limit.
+    }
+    const declared = Number(request.headers.get('content-length') ?? Number.NaN);
+    const finished = !(declared > budget) && (await discardBody(body, budget));
+    if (finished) return;
+    if (!body.locked) await body.cancel().catch(() => undefined);
+    c.res = new Response(c.res.body, c.res);
+    c.res.headers.set('connection', 'close');
+  });
+}
 
 function handOver(c: Context<AppEnv>, value: unknown): void {
   c.req.json = <T>() => Promise.resolve(value as T);

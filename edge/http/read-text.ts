@@ -26,39 +26,42 @@ function tooLarge(maxBytes: number, limitName: string): ApiError {
   return new ApiError(413, 'payload_too_large', `request body is over the ${maxBytes}-byte limit (${limitName})`);
 }
 
-// How much of an over-limit body is still read (and thrown away) before the 413 goes out.
-const DRAIN_FACTOR = 4;
-
 /**
- * Reads and discards the rest of a body we are rejecting, up to `budget` bytes, then cancels.
- * Answering before the client has finished sending leaves a half-read request on the connection;
- * Cloudflare's front line copes, but wrangler's local proxy (the local stack) then fails the next
- * request on it. Discarding costs wall time, hardly any CPU, and the budget bounds it.
+ * Reads and discards what is left of a request body, a chunk at a time (nothing is kept), until it
+ * ends or more than `budget` bytes went by; resolves `true` when the body was read to its end.
+ *
+ * Why at all: an answer sent while the client is still sending leaves a half-read request behind.
+ * Cloudflare's front line copes, but the local stack's proxy (wrangler dev) then stalls the *next*
+ * request, on any connection, for as long as the abandoned body stays unread. So every early
+ * answer (401, 413, 415, 400, 429, 404) waits for the body to be discarded (edge/http/body-middleware.ts,
+ * `discardUnreadBody`), and only a body past `budget` is given up on, with `Connection: close`.
  */
-async function drain(reader: ReadableStreamDefaultReader<Uint8Array>, budget: number): Promise<void> {
+export async function discardBody(body: ReadableStream<Uint8Array>, budget: number): Promise<boolean> {
+  if (body.locked) return false;
+  const reader = body.getReader();
   let left = budget;
   try {
-    while (left > 0) {
+    for (;;) {
       const { done, value } = await reader.read();
-      if (done) return;
+      if (done) return true;
       left -= value.byteLength;
+      if (left < 0) break;
     }
     await reader.cancel();
   } catch {
-    // The client went away: nothing left to drain.
+    // The client went away: there is nothing left to read.
   }
+  return false;
 }
 
 /**
  * Reads the body stream into one buffer, failing with 413 as soon as it passes `maxBytes`;
- * `limitName` is what the 413 names as the limit (the var or constant that sets it).
+ * `limitName` is what the 413 names as the limit (the var or constant that sets it). The rest of a
+ * refused body is left unread (the stream unlocked) for `discardUnreadBody` to throw away.
  */
 export async function readLimited(request: Request, maxBytes: number, limitName = 'MAX_UPLOAD_BYTES'): Promise<Uint8Array> {
   const declared = request.headers.get('content-length');
-  if (declared !== null && /^\d+$/.test(declared) && Number(declared) > maxBytes) {
-    if (request.body) await drain(request.body.getReader(), DRAIN_FACTOR * maxBytes);
-    throw tooLarge(maxBytes, limitName);
-  }
+  if (declared !== null && /^\d+$/.test(declared) && Number(declared) > maxBytes) throw tooLarge(maxBytes, limitName);
   if (!request.body) return new Uint8Array(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -68,7 +71,7 @@ export async function readLimited(request: Request, maxBytes: number, limitName 
     if (done) break;
     total += value.byteLength;
     if (total > maxBytes) {
-      await drain(reader, DRAIN_FACTOR * maxBytes);
+      reader.releaseLock();
       throw tooLarge(maxBytes, limitName);
     }
     chunks.push(value);
