@@ -26,7 +26,7 @@ function errorOf(fn: () => unknown): RenderConfigError {
 }
 
 describe('render config', () => {
-  it('presets carry the values of Glyph\'s shipped configs', () => {
+  it("presets carry the values of Glyph's shipped configs", () => {
     expect(PRESETS['glyph-en']).toMatchObject(glyphConfig('config_en.json'));
     expect(PRESETS['glyph-zh']).toMatchObject(glyphConfig('config_zh.json'));
     expect(PRESETS['glyph-en']['font-family']).toBe('DejaVu Sans');

@@ -34,14 +34,23 @@ const token = fc.string({ unit: fc.constantFrom(...tokenChars), minLength: 1, ma
 const pathChar = fc.constantFrom(...'abcXYZ019/-._~%?&=+!$,;:@'.split(''));
 /** Any header value `Headers` accepts: Latin-1 without NUL, CR or LF. */
 const headerValue = fc.string({
-  unit: fc.integer({ min: 1, max: 255 }).filter((c) => c !== 10 && c !== 13).map((c) => String.fromCharCode(c)),
+  unit: fc
+    .integer({ min: 1, max: 255 })
+    .filter((c) => c !== 10 && c !== 13)
+    .map((c) => String.fromCharCode(c)),
   maxLength: 80,
 });
 const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
 /** One change to a signed request. */
 type Mutation =
-  | { kind: 'header'; name: string; edit: 'replace' | 'flip' | 'append' | 'drop-char' | 'upper' | 'zero-pad' | 'delete' | 'double' | 'empty'; value: string; at: number }
+  | {
+      kind: 'header';
+      name: string;
+      edit: 'replace' | 'flip' | 'append' | 'drop-char' | 'upper' | 'zero-pad' | 'delete' | 'double' | 'empty';
+      value: string;
+      at: number;
+    }
   | { kind: 'body'; at: number; xor: number; grow: boolean }
   | { kind: 'path'; at: number; char: string }
   | { kind: 'method'; method: string };
@@ -54,7 +63,12 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
     value: headerValue,
     at: fc.nat(),
   }),
-  fc.record({ kind: fc.constant('body' as const), at: fc.nat(), xor: fc.integer({ min: 1, max: 255 }), grow: fc.boolean() }),
+  fc.record({
+    kind: fc.constant('body' as const),
+    at: fc.nat(),
+    xor: fc.integer({ min: 1, max: 255 }),
+    grow: fc.boolean(),
+  }),
   fc.record({ kind: fc.constant('path' as const), at: fc.nat(), char: pathChar }),
   fc.record({ kind: fc.constant('method' as const), method: fc.constantFrom(...methods) }),
 );
@@ -63,15 +77,31 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
 function flip(value: string, at: number): string {
   const i = at % value.length;
   const c = value[i]!;
-  const swap = /[0-9]/.test(c) ? (c === '9' ? '0' : String(Number(c) + 1)) : c === 'f' ? 'e' : c === 'a' ? 'b' : c === 'z' ? 'y' : 'a';
+  const swap = /[0-9]/.test(c)
+    ? c === '9'
+      ? '0'
+      : String(Number(c) + 1)
+    : c === 'f'
+      ? 'e'
+      : c === 'a'
+        ? 'b'
+        : c === 'z'
+          ? 'y'
+          : 'a';
   return value.slice(0, i) + swap + value.slice(i + 1);
 }
 
 describe('signing verifier properties (fast-check)', () => {
-  it('any change to any signed part of a request is refused, and does not burn its nonce', { timeout: fuzzTimeoutMs() }, async () => {
+  it('any change to any signed part of a request is refused, and does not burn its nonce', {
+    timeout: fuzzTimeoutMs(),
+  }, async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.uniqueArray(fc.record({ id: token, secret: fc.string({ minLength: 1, maxLength: 40 }) }), { minLength: 1, maxLength: 3, selector: (k) => k.id }),
+        fc.uniqueArray(fc.record({ id: token, secret: fc.string({ minLength: 1, maxLength: 40 }) }), {
+          minLength: 1,
+          maxLength: 3,
+          selector: (k) => k.id,
+        }),
         fc.nat(),
         fc.constantFrom(...methods),
         fc.array(pathChar, { maxLength: 30 }).map((cs) => `/v1/${cs.join('').replace(/[?#]/g, '')}`),
@@ -83,10 +113,22 @@ describe('signing verifier properties (fast-check)', () => {
           fc.pre(new Set(keyList.map((k) => k.secret)).size === keyList.length);
           const keys = new Map(keyList.map((k) => [k.id, k.secret]));
           const key = keyList[pick % keyList.length]!;
-          const signed = await signRequest({ keyId: key.id, secret: key.secret, method, url: path, body, now: timestamp });
+          const signed = await signRequest({
+            keyId: key.id,
+            secret: key.secret,
+            method,
+            url: path,
+            body,
+            now: timestamp,
+          });
           // As the runner sees it: after WHATWG URL parsing ("/v1/." is "/v1/").
           const pathAndQuery = pathAndQueryOf(path);
-          const original: { method: string; pathAndQuery: string; body: Uint8Array; headers: Headers } = { method, pathAndQuery, body, headers: new Headers(signed) };
+          const original: { method: string; pathAndQuery: string; body: Uint8Array; headers: Headers } = {
+            method,
+            pathAndQuery,
+            body,
+            headers: new Headers(signed),
+          };
 
           let request = original;
           switch (change.kind) {
@@ -146,9 +188,14 @@ describe('signing verifier properties (fast-check)', () => {
     );
   });
 
-  it('garbage headers, methods, paths and bodies get a structured refusal, never an exception', { timeout: fuzzTimeoutMs() }, async () => {
+  it('garbage headers, methods, paths and bodies get a structured refusal, never an exception', {
+    timeout: fuzzTimeoutMs(),
+  }, async () => {
     const secret = 'garbage-test-secret';
-    const name = fc.oneof(fc.constantFrom(...SIGNATURE_HEADERS), token.map((t) => `x-${t}`));
+    const name = fc.oneof(
+      fc.constantFrom(...SIGNATURE_HEADERS),
+      token.map((t) => `x-${t}`),
+    );
     const plausible = fc.oneof(
       headerValue,
       fc.constantFrom('k', 'K', ' k', 'k '),
@@ -171,7 +218,15 @@ describe('signing verifier properties (fast-check)', () => {
           }
           // A correct nonce + signature by chance is impossible; make sure the nonce is not reused.
           const nonces = new NonceStore({ maxEntries: 16 });
-          const result = await verifySignature({ method, pathAndQuery: path, headers, body, keys: new Map([['k', secret]]), nonces, now });
+          const result = await verifySignature({
+            method,
+            pathAndQuery: path,
+            headers,
+            body,
+            keys: new Map([['k', secret]]),
+            nonces,
+            now,
+          });
           expect(result.ok).toBe(false);
           if (result.ok) return;
           expect(CODES).toContain(result.code);

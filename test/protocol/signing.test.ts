@@ -91,9 +91,7 @@ describe('signRequest golden vector', () => {
       'x-glyph-signature': expected,
     });
     // Pinned so a change to the format cannot slip by with both sides changing together.
-    expect(headers['x-glyph-signature']).toBe(
-      'f98b5fb186cf524869e0f14b26c6750c451b01a3aa8a511d60e035891b9d18a2',
-    );
+    expect(headers['x-glyph-signature']).toBe('f98b5fb186cf524869e0f14b26c6750c451b01a3aa8a511d60e035891b9d18a2');
   });
 
   it('signs a path+query the same as the full URL, and bytes the same as their UTF-8 string', async () => {
@@ -204,7 +202,9 @@ describe('verifySignature', () => {
     expectFail(await verify({ headers: headersOf({ ...signed, 'x-glyph-nonce': 'z'.repeat(32) }) }), 'bad_nonce');
     expectFail(await verify({ headers: headersOf({ ...signed, 'x-glyph-nonce': 'a'.repeat(130) }) }), 'bad_nonce');
     expectFail(
-      await verify({ headers: headersOf({ ...signed, 'x-glyph-signature': signed['x-glyph-signature'].toUpperCase() }) }),
+      await verify({
+        headers: headersOf({ ...signed, 'x-glyph-signature': signed['x-glyph-signature'].toUpperCase() }),
+      }),
       'bad_signature',
     );
     expectFail(await verify({ headers: headersOf({ ...signed, 'x-glyph-signature': 'ab' }) }), 'bad_signature');
@@ -249,7 +249,9 @@ describe('verifySignature', () => {
     await expect(verify({ nonces: new NonceStore({ skewSeconds: 10 }) })).rejects.toThrow(/2 × 60s/);
   });
 
-  it('property: sign → verify is ok; one changed body byte, path or method → bad_signature', { timeout: fuzzTimeoutMs() }, async () => {
+  it('property: sign → verify is ok; one changed body byte, path or method → bad_signature', {
+    timeout: fuzzTimeoutMs(),
+  }, async () => {
     const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
     await fc.assert(
       fc.asyncProperty(
@@ -304,7 +306,9 @@ describe('verifySignature', () => {
     );
   });
 
-  it('property: a timestamp more than 60 s off is rejected whatever else is right', { timeout: fuzzTimeoutMs() }, async () => {
+  it('property: a timestamp more than 60 s off is rejected whatever else is right', {
+    timeout: fuzzTimeoutMs(),
+  }, async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 1_000_000_000, max: 4_000_000_000 }),
