@@ -1,7 +1,11 @@
 #!/usr/bin/env node
-// `glyph` CLI entry: the sources are TypeScript, loaded through tsx so no build step is needed.
-import { register } from 'tsx/esm/api';
+// `glyph` CLI entry: the built JavaScript of gpu-runner/cli/glyph.ts (`npm run build` writes dist/).
+import { existsSync } from 'node:fs';
 
-register();
-const { main } = await import('../gpu-runner/cli/glyph.ts');
+const cli = new URL('../dist/gpu-runner/cli/glyph.js', import.meta.url);
+if (!existsSync(cli)) {
+  process.stderr.write('glyph: the CLI is not built yet; run `npm run build` in the glyphgate folder\n');
+  process.exit(1);
+}
+const { main } = await import(cli.href);
 process.exitCode = await main(process.argv.slice(2));

@@ -45,11 +45,11 @@ async function main(): Promise<void> {
     metrics,
   });
   const execution = ocr.recognizer.execution;
-  log.info(`device ${ocr.device}`, {
+  log.info(`device ${ocr.device}: ONNX execution provider ${ocr.device}`, {
     requested: settings.ocr.device,
     threads: execution.threads,
     ocrMaxBatch: settings.ocr.maxBatch ?? ocr.recognizer.suggestedMaxBatch,
-    ...(execution.fallbackReason ? { cpuBecause: execution.fallbackReason } : {}),
+    ...(execution.cpuReason ? { cpuReason: execution.cpuReason } : {}),
   });
   // Layout and token counting run in worker threads, each with its own fonts and tokenizer (~0.3 s
   // to build): loaded now rather than on the first render.

@@ -13,13 +13,14 @@
  * API_KEY_PEPPER in the environment must match the Worker's secret when one is set.
  */
 import { spawnSync } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateApiKey, generateKeyId, hashApiKey } from '../edge/tenancy/key-hash.ts';
 import { isTenantId } from '../edge/storage/keys.ts';
+import { REPO_ROOT } from './stack/paths.ts';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+// Found from here, so that this runs the same as source and as built JavaScript (dist/infra/).
+const root = REPO_ROOT;
 const wranglerBin = join(root, 'node_modules', '.bin', 'wrangler');
 
 /** Fails with a one-line message and exit code 2 (usage) or 1 (runtime). */

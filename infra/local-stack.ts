@@ -1,5 +1,6 @@
 /**
- * `npm start`: the whole product on this machine. Starts the GPU runner (CPU here) and the edge
+ * `npm start` (`npm run build`, then this file's built JavaScript): the whole product on this
+ * machine. Starts the GPU runner (CPU here; built JavaScript, as in production) and the edge
  * Worker in workerd through `wrangler dev --local`, with D1, R2, Durable Objects and Queues kept
  * on disk under `.glyph/`; applies the D1 migrations, registers the dev API key for tenant
  * `local`, and prints the URLs. Ctrl-C or SIGTERM stops both.
@@ -10,12 +11,13 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
+import { builtPath } from './stack/build.ts';
 import { startChild, waitForHealthy, type StackChild } from './stack/child.ts';
+import { REPO_ROOT } from './stack/paths.ts';
 import { freePort, portInUse } from './stack/ports.ts';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const root = REPO_ROOT;
 const wrangler = join(root, 'node_modules', '.bin', 'wrangler');
 const RUNNER_KEY_ID = 'local';
 
@@ -64,9 +66,7 @@ function run(what: string, command: string, args: string[]): void {
 process.stdout.write('glyphgate: applying D1 migrations and registering the dev key…\n');
 run('applying D1 migrations', wrangler, ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistDir]);
 run('registering the dev API key', process.execPath, [
-  '--import',
-  'tsx',
-  join(root, 'infra', 'keys.ts'),
+  builtPath('infra/keys.ts'),
   'create',
   '--tenant',
   'local',
@@ -91,7 +91,7 @@ async function stopAll(code: number): Promise<never> {
 process.on('SIGINT', () => void stopAll(0));
 process.on('SIGTERM', () => void stopAll(0));
 
-const runner = startChild('runner', process.execPath, ['--import', 'tsx', join(root, 'gpu-runner', 'main.ts')], {
+const runner = startChild('runner', process.execPath, [builtPath('gpu-runner/main.ts')], {
   cwd: root,
   prefix: '[runner] ',
   env: {

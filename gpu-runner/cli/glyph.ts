@@ -1,12 +1,10 @@
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { SingleBar } from 'cli-progress';
-import { DEFAULT_PRESET, RenderConfigError, resolveRenderConfig } from '../../protocol/render-config.ts';
+import { DEFAULT_PRESET, RenderConfigError, resolveRenderConfig, type RenderConfig } from '../../protocol/render-config.ts';
 import { getProfile, PROFILE_NAMES } from '../../protocol/profiles.ts';
 import { compressionRatio } from '../../protocol/compression-ratio.ts';
-import { countTextTokens } from '../tokens/qwen3.ts';
-import { renderPages } from '../render/index.ts';
+import { countTextTokensInWorker, type TokenCountTask } from '../tokens/qwen3.ts';
 
 /** Exit code for bad input (file, preset, profile, config, encoding), as documented in the help. */
 export const EXIT_BAD_INPUT = 2;
@@ -93,16 +91,40 @@ async function run(argv: string[]): Promise<number> {
   const preset = values.preset ?? DEFAULT_PRESET;
   const config = resolveRenderConfig({ preset, config: override });
   const text = decodeUtf8(await readInput(file), file);
+  // The tokenizer is built in a worker thread while the pages are painted here: building it takes
+  // longer than rendering a few pages.
+  const counter = countTextTokensInWorker(text);
 
-  const outDir = resolve(values.out!);
-  await mkdir(outDir, { recursive: true });
-  for (const name of await readdir(outDir)) {
-    if (/^page_\d+\.png$/.test(name)) await rm(join(outDir, name));
+  try {
+    const outDir = resolve(values.out!);
+    await mkdir(outDir, { recursive: true });
+    for (const name of await readdir(outDir)) {
+      if (/^page_\d+\.png$/.test(name)) await rm(join(outDir, name));
+    }
+    return await renderAndSummarize(text, config, { ...values, preset, profile, file, outDir, counter });
+  } finally {
+    counter.cancel();
   }
+}
 
+interface RenderJobOptions {
+  preset: string;
+  profile: ReturnType<typeof getProfile>;
+  file: string;
+  outDir: string;
+  json?: boolean;
+  counter: TokenCountTask;
+}
+
+async function renderAndSummarize(text: string, config: RenderConfig, options: RenderJobOptions): Promise<number> {
+  const { profile, file, outDir, preset } = options;
+  // Loaded after the token counter started: Skia, libvips and the fonts take a while to load too.
+  const { renderPages } = await import('../render/index.ts');
   const started = performance.now();
   const stream = renderPages(text, config, { output: 'png' });
-  const bar = process.stderr.isTTY ? new SingleBar({ format: 'rendering [{bar}] {percentage}% | {pages} pages', hideCursor: true }) : null;
+  const bar = process.stderr.isTTY
+    ? new (await import('cli-progress')).SingleBar({ format: 'rendering [{bar}] {percentage}% | {pages} pages', hideCursor: true })
+    : null;
   bar?.start(100, 0, { pages: 0 });
   let pages = 0;
   let visualTokens = 0;
@@ -115,13 +137,13 @@ async function run(argv: string[]): Promise<number> {
   bar?.stop();
   if (pages === 0) throw new BadInput(`${file === '-' ? 'stdin' : file} has no visible text to render`);
   const seconds = (performance.now() - started) / 1000;
-  const textTokens = countTextTokens(text);
+  const tokens = await options.counter.count;
   const summary: RenderSummary = {
     pages,
     chars: [...text].length,
-    textTokens,
+    textTokens: tokens,
     visualTokens,
-    ratio: compressionRatio(textTokens, visualTokens),
+    ratio: compressionRatio(tokens, visualTokens),
     seconds: Math.round(seconds * 1000) / 1000,
     pagesPerSecond: Math.round((pages / seconds) * 10) / 10,
     outDir,
@@ -129,7 +151,7 @@ async function run(argv: string[]): Promise<number> {
     profile: profile.name,
     missingGlyphs: stream.missingGlyphs,
   };
-  if (values.json) {
+  if (options.json) {
     process.stdout.write(`${JSON.stringify(summary)}\n`);
   } else {
     process.stdout.write(formatSummary(summary));

@@ -1,8 +1,9 @@
 /**
  * Decode: read rendered lines back with the OCR model and compare them with the source — the
  * check that a render is legible. Lines are sampled evenly over the whole document; only the pages
- * that hold a sampled line are painted, as raw pixels (no PNG round trip), and each line goes to
- * the shared OCR batcher as a small strip as soon as its page is painted.
+ * that hold a sampled line are read, as raw pixels: painted from the plan on a cache miss (no
+ * second layout, no PNG round trip), decoded from the cached PNGs on a hit. Each line goes to the
+ * shared OCR batcher as a small strip as soon as its page's pixels are there.
  */
 import type { DecodeResponse, ManifestLine } from '../../protocol/runner-api.ts';
 import { NoVisibleTextError } from '../errors.ts';
@@ -10,7 +11,7 @@ import { aggregateAccuracy } from '../ocr/accuracy.ts';
 import type { Recognition } from '../ocr/recognizer.ts';
 import { lineStrip, type OcrService } from '../ocr/service.ts';
 import { abortable } from '../queue/abortable.ts';
-import { renderPages } from '../render/index.ts';
+import type { RawPage } from '../render/index.ts';
 import type { RenderJob } from '../render-service/job.ts';
 import { expectedLineText } from './expected-text.ts';
 
@@ -23,8 +24,10 @@ export interface DecodeDocumentOptions {
   ocr: OcrService;
   /** Lines to check; all of them when the document has fewer. */
   sample?: number;
-  /** The document's layout map (from the cache, or laid out by the planner). */
+  /** The document's layout map (from the cache, or from the planner's plan). */
   layout: readonly ManifestLine[];
+  /** Raw pixels of the given 1-based pages, in that order (painted from the plan, or decoded from the cache). */
+  pages: (numbers: number[]) => AsyncIterable<{ n: number; raw: RawPage }>;
   /** Deadline / client signal: honoured by the OCR batcher, and by the default `check`. */
   signal?: AbortSignal;
   /** Throws when the work must stop; called between steps and pages (the queue ticket's `check`). */
@@ -52,14 +55,11 @@ export async function decodeDocument(options: DecodeDocumentOptions): Promise<De
     if (list) list.push(line);
     else byPage.set(line.page, [line]);
   }
-  const first = sampled[0]!.page - 1;
-  const last = sampled[sampled.length - 1]!.page - 1;
-
   const reads: Array<Promise<Recognition>> = [];
-  for await (const page of renderPages(job.text, job.config, { output: 'raw', range: { first, last } })) {
+  for await (const page of options.pages([...byPage.keys()])) {
     check();
-    for (const line of byPage.get(page.index + 1) ?? []) {
-      const read = ocr.read(lineStrip(page.raw!, line.box), signal);
+    for (const line of byPage.get(page.n) ?? []) {
+      const read = ocr.read(lineStrip(page.raw, line.box), signal);
       // Settled through Promise.all below; this keeps an early abort from leaving it unhandled.
       read.catch(() => {});
       reads.push(read);

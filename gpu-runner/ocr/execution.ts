@@ -37,7 +37,16 @@ export interface ExecutionChoice {
   threads: number;
   /** Why CUDA was not used when `auto` fell back to CPU (for the start-up log). */
   fallbackReason?: string;
+  /**
+   * On CPU, exactly why CUDA is not in use: CPU was asked for (`GLYPH_DEVICE=cpu`), the CUDA
+   * execution provider's libraries are not installed, or the provider failed to load (its error).
+   * For the start-up log and `/readyz`.
+   */
+  cpuReason?: string;
 }
+
+/** {@link ExecutionChoice.cpuReason} when CPU was asked for. */
+export const CPU_REQUESTED = 'GLYPH_DEVICE=cpu: the CPU was asked for, CUDA was not tried';
 
 /** Thrown when `cuda` was requested explicitly and the CUDA execution provider cannot start. */
 export class CudaUnavailableError extends Error {
@@ -69,7 +78,7 @@ export async function chooseExecutionProviders(
     graphOptimizationLevel: 'all',
     logSeverityLevel: 3,
   };
-  if (device === 'cpu') return cpuChoice(base, threads);
+  if (device === 'cpu') return { ...cpuChoice(base, threads), cpuReason: CPU_REQUESTED };
   if (device !== 'auto' && device !== 'cuda') throw new RangeError(`device must be auto, cpu or cuda, got "${String(device)}"`);
 
   const deviceId = options.cudaDeviceId ?? 0;
@@ -79,7 +88,7 @@ export async function chooseExecutionProviders(
     return { device: 'cuda', executionProviders, sessionOptions: { ...base, executionProviders }, threads };
   }
   if (device === 'cuda') throw new CudaUnavailableError(failure);
-  return { ...cpuChoice(base, threads), fallbackReason: failure };
+  return { ...cpuChoice(base, threads), fallbackReason: failure, cpuReason: `GLYPH_DEVICE=auto fell back to CPU: ${failure}` };
 }
 
 function cpuChoice(base: ort.InferenceSession.SessionOptions, threads: number): ExecutionChoice {
@@ -98,7 +107,8 @@ export function probeCuda(deviceId = 0): Promise<string | undefined> {
       // Without the provider libraries the answer is known, and asking ORT would print a red error.
       const missing = cudaLibraryProblem();
       if (missing) return missing;
-      return tryOpenSession([{ name: 'cuda', deviceId }]);
+      const error = await tryOpenSession([{ name: 'cuda', deviceId }]);
+      return error === undefined ? undefined : `the CUDA execution provider did not load: ${error}`;
     })();
     probes.set(deviceId, p);
   }
@@ -131,7 +141,10 @@ function cudaLibraryProblem(): string | undefined {
     // Only conclusive when the binding directory is where this layout puts it; otherwise let ORT decide.
     if (!fs.existsSync(dir)) return undefined;
     if (fs.existsSync(path.join(dir, lib))) return undefined;
-    return `${lib} is not installed (the CPU-only onnxruntime-node build is in use)`;
+    return (
+      `the CUDA execution provider is not installed: no ${lib} in ${dir} ` +
+      '(install it with ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install; the image does)'
+    );
   } catch {
     return undefined;
   }

@@ -2,9 +2,9 @@
  * OCR throughput check: lines/s reading ~64 rendered English lines (9 px DejaVu Sans, mixed
  * widths) unbatched vs batched, and at concurrency 8 through the DynamicBatcher.
  *
- *   npx tsx gpu-runner/ocr/measure.ts
+ *   npx tsx gpu-runner/ocr/measure.ts       (built: node dist/gpu-runner/ocr/measure.js, also in the image)
  *
- * Env: GLYPH_OCR_DEVICE (auto|cpu|cuda, default auto), GLYPH_OCR_THREADS, MEASURE_REPEATS
+ * Env: GLYPH_DEVICE (auto|cpu|cuda, default auto; GLYPH_OCR_DEVICE too), MEASURE_REPEATS
  * (default 3), MEASURE_LINES (default 64). Prints the median of the repeats, wall-clock lines/s
  * and process CPU ms a line (CPU time is steadier than wall time on a shared box).
  */
@@ -21,7 +21,7 @@ interface Sample {
 
 const repeats = Number(process.env.MEASURE_REPEATS ?? 3);
 const count = Number(process.env.MEASURE_LINES ?? 64);
-const device = (process.env.GLYPH_OCR_DEVICE ?? 'auto') as DeviceRequest;
+const device = (process.env.GLYPH_OCR_DEVICE ?? process.env.GLYPH_DEVICE ?? 'auto') as DeviceRequest;
 
 // Wrapping the same prose at four widths gives a realistic mix of line lengths (≈ 200–490 px).
 const texts = [250, 330, 410, 490].flatMap((maxWidth) => wrapSampleText(SAMPLE_PARAGRAPH, { maxWidth })).slice(0, count);
@@ -30,7 +30,7 @@ const lines: LineImage[] = texts.map((t) => renderSampleLine(t));
 const recognizer = await LineRecognizer.load({ device });
 console.log(
   `device ${recognizer.device} threads ${recognizer.execution.threads}` +
-    (recognizer.execution.fallbackReason ? ` (CPU because: ${recognizer.execution.fallbackReason})` : ''),
+    (recognizer.execution.cpuReason ? ` (CPU because: ${recognizer.execution.cpuReason})` : ''),
 );
 const widths = lines.map((l) => recognizer.inputWidth(l));
 console.log(`${lines.length} lines, input width ${Math.min(...widths)}–${Math.max(...widths)} px at height ${recognizer.inputHeight}`);

@@ -74,6 +74,11 @@ export class OcrService {
     return this.recognizer.execution.fallbackReason;
   }
 
+  /** On CPU, why CUDA is not in use (asked for CPU, provider not installed, or its load error). */
+  get cpuReason(): string | undefined {
+    return this.recognizer.execution.cpuReason;
+  }
+
   /** Lines waiting for a batch. */
   queued(): number {
     return this.batcher.stats().queued;

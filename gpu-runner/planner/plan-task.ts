@@ -1,12 +1,14 @@
 /**
- * The layout pass of a render as a task for a worker thread (planner.ts): page
- * sizes, the layout map and, when asked, the Qwen3 text-token count. Both are synchronous and take
- * seconds on a megabyte of text; on the runner's main thread they would hold every other request,
- * `/healthz` included, for that long.
+ * The layout pass of a render as a task for a worker thread (planner.ts): every page's size, the
+ * layout map and every glyph's place and, when asked, the Qwen3 text-token count. Both are
+ * synchronous and take seconds on a megabyte of text; on the runner's main thread they would
+ * hold every other request, `/healthz` included, for that long. The plan goes back as
+ * transferred buffers (document-plan.ts), and the main thread paints from it.
  */
+import { move, transferableSymbol, valueSymbol } from 'piscina';
 import type { RenderConfig } from '../../protocol/render-config.ts';
-import { countTextTokens } from '../tokens/qwen3.ts';
-import { planPages, type RenderPlan } from '../render/index.ts';
+import { planPages } from '../render/index.ts';
+import { packPlan, planBuffers, type DocumentPlan } from './document-plan.ts';
 
 /** What a plan task is given (structured-cloned into the thread). */
 export interface PlanTask {
@@ -16,15 +18,23 @@ export interface PlanTask {
   countTokens: boolean;
 }
 
-/** What a plan task returns (structured-cloned back). */
+/** What a plan task returns. */
 export interface PlanOutcome {
-  plan: RenderPlan;
+  plan: DocumentPlan;
   /** Undefined when the task did not ask for them. */
   textTokens: number | undefined;
 }
 
-/** Runs a plan task (in whichever thread calls it). */
-export default function runPlanTask(task: PlanTask): PlanOutcome {
-  const plan = planPages(task.text, task.config);
-  return { plan, textTokens: task.countTokens ? countTextTokens(task.text) : undefined };
+/** Plans a document in the calling thread (what a planner thread runs, minus the transfer). */
+export async function planDocument(task: PlanTask): Promise<PlanOutcome> {
+  const plan = packPlan(planPages(task.text, task.config));
+  // The tokenizer (~90 MB, ~0.5 s to build) is loaded on the first count, not with this module.
+  const textTokens = task.countTokens ? (await import('../tokens/qwen3.ts')).countTextTokens(task.text) : undefined;
+  return { plan, textTokens };
+}
+
+/** Runs a plan task in a planner thread; the plan's buffers are moved to the caller, not copied. */
+export default async function runPlanTask(task: PlanTask): Promise<unknown> {
+  const outcome = await planDocument(task);
+  return move({ [transferableSymbol]: planBuffers(outcome.plan), [valueSymbol]: outcome });
 }

@@ -17,7 +17,7 @@ export interface PlanOptions {
   signal?: AbortSignal;
 }
 
-/** Lays a document out (page sizes, layout map) and optionally counts its tokens. */
+/** Lays a document out (page sizes, layout map, glyph places) and optionally counts its tokens. */
 export interface RenderPlanner {
   plan(text: string, config: RenderConfig, options?: PlanOptions): Promise<PlanOutcome>;
   close(): Promise<void>;
@@ -39,7 +39,8 @@ export class ThreadPlanner implements RenderPlanner {
     const threads = options.threads ?? Math.max(1, Math.floor(availableParallelism() / 2));
     this.threads = threads;
     this.pool = new Piscina({
-      filename: new URL('./plan-task.ts', import.meta.url).href,
+      // The task module beside this one: .ts when run from source (tests), .js when built.
+      filename: new URL(`./plan-task${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href,
       minThreads: threads,
       maxThreads: threads,
       // Threads keep their fonts and tokenizer loaded: never retired for being idle.

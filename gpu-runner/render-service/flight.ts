@@ -1,7 +1,8 @@
 /**
  * One render in progress, shared by every request that asks for the same (text, config) while it
- * runs (single flight): one queue slot, one layout, one token count, one set of PNG encodes and
- * one cache write, however many clients stream it.
+ * runs (single flight): one queue slot, one layout (in a planner thread; the pages are painted
+ * from its plan), one token count, one set of PNG encodes and one cache write, however many
+ * clients stream it.
  *
  * Pages are kept in memory so that a request arriving mid-render can still stream from page 1.
  * That retention is bounded: past {@link RETAIN_BYTES} the flight stops taking new subscribers,
@@ -15,7 +16,8 @@ import type { CachedRenderMeta, RenderCacheWriter } from '../cache/types.ts';
 import { NoVisibleTextError } from '../errors.ts';
 import type { RenderPlanner } from '../planner/planner.ts';
 import type { Ticket } from '../queue/work-queue.ts';
-import { renderPages } from '../render/index.ts';
+import type { DocumentPlan } from '../planner/document-plan.ts';
+import { paintPlan } from '../render/index.ts';
 import type { RenderJob } from './job.ts';
 import { metaFromPlan, resolveRange, type PageRange } from './manifest.ts';
 
@@ -66,6 +68,15 @@ export interface FlightSubscription {
 
 interface Subscriber {
   cursor: number;
+}
+
+/** Pages first..last (0-based) of `plan`, each let go once taken: a long render does not keep every page's glyphs. */
+function* takePages(plan: DocumentPlan, first: number, last: number): Generator<DocumentPlan['pages'][number]> {
+  for (let i = first; i <= last; i++) {
+    const page = plan.pages[i]!;
+    plan.pages[i] = { ...page, glyphs: { codes: new Uint32Array(0), xy: new Int16Array(0) }, paragraphs: [] };
+    yield page;
+  }
 }
 
 /** A render shared by its subscribers; see the module comment. */
@@ -123,7 +134,7 @@ export class RenderFlight {
       if (plan.pages.length === 0) throw new NoVisibleTextError();
       this.range = requested ? resolveRange(plan.pages.length, requested.firstPage, requested.lastPage) : undefined;
       const meta = metaFromPlan(plan, job.text.length, textTokens ?? 0);
-      void this.produce(meta);
+      void this.produce(meta, plan);
       return meta;
     } catch (e) {
       this.settle(e);
@@ -131,7 +142,7 @@ export class RenderFlight {
     }
   }
 
-  private async produce(meta: CachedRenderMeta): Promise<void> {
+  private async produce(meta: CachedRenderMeta, plan: DocumentPlan): Promise<void> {
     const { job, ticket, hooks = {} } = this.options;
     const signal = ticket.signal;
     const first = this.range ? this.range.firstPage - 1 : 0;
@@ -139,7 +150,7 @@ export class RenderFlight {
     this.firstN = first + 1;
     let writer = this.range ? undefined : hooks.beginCache?.();
     try {
-      for await (const page of renderPages(job.text, job.config, { output: 'png', range: { first, last } })) {
+      for await (const page of paintPlan(takePages(plan, first, last), job.config, { output: 'png' })) {
         ticket.check();
         const png = page.png!;
         meta.pages[page.index]!.bytes = png.byteLength;

@@ -4,10 +4,10 @@
  * so hits and misses answer the same bytes.
  */
 import { getProfile, type ProfileName } from '../../protocol/profiles.ts';
-import type { ManifestLine, ManifestPage, RenderManifest } from '../../protocol/runner-api.ts';
+import type { ManifestPage, RenderManifest } from '../../protocol/runner-api.ts';
 import { compressionRatio } from '../../protocol/compression-ratio.ts';
-import type { RenderPlan } from '../render/index.ts';
 import type { CachedRenderMeta } from '../cache/types.ts';
+import { planLayout, type DocumentPlan } from '../planner/document-plan.ts';
 import { RunnerError } from '../errors.ts';
 
 /** Pages of a render to send, 1-based inclusive. */
@@ -16,24 +16,13 @@ export interface PageRange {
   lastPage: number;
 }
 
-/** The layout map of a plan in manifest form: pages 1-based, rows on the page 0-based as the renderer numbers them. */
-export function manifestLayout(plan: RenderPlan): ManifestLine[] {
-  const layout: ManifestLine[] = [];
-  for (const page of plan.pages) {
-    for (const l of page.lines) {
-      layout.push({ page: page.index + 1, line: l.line, box: { ...l.box }, start: l.start, end: l.end });
-    }
-  }
-  return layout;
-}
-
 /** A render's meta from its plan; page `bytes` are 0 until the pages are encoded. */
-export function metaFromPlan(plan: RenderPlan, chars: number, textTokens: number): CachedRenderMeta {
+export function metaFromPlan(plan: DocumentPlan, chars: number, textTokens: number): CachedRenderMeta {
   return {
     chars,
     textTokens,
     pages: plan.pages.map((p) => ({ width: p.width, height: p.height, bytes: 0 })),
-    layout: manifestLayout(plan),
+    layout: planLayout(plan),
     missingGlyphs: { count: plan.missingGlyphs.count, codePoints: [...plan.missingGlyphs.codePoints] },
   };
 }

@@ -8,15 +8,17 @@
  * are not shared, and not cached (the cache holds whole documents).
  */
 import type { CachedRender, CachedRenderMeta, RenderCacheTierName, RenderCacheWriter } from '../cache/types.ts';
-import type { ManifestLine } from '../../protocol/runner-api.ts';
+import type { RenderConfig } from '../../protocol/render-config.ts';
+import type { DocumentPlan } from '../planner/document-plan.ts';
 import type { RenderPlanner } from '../planner/planner.ts';
 import { abortable } from '../queue/abortable.ts';
+import { decodePng, paintPlan, type RawPage } from '../render/index.ts';
 import type { WorkQueue } from '../queue/work-queue.ts';
 import type { RunnerMetrics } from '../server/metrics.ts';
 import { errorText, type RunnerLog } from '../server/log.ts';
 import { RenderFlight, type RenderFlightOptions, type RenderedPng } from './flight.ts';
 import type { RenderJob } from './job.ts';
-import { manifestLayout, resolveRange, type PageRange } from './manifest.ts';
+import { resolveRange, type PageRange } from './manifest.ts';
 
 /** The render cache as the service uses it (the tiered cache of `gpu-runner/cache`). */
 export interface RenderCache {
@@ -64,9 +66,9 @@ export class RenderService {
 
   constructor(private readonly options: RenderServiceOptions) {}
 
-  /** The layout map of `job`, laid out afresh by the planner: for decode and answer on a cache miss. */
-  async layout(job: RenderJob, signal?: AbortSignal): Promise<ManifestLine[]> {
-    return manifestLayout((await this.options.planner.plan(job.text, job.config, { signal })).plan);
+  /** The plan of `job`, laid out by the planner (off the event loop): for decode and answer on a cache miss. */
+  async plan(job: RenderJob, signal?: AbortSignal): Promise<DocumentPlan> {
+    return (await this.options.planner.plan(job.text, job.config, { signal })).plan;
   }
 
   /** Renders in flight now (for tests and `/readyz`). */
@@ -174,6 +176,38 @@ export class RenderService {
     if (!requested) this.flights.set(job.key, flight);
     return flight;
   }
+}
+
+/**
+ * The pages of one job, for decode and answer: from the cached render on a hit, else painted from
+ * `plan` (the planner's layout: the text is not laid out a second time).
+ */
+export type JobPages = { hit: CachedRender; plan?: undefined } | { hit?: undefined; plan: DocumentPlan };
+
+/** PNGs of every page, in order. */
+export async function* pngPages(source: JobPages, config: RenderConfig, signal?: AbortSignal): AsyncGenerator<{ n: number; png: Uint8Array }> {
+  if (source.hit) {
+    for (let n = 1; n <= source.hit.meta.pages.length; n++) {
+      signal?.throwIfAborted();
+      yield { n, png: await source.hit.page(n) };
+    }
+    return;
+  }
+  for await (const page of paintPlan(source.plan.pages, config, { output: 'png' })) {
+    signal?.throwIfAborted();
+    yield { n: page.index + 1, png: page.png! };
+  }
+}
+
+/** Raw pixels of pages `numbers` (1-based, ascending): decoded from the cached PNGs, or painted from the plan. */
+export async function* rawPages(source: JobPages, config: RenderConfig, numbers: number[]): AsyncGenerator<{ n: number; raw: RawPage }> {
+  if (source.hit) {
+    for (const n of numbers) yield { n, raw: await decodePng(await source.hit.page(n)) };
+    return;
+  }
+  const plan = source.plan;
+  const chosen = numbers.map((n) => plan.pages[n - 1]!);
+  for await (const page of paintPlan(chosen, config, { output: 'raw' })) yield { n: page.index + 1, raw: page.raw! };
 }
 
 function fromCache(hit: CachedRender, range: PageRange | undefined, signal: AbortSignal | undefined): RenderSource {

@@ -4,6 +4,17 @@ import type { FontChain } from './fonts.ts';
 /** Sub-pixel pen positions a glyph is rasterized at (x only): quarter pixels. */
 export const SUBPIXEL_STEPS = 4;
 
+/** Faces a font chain may have (3 DejaVu families and Noto Sans SC's ~100 subsets fit). */
+export const MAX_FACES = 128;
+
+/**
+ * One number for (face, code point, sub-pixel phase): the atlas key, and with a marker bit the
+ * code of a placed glyph. Below 2^30 for every code point, so it fits a Uint32Array.
+ */
+export function glyphKey(face: number, cp: number, phase: number): number {
+  return (cp * MAX_FACES + face + 1) * SUBPIXEL_STEPS + phase;
+}
+
 /** A glyph's coverage mask, placed relative to the pen position on the baseline. */
 export interface GlyphMask {
   /** Offset of the mask's top-left from (floor(pen x), baseline). */
@@ -52,10 +63,14 @@ export class GlyphAtlas {
 
   /** The mask of code point `cp` in chain face `face` (-1: a .notdef box) at sub-pixel `phase`. */
   get(face: number, cp: number, phase: number): GlyphMask {
-    const key = (cp * 64 + (face + 1)) * SUBPIXEL_STEPS + phase;
+    return this.byKey(glyphKey(face, cp, phase));
+  }
+
+  /** The mask of a {@link glyphKey}. */
+  byKey(key: number): GlyphMask {
     let mask = this.masks.get(key);
     if (!mask) {
-      mask = this.rasterize(face, cp, phase);
+      mask = this.rasterize(((key >>> 2) & (MAX_FACES - 1)) - 1, Math.floor(key / (4 * MAX_FACES)), key & 3);
       this.masks.set(key, mask);
     }
     return mask;

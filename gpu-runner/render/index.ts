@@ -2,14 +2,15 @@
 export {
   renderPages,
   planPages,
+  paintPlan,
   PageStream,
-  type PlannedPage,
+  type PaintedPage,
   type RenderPlan,
   type RenderPagesOptions,
   type RenderedPage,
   type RenderOutput,
 } from './render-pages.ts';
-export { layoutPages, pageGeometry, type PageLayout } from './layout.ts';
-export { encodePng } from './png.ts';
-export type { MissingGlyphs } from './paint.ts';
+export { layoutPages, pageGeometry, type PageLayout, type ParagraphBox } from './layout.ts';
+export { decodePng, encodePng } from './png.ts';
+export type { MissingGlyphs, PaintablePage, PlacedGlyphs, PlacedPage } from './paint.ts';
 export type { LayoutLine, PixelBox, RawPage } from './types.ts';

@@ -1,5 +1,5 @@
 import type { RenderConfig } from '../../protocol/render-config.ts';
-import { GlyphAtlas, SUBPIXEL_STEPS, type GlyphMask } from './glyph-atlas.ts';
+import { GlyphAtlas, SUBPIXEL_STEPS, glyphKey, type GlyphMask } from './glyph-atlas.ts';
 import { FontChain } from './fonts.ts';
 import type { PageLayout, ParagraphBox } from './layout.ts';
 import type { LayoutLine, RawPage } from './types.ts';
@@ -97,24 +97,30 @@ export function createPainter(config: RenderConfig): Painter {
   };
 }
 
-/** A glyph mask at its place on the page. */
-export interface PlacedMask {
-  mask: GlyphMask;
-  x: number;
-  y: number;
-  marker: boolean;
+/**
+ * A page's glyphs once placed, packed so that a plan crosses threads as a few transferred
+ * buffers: glyph `i` is `codes[i]` (its atlas key × 2, plus 1 when drawn in the marker color) at
+ * `xy[2i], xy[2i + 1]` (the mask's top-left in page pixels; pages are at most 8192 px a side).
+ */
+export interface PlacedGlyphs {
+  codes: Uint32Array;
+  xy: Int16Array;
 }
 
-/** A page whose glyphs are placed and whose final (cropped) size is known, not yet painted. */
-export interface PlacedPage {
+/** What painting a page needs: its final size and placed glyphs, and its paragraph boxes. */
+export interface PaintablePage {
   index: number;
   width: number;
   height: number;
   channels: 1 | 3;
+  glyphs: PlacedGlyphs;
+  paragraphs: ParagraphBox[];
+}
+
+/** A page whose glyphs are placed and whose final (cropped) size is known, not yet painted. */
+export interface PlacedPage extends PaintablePage {
   /** The page's lines in the layout map. */
   lines: LayoutLine[];
-  glyphs: PlacedMask[];
-  paragraphs: ParagraphBox[];
 }
 
 /**
@@ -123,7 +129,11 @@ export interface PlacedPage {
  * painted, and the buffer is then allocated at its final size with nothing copied.
  */
 export function placePage(layout: PageLayout, p: Painter, missing: MissingGlyphs): PlacedPage {
-  const placed: PlacedMask[] = [];
+  let total = 0;
+  for (const line of layout.lines) total += line.glyphs.length;
+  const codes = new Uint32Array(total);
+  const xy = new Int16Array(2 * total);
+  let n = 0;
   let inkRight = -1;
   let inkBottom = -1;
   const lineMaps: LayoutLine[] = [];
@@ -135,12 +145,16 @@ export function placePage(layout: PageLayout, p: Painter, missing: MissingGlyphs
       const penX = (line.x + g.x) * p.hScale;
       const ix = Math.floor(penX);
       const phase = Math.min(SUBPIXEL_STEPS - 1, Math.floor((penX - ix) * SUBPIXEL_STEPS));
-      const mask = p.atlas.get(g.face, g.cp, phase);
+      const key = glyphKey(g.face, g.cp, phase);
+      const mask = p.atlas.byKey(key);
       lineRight = (line.x + g.x + g.advance) * p.hScale;
       if (!mask.width) continue;
       const x = ix + mask.left;
       const y = line.baseline + mask.top;
-      placed.push({ mask, x, y, marker: g.marker });
+      codes[n] = key * 2 + (g.marker ? 1 : 0);
+      xy[2 * n] = x;
+      xy[2 * n + 1] = y;
+      n++;
       if (mask.inkRight >= 0) {
         inkRight = Math.max(inkRight, x + mask.inkRight);
         inkBottom = Math.max(inkBottom, y + mask.inkBottom);
@@ -168,16 +182,21 @@ export function placePage(layout: PageLayout, p: Painter, missing: MissingGlyphs
   if (p.cropWidth && inkRight >= 0) width = Math.min(width, inkRight + 1 + p.marginXPx);
   if (p.cropLast && layout.last && inkBottom >= 0) height = Math.min(height, inkBottom + p.marginYPx);
   for (const l of lineMaps) clampBox(l, width, height);
-  return { index: layout.index, width, height, channels: p.channels, lines: lineMaps, glyphs: placed, paragraphs };
+  const glyphs = { codes: codes.subarray(0, n), xy: xy.subarray(0, 2 * n) };
+  return { index: layout.index, width, height, channels: p.channels, lines: lineMaps, glyphs, paragraphs };
 }
 
 /** Paints a placed page: background, paragraph boxes, then every glyph from its mask. */
-export function paintPlaced(page: PlacedPage, p: Painter): RawPage {
+export function paintPlaced(page: PaintablePage, p: Painter): RawPage {
   const { width, height } = page;
   const raw: RawPage = { width, height, channels: p.channels, data: new Uint8Array(width * height * p.channels) };
   fill(raw, 0, 0, width, height, p.bg);
   for (const b of page.paragraphs) paintParagraph(raw, b, p);
-  for (const g of page.glyphs) blend(raw, g, g.marker ? MARKER_RGB : p.fg);
+  const { codes, xy } = page.glyphs;
+  for (let i = 0; i < codes.length; i++) {
+    const code = codes[i]!;
+    blend(raw, p.atlas.byKey(code >>> 1), xy[2 * i]!, xy[2 * i + 1]!, code & 1 ? MARKER_RGB : p.fg);
+  }
   return raw;
 }
 
@@ -239,19 +258,18 @@ function fill(raw: RawPage, x0: number, y0: number, x1: number, y1: number, c: R
   }
 }
 
-/** Source-over compositing of a coverage mask in color `c`: dst += (c − dst) × coverage. */
-function blend(raw: RawPage, g: PlacedMask, c: Rgb): void {
+/** Source-over compositing of mask `m` with its top-left at (gx, gy) in color `c`: dst += (c − dst) × coverage. */
+function blend(raw: RawPage, m: GlyphMask, gx: number, gy: number, c: Rgb): void {
   const { width, height, channels, data } = raw;
-  const m = g.mask;
-  const mx0 = Math.max(0, -g.x);
-  const my0 = Math.max(0, -g.y);
-  const mx1 = Math.min(m.width, width - g.x);
-  const my1 = Math.min(m.height, height - g.y);
+  const mx0 = Math.max(0, -gx);
+  const my0 = Math.max(0, -gy);
+  const mx1 = Math.min(m.width, width - gx);
+  const my1 = Math.min(m.height, height - gy);
   const alpha = m.alpha;
   if (channels === 1) {
     const v = c[0];
     for (let my = my0; my < my1; my++) {
-      let o = (g.y + my) * width + g.x + mx0;
+      let o = (gy + my) * width + gx + mx0;
       let a = my * m.width + mx0;
       for (let mx = mx0; mx < mx1; mx++, o++, a++) {
         const cov = alpha[a]!;
@@ -266,7 +284,7 @@ function blend(raw: RawPage, g: PlacedMask, c: Rgb): void {
     for (let mx = mx0; mx < mx1; mx++) {
       const cov = alpha[my * m.width + mx]!;
       if (cov === 0) continue;
-      const o = ((g.y + my) * width + g.x + mx) * 3;
+      const o = ((gy + my) * width + gx + mx) * 3;
       for (let k = 0; k < 3; k++) {
         const d = data[o + k]!;
         data[o + k] = d + (((c[k]! - d) * cov + 127) / 255) | 0;

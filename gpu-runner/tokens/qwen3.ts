@@ -11,6 +11,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
 import { TokenizerLoader } from '@lenml/tokenizers';
 import { countTokensWith, type TextTokenizer } from './text-tokens.ts';
 
@@ -34,4 +35,30 @@ function qwen3(): TextTokenizer {
  */
 export function countTextTokens(text: string): number {
   return text.length === 0 ? 0 : countTokensWith(qwen3(), text);
+}
+
+/** A token count running in a worker thread. */
+export interface TokenCountTask {
+  /** The count, once the worker has built the tokenizer and counted. */
+  count: Promise<number>;
+  /** Ends the worker (idempotent); `count` then rejects if it had not settled. */
+  cancel(): void;
+}
+
+/**
+ * {@link countTextTokens} in a worker thread, so the tokenizer is built while the caller does
+ * other work (the CLI paints pages meanwhile).
+ */
+export function countTextTokensInWorker(text: string): TokenCountTask {
+  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+  const worker = new Worker(new URL(`./count-worker${ext}`, import.meta.url), { workerData: text });
+  const count = new Promise<number>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the token counter stopped (exit ${code})`)));
+  });
+  count.catch(() => {});
+  const cancel = (): void => void worker.terminate();
+  void count.then(cancel, cancel);
+  return { count, cancel };
 }

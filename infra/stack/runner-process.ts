@@ -1,15 +1,15 @@
 /**
- * A GPU runner (`gpu-runner/main.ts`) as a child process on loopback, for the test harnesses and
- * the benchmarks: port 0 by default (the real port is read back from the runner's
- * `listening on http://HOST:PORT` line), a temporary disk cache, the CPU device.
+ * A GPU runner as a child process on loopback, for the test harnesses and the benchmarks: the
+ * built JavaScript (`node dist/gpu-runner/main.js`, as in production; built first when stale),
+ * port 0 by default (the real port is read back from the runner's `listening on
+ * http://HOST:PORT` line), a temporary disk cache, the CPU device.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+import { join } from 'node:path';
+import { builtPath, ensureBuilt } from './build.ts';
+import { REPO_ROOT } from './paths.ts';
 
 /** Options of {@link startRunnerProcess}. */
 export interface RunnerProcessOptions {
@@ -40,11 +40,12 @@ export interface RunnerProcess {
 /** Starts a runner and resolves once it listens. */
 export async function startRunnerProcess(options: RunnerProcessOptions): Promise<RunnerProcess> {
   const startTimeoutMs = options.startTimeoutMs ?? 60_000;
+  ensureBuilt();
   const cacheDir = mkdtempSync(join(tmpdir(), 'glyph-runner-'));
-  // node --import tsx (not the tsx CLI, which forks a second process): the pid held here is the
-  // runner itself, so killing it by pid really kills the runner.
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'gpu-runner', 'main.ts')], {
-    cwd: root,
+  // node itself (no wrapper that forks): the pid held here is the runner, so killing it by pid
+  // really kills the runner.
+  const child = spawn(process.execPath, [builtPath('gpu-runner/main.ts')], {
+    cwd: REPO_ROOT,
     env: {
       ...process.env,
       GLYPH_RUNNER_PORT: '0',

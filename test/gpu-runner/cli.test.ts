@@ -3,7 +3,8 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt } from '../../infra/stack/build.ts';
 import { pngHeader } from './render-helpers.ts';
 
 const bin = fileURLToPath(new URL('../../bin/glyph.js', import.meta.url));
@@ -22,6 +23,9 @@ function glyph(args: string[], stdin = ''): Promise<{ code: number; stdout: stri
     p.stdin.end(stdin);
   });
 }
+
+// bin/glyph.js runs the built CLI (dist/), as an installed `glyph` does.
+beforeAll(() => ensureBuilt(), 180_000);
 
 describe('glyph render CLI', () => {
   it('--json prints exactly one JSON object and writes page_0001.png…', async () => {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aggregateAccuracy, charAccuracy } from '../../gpu-runner/ocr/accuracy.ts';
 import { DynamicBatcher } from '../../gpu-runner/ocr/batcher.ts';
 import {
+  CPU_REQUESTED,
   CudaUnavailableError,
   chooseExecutionProviders,
   probeCuda,
@@ -28,6 +29,7 @@ describe('execution providers', () => {
     expect(c.device).toBe('cpu');
     expect(c.executionProviders).toEqual(['cpu']);
     expect(c.sessionOptions).toMatchObject({ intraOpNumThreads: 2, graphOptimizationLevel: 'all', executionProviders: ['cpu'] });
+    expect(c.cpuReason).toBe(CPU_REQUESTED);
   });
 
   it('auto picks CUDA when it opens, else falls back to CPU and says why; cuda fails clearly', async () => {
@@ -40,6 +42,9 @@ describe('execution providers', () => {
     } else {
       expect(auto.device).toBe('cpu');
       expect(auto.fallbackReason).toBe(failure);
+      // Exactly why: the provider's library is missing (where it was looked for), or its load error.
+      expect(auto.cpuReason).toBe(`GLYPH_DEVICE=auto fell back to CPU: ${failure}`);
+      expect(failure).toMatch(/not installed: no libonnxruntime_providers_cuda\.so in \S+|did not load: \S/);
       const err = await chooseExecutionProviders('cuda', { threads: 1 }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(CudaUnavailableError);
       expect((err as CudaUnavailableError).code).toBe('cuda_unavailable');

@@ -220,7 +220,7 @@ describe('health, readiness, metrics', () => {
     expect(await metric(runner.url, 'glyph_http_requests_total', { route: '/v1/render', status: '400' })).toBeGreaterThanOrEqual(1);
   });
 
-  it('/readyz (signed) reports the model, the cpu device, the queue and the backend', async () => {
+  it('/readyz (signed) reports the model, the execution provider and why not CUDA, the queue and the backend', async () => {
     const response = await signed(runner.url, '/readyz');
     expect(response.status).toBe(200);
     const body = (await response.json()) as Record<string, unknown>;
@@ -228,10 +228,14 @@ describe('health, readiness, metrics', () => {
       ready: true,
       status: 'ready',
       device: 'cpu',
+      executionProvider: 'cpu',
       models: { ocr: true },
       queue: { concurrency: 2, maxQueued: 16 },
       backend: 'extractive',
     });
+    // The harness starts runners with GLYPH_DEVICE=cpu: the reason says so, in /readyz and at start.
+    expect(body.cpuReason).toMatch(/^GLYPH_DEVICE=cpu/);
+    expect(runner.output()).toMatch(/device cpu: ONNX execution provider cpu .*"cpuReason":"GLYPH_DEVICE=cpu/);
   });
 });
 

@@ -9,12 +9,11 @@ import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { answerRequestSchema } from '../../../protocol/runner-api.ts';
 import type { AnswerBackend, AnswerEvent, AnswerInput } from '../../answer/backend.ts';
-import type { CachedRender } from '../../cache/types.ts';
 import { NoVisibleTextError, toRunnerError } from '../../errors.ts';
 import { abortable } from '../../queue/abortable.ts';
-import { renderPages } from '../../render/index.ts';
-import { resolveJob, type RenderJob } from '../../render-service/job.ts';
-import type { RenderService } from '../../render-service/service.ts';
+import { planLayout } from '../../planner/document-plan.ts';
+import { resolveJob } from '../../render-service/job.ts';
+import { pngPages, type JobPages, type RenderService } from '../../render-service/service.ts';
 import { parseJsonBody } from '../request.ts';
 import type { RouteDeps, RunnerEnv } from './types.ts';
 
@@ -35,15 +34,18 @@ export function answerRoute(deps: AnswerRouteDeps): Hono<RunnerEnv> {
     let streaming = false;
     try {
       await ticket.ready;
+      // Laid out once (the planner's plan, or the cached render's layout); pages are painted
+      // from that plan only if the backend asks for them.
       const hit = await deps.renders.lookup(job.key);
-      const layout = hit?.meta.layout ?? (await deps.renders.layout(job, ticket.signal));
+      const source: JobPages = hit ? { hit } : { plan: await deps.renders.plan(job, ticket.signal) };
+      const layout = source.hit ? source.hit.meta.layout : planLayout(source.plan);
       ticket.check();
       if (layout.length === 0) throw new NoVisibleTextError();
       const input: AnswerInput = {
         question: body.question,
         text: job.text,
         layout,
-        pages: () => (hit ? cachedPages(hit) : paintedPages(job, ticket.signal)),
+        pages: () => pngPages(source, job.config, ticket.signal),
         signal: ticket.signal,
       };
       c.header('x-glyph-cache', hit ? 'hit' : 'miss');
@@ -77,16 +79,4 @@ function toSse(event: AnswerEvent): { event: string; data: string } {
   return event.type === 'delta'
     ? { event: 'delta', data: JSON.stringify({ text: event.text }) }
     : { event: 'done', data: JSON.stringify(event.response) };
-}
-
-async function* cachedPages(hit: CachedRender): AsyncGenerator<{ n: number; png: Uint8Array }> {
-  for (let n = 1; n <= hit.meta.pages.length; n++) yield { n, png: await hit.page(n) };
-}
-
-/** Pages painted on demand under the answer's own queue slot (a backend that reads text never asks). */
-async function* paintedPages(job: RenderJob, signal: AbortSignal): AsyncGenerator<{ n: number; png: Uint8Array }> {
-  for await (const page of renderPages(job.text, job.config, { output: 'png' })) {
-    signal.throwIfAborted();
-    yield { n: page.index + 1, png: page.png! };
-  }
 }

@@ -8,7 +8,8 @@ import { decodeDocument } from '../../decode/decode.ts';
 import { RunnerError } from '../../errors.ts';
 import type { OcrService } from '../../ocr/service.ts';
 import { resolveJob } from '../../render-service/job.ts';
-import type { RenderService } from '../../render-service/service.ts';
+import { planLayout } from '../../planner/document-plan.ts';
+import { rawPages, type JobPages, type RenderService } from '../../render-service/service.ts';
 import { parseJsonBody } from '../request.ts';
 import type { RouteDeps, RunnerEnv } from './types.ts';
 
@@ -31,14 +32,16 @@ export function decodeRoute(deps: DecodeRouteDeps): Hono<RunnerEnv> {
     const ticket = deps.queue.enter({ signal: c.req.raw.signal });
     try {
       await ticket.ready;
-      // A cached render's layout spares the layout pass; the pixels are painted again (raw is
-      // cheaper than decoding the cached PNGs).
+      // A cached render's layout and pages spare the layout pass and the painting; a miss is laid
+      // out once, by the planner, and painted from its plan.
       const hit = await deps.renders.lookup(job.key);
+      const source: JobPages = hit ? { hit } : { plan: await deps.renders.plan(job, ticket.signal) };
       const result = await decodeDocument({
         job,
         ocr,
         sample: body.sample,
-        layout: hit?.meta.layout ?? (await deps.renders.layout(job, ticket.signal)),
+        layout: source.hit ? source.hit.meta.layout : planLayout(source.plan),
+        pages: (numbers) => rawPages(source, job.config, numbers),
         signal: ticket.signal,
         check: ticket.check,
       });

@@ -1,6 +1,6 @@
 /**
  * `GET /healthz` (liveness: the process answers), `GET /readyz` (readiness: models loaded, not
- * draining; with device, queue depth and backend) and `GET /metrics` (Prometheus text).
+ * draining; with the execution provider and, on CPU, why not CUDA; queue depth and backend) and `GET /metrics` (Prometheus text).
  * `/healthz` and `/metrics` are unsigned; `/readyz` is signed like every other route.
  */
 import { Hono } from 'hono';
@@ -27,6 +27,10 @@ export interface ReadyzBody {
   ready: boolean;
   status: 'ready' | 'loading' | 'draining';
   device: string;
+  /** The ONNX execution provider the OCR model runs on (`cuda` or `cpu`). */
+  executionProvider: string;
+  /** On CPU, exactly why CUDA is not in use. */
+  cpuReason?: string;
   deviceFallbackReason?: string;
   models: { ocr: boolean };
   queue: { running: number; queued: number; concurrency: number; maxQueued: number; ocrQueued: number };
@@ -46,6 +50,8 @@ export function healthRoutes(deps: HealthRouteDeps): Hono<RunnerEnv> {
       ready: status === 'ready',
       status,
       device: ocr?.device ?? 'unknown',
+      executionProvider: ocr?.device ?? 'unknown',
+      ...(ocr?.cpuReason ? { cpuReason: ocr.cpuReason } : {}),
       ...(ocr?.fallbackReason ? { deviceFallbackReason: ocr.fallbackReason } : {}),
       models: { ocr: ocr !== undefined },
       queue: { running: q.running, queued: q.queued, concurrency: q.concurrency, maxQueued: q.maxQueued, ocrQueued: ocr?.queued() ?? 0 },
