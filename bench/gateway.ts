@@ -41,12 +41,19 @@ interface Sample {
 }
 
 async function ask(edge: EdgeHandle, key: string, standIn: StandIn, context: string): Promise<Sample> {
-  const body = JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'user', content: `${context}\n\nWho is Mr. Darcy?` }] });
+  const body = JSON.stringify({
+    model: 'gpt-4o',
+    messages: [{ role: 'user', content: `${context}\n\nWho is Mr. Darcy?` }],
+  });
   const seen = standIn.requests.length;
   const started = performance.now();
   const res = await fetch(`${edge.url}/v1/chat/completions`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'x-upstream-authorization': 'sk-bench' },
+    headers: {
+      authorization: `Bearer ${key}`,
+      'content-type': 'application/json',
+      'x-upstream-authorization': 'sk-bench',
+    },
     body,
   });
   await res.arrayBuffer();
@@ -63,9 +70,20 @@ function contextAt(i: number): string {
   return novel.slice(start, start + CONTEXT_CHARS);
 }
 
-async function run(delivery: 'inline' | 'url', runnerUrl: string, offset: number): Promise<{ cached: number; uncached: number; pages: number }> {
+async function run(
+  delivery: 'inline' | 'url',
+  runnerUrl: string,
+  offset: number,
+): Promise<{ cached: number; uncached: number; pages: number }> {
   const standIn = await startStandIn({ fetchImages: false });
-  const edge = await startEdge({ runners: [runnerUrl], vars: { UPSTREAM_BASE_URL: standIn.baseUrl, UPSTREAM_IMAGE_DELIVERY: delivery, PAGE_URL_SECRET: 'bench-page-url-secret' } });
+  const edge = await startEdge({
+    runners: [runnerUrl],
+    vars: {
+      UPSTREAM_BASE_URL: standIn.baseUrl,
+      UPSTREAM_IMAGE_DELIVERY: delivery,
+      PAGE_URL_SECRET: 'bench-page-url-secret',
+    },
+  });
   try {
     const { key } = edge.createKey('bench', ['--rate-limit', '1000000']);
     const cachedContext = contextAt(offset);
@@ -77,8 +95,12 @@ async function run(delivery: 'inline' | 'url', runnerUrl: string, offset: number
     for (let i = 1; i <= UNCACHED_RUNS; i++) uncached.push(await ask(edge, key, standIn, contextAt(offset + i)));
     const added = (xs: Sample[]) => median(xs.map((s) => s.totalMs - s.upstreamMs));
     console.log(`\n${delivery} pages (${warm.pages} pages for a ${CONTEXT_CHARS / 1000} kB context, gpt-4o profile)`);
-    console.log(`  cached   (${CACHED_RUNS} runs): round trip ${ms(median(cached.map((s) => s.totalMs)))}, stand-in ${ms(median(cached.map((s) => s.upstreamMs)))}, added ${ms(added(cached))}`);
-    console.log(`  uncached (${UNCACHED_RUNS} runs): round trip ${ms(median(uncached.map((s) => s.totalMs)))}, stand-in ${ms(median(uncached.map((s) => s.upstreamMs)))}, added ${ms(added(uncached))}`);
+    console.log(
+      `  cached   (${CACHED_RUNS} runs): round trip ${ms(median(cached.map((s) => s.totalMs)))}, stand-in ${ms(median(cached.map((s) => s.upstreamMs)))}, added ${ms(added(cached))}`,
+    );
+    console.log(
+      `  uncached (${UNCACHED_RUNS} runs): round trip ${ms(median(uncached.map((s) => s.totalMs)))}, stand-in ${ms(median(uncached.map((s) => s.upstreamMs)))}, added ${ms(added(uncached))}`,
+    );
     return { cached: added(cached), uncached: added(uncached), pages: warm.pages };
   } finally {
     await edge.stop();

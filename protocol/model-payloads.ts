@@ -46,7 +46,10 @@ export type OpenAIContentPart =
 /** An Anthropic Messages content block (the two kinds a payload uses). */
 export type AnthropicContentBlock =
   | { type: 'text'; text: string }
-  | { type: 'image'; source: { type: 'url'; url: string } | { type: 'base64'; media_type: typeof PAGE_MEDIA_TYPE; data: string } };
+  | {
+      type: 'image';
+      source: { type: 'url'; url: string } | { type: 'base64'; media_type: typeof PAGE_MEDIA_TYPE; data: string };
+    };
 
 /** A Gemini `Part` (the three kinds a payload uses). */
 export type GeminiPart =
@@ -69,7 +72,8 @@ export type ModelPayload<F extends PayloadFormat = PayloadFormat> = PayloadParts
  * text it was given rather than as pictures to describe.
  */
 export function documentInstruction(pageCount: number): string {
-  const pages = pageCount === 1 ? 'The next image is one page' : `The next ${pageCount} images are the pages, in order,`;
+  const pages =
+    pageCount === 1 ? 'The next image is one page' : `The next ${pageCount} images are the pages, in order,`;
   return `${pages} of a document rendered as text images. Read them as the document's text.`;
 }
 

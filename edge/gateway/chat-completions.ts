@@ -17,7 +17,12 @@
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
-import { modelPayload, type ImageDelivery, type OpenAIContentPart, type PayloadPage } from '../../protocol/model-payloads.ts';
+import {
+  modelPayload,
+  type ImageDelivery,
+  type OpenAIContentPart,
+  type PayloadPage,
+} from '../../protocol/model-payloads.ts';
 import type { ProfileName } from '../../protocol/profiles.ts';
 import type { AppEnv } from '../app-env.ts';
 import { parseChatRequest, type ChatRequest } from './chat-request.ts';
@@ -51,7 +56,9 @@ export interface RenderedContext {
 }
 
 /** What rendering a context can come to. */
-export type RenderOutcome = { kind: 'rendered'; rendered: RenderedContext } | { kind: 'too_large'; pages: number | null };
+export type RenderOutcome =
+  | { kind: 'rendered'; rendered: RenderedContext }
+  | { kind: 'too_large'; pages: number | null };
 
 /** One chat call's metering. */
 export interface ChatUsage {
@@ -96,7 +103,13 @@ function tooLarge(pages: number | null, maxPages: number): GatewayError {
 }
 
 /** Renders the slots (identical texts once), keeping only those whose real counts say pages pay. */
-async function renderSlots(c: Context<AppEnv>, deps: GatewayDeps, slots: TextSlot[], profile: ProfileName, maxPages: number): Promise<RenderedSlot[]> {
+async function renderSlots(
+  c: Context<AppEnv>,
+  deps: GatewayDeps,
+  slots: TextSlot[],
+  profile: ProfileName,
+  maxPages: number,
+): Promise<RenderedSlot[]> {
   const byText = new Map<string, Promise<RenderOutcome>>();
   const outcomes = await Promise.all(
     slots.map((slot) => {
@@ -133,20 +146,30 @@ async function chatCompletion(c: Context<AppEnv>, deps: GatewayDeps): Promise<Re
   if (!choice.ok) throw new GatewayError(400, 'invalid_profile', choice.message, choice.param);
   const profile = choice.profile;
 
-  const slots = longTextSlots(request.messages, (text) => pagesLikelyPay(text, gatewayRenderFields(text, profile).preset, profile));
+  const slots = longTextSlots(request.messages, (text) =>
+    pagesLikelyPay(text, gatewayRenderFields(text, profile).preset, profile),
+  );
   // Refused before anything is stored or rendered when even the estimate (a lower bound) is over.
   const estimated = slots.reduce(
-    (sum, s) => sum + estimateVisualCost(s.text, PRESETS[gatewayRenderFields(s.text, profile).preset] as RenderConfig, profile).pages,
+    (sum, s) =>
+      sum +
+      estimateVisualCost(s.text, PRESETS[gatewayRenderFields(s.text, profile).preset] as RenderConfig, profile).pages,
     0,
   );
   if (estimated > settings.maxPages) throw tooLarge(estimated, settings.maxPages);
 
   const rendered = await renderSlots(c, deps, slots, profile, settings.maxPages);
   const replacements: SlotReplacement<OpenAIContentPart>[] = await Promise.all(
-    rendered.map(async (r) => ({ slot: r.slot, parts: modelPayload('openai', await deps.payloadPages(c, r.rendered, settings.imageDelivery)) })),
+    rendered.map(async (r) => ({
+      slot: r.slot,
+      parts: modelPayload('openai', await deps.payloadPages(c, r.rendered, settings.imageDelivery)),
+    })),
   );
   // Nothing replaced: the body goes upstream byte for byte as the client sent it.
-  const body = replacements.length === 0 ? raw : JSON.stringify({ ...request, messages: replaceSlots(request.messages, replacements) });
+  const body =
+    replacements.length === 0
+      ? raw
+      : JSON.stringify({ ...request, messages: replaceSlots(request.messages, replacements) });
 
   const usage: ChatUsage = {
     documents: rendered.map((r) => r.rendered.documentId),
@@ -181,7 +204,11 @@ export function gatewayErrorResponse(error: unknown): Response {
   }
   // Hono's HTTPException (a body limit, a bad request) carries only a status.
   if (typeof (error as { getResponse?: unknown })?.getResponse === 'function' && typeof e?.status === 'number') {
-    return asGatewayError(e.status, e.status === 413 ? 'payload_too_large' : 'bad_request', String(e.message || 'bad request')).toResponse();
+    return asGatewayError(
+      e.status,
+      e.status === 413 ? 'payload_too_large' : 'bad_request',
+      String(e.message || 'bad request'),
+    ).toResponse();
   }
   return new GatewayError(500, 'internal_error', 'internal error').toResponse();
 }

@@ -8,7 +8,12 @@ import { z, type RouteConfig } from '@hono/zod-openapi';
 /** OpenAI's error body, as the gateway answers its own errors. */
 export const openAIErrorSchema = z
   .object({
-    error: z.object({ message: z.string(), type: z.string(), param: z.string().nullable(), code: z.string().nullable() }),
+    error: z.object({
+      message: z.string(),
+      type: z.string(),
+      param: z.string().nullable(),
+      code: z.string().nullable(),
+    }),
   })
   .openapi('OpenAIError');
 
@@ -24,8 +29,14 @@ const errors = {
 } as const;
 
 const countHeaders = {
-  'x-glyph-text-tokens': { description: 'Text tokens of the parts replaced by pages.', schema: { type: 'integer' as const } },
-  'x-glyph-visual-tokens': { description: 'Visual tokens those pages cost the model.', schema: { type: 'integer' as const } },
+  'x-glyph-text-tokens': {
+    description: 'Text tokens of the parts replaced by pages.',
+    schema: { type: 'integer' as const },
+  },
+  'x-glyph-visual-tokens': {
+    description: 'Visual tokens those pages cost the model.',
+    schema: { type: 'integer' as const },
+  },
   'x-glyph-pages': { description: 'Page images sent.', schema: { type: 'integer' as const } },
 };
 
@@ -40,17 +51,29 @@ export const chatCompletionsRoute = {
     'Send an OpenAI Chat Completions request (any SDK with `baseURL` set here). User text long enough that pages pay for the model ' +
     "(`model` → profile, or `x-glyph-profile`) is replaced by its page images; the last user message's short text stays text. " +
     'Forwarded to UPSTREAM_BASE_URL with the key from `x-upstream-authorization` (else UPSTREAM_API_KEY); the response, SSE too, ' +
-    'is the upstream\'s, unchanged. Upstream errors keep their status and body.',
+    "is the upstream's, unchanged. Upstream errors keep their status and body.",
   request: {
     headers: z.object({
-      'x-upstream-authorization': z.string().optional().openapi({ description: 'Provider key for the upstream (`Bearer` added when bare). Never stored or logged.' }),
-      'x-glyph-profile': z.string().optional().openapi({ description: 'Visual-token profile to render for, whatever `model` says.' }),
+      'x-upstream-authorization': z
+        .string()
+        .optional()
+        .openapi({ description: 'Provider key for the upstream (`Bearer` added when bare). Never stored or logged.' }),
+      'x-glyph-profile': z
+        .string()
+        .optional()
+        .openapi({ description: 'Visual-token profile to render for, whatever `model` says.' }),
     }),
     body: {
       required: true,
       content: {
         'application/json': {
-          schema: z.looseObject({ model: z.string(), messages: z.array(z.looseObject({ role: z.string() })), stream: z.boolean().optional() }).openapi('ChatCompletionRequest'),
+          schema: z
+            .looseObject({
+              model: z.string(),
+              messages: z.array(z.looseObject({ role: z.string() })),
+              stream: z.boolean().optional(),
+            })
+            .openapi('ChatCompletionRequest'),
         },
       },
     },
@@ -61,11 +84,16 @@ export const chatCompletionsRoute = {
       headers: countHeaders,
       content: {
         'application/json': { schema: z.looseObject({}).openapi({ description: 'A chat.completion object.' }) },
-        'text/event-stream': { schema: z.string().openapi({ description: 'chat.completion.chunk events, then `data: [DONE]`.' }) },
+        'text/event-stream': {
+          schema: z.string().openapi({ description: 'chat.completion.chunk events, then `data: [DONE]`.' }),
+        },
       },
     },
     ...Object.fromEntries(
-      Object.entries(errors).map(([status, description]) => [status, { description, content: { 'application/json': { schema: openAIErrorSchema } } }]),
+      Object.entries(errors).map(([status, description]) => [
+        status,
+        { description, content: { 'application/json': { schema: openAIErrorSchema } } },
+      ]),
     ),
   },
 } satisfies RouteConfig;

@@ -54,7 +54,8 @@ export function longTextSlots(messages: readonly ChatMessage[], isLong: (text: s
   const consider = (message: number, part: number | null, text: string) => {
     if (message === last) {
       const { context, question } = splitQuestion(text);
-      if (isLong(context)) slots.push({ message, part, text: context, ...(question !== undefined ? { keep: question } : {}) });
+      if (isLong(context))
+        slots.push({ message, part, text: context, ...(question !== undefined ? { keep: question } : {}) });
       return;
     }
     if (isLong(text)) slots.push({ message, part, text });
@@ -82,13 +83,17 @@ export interface SlotReplacement<P> {
  * message, part and field is the same object as before. String content that holds a slot becomes
  * a parts array.
  */
-export function replaceSlots<P extends object>(messages: readonly ChatMessage[], replacements: readonly SlotReplacement<P>[]): ChatMessage[] {
+export function replaceSlots<P extends object>(
+  messages: readonly ChatMessage[],
+  replacements: readonly SlotReplacement<P>[],
+): ChatMessage[] {
   const byMessage = new Map<number, SlotReplacement<P>[]>();
   for (const r of replacements) byMessage.set(r.slot.message, [...(byMessage.get(r.slot.message) ?? []), r]);
   return messages.map((m, i) => {
     const mine = byMessage.get(i);
     if (!mine) return m;
-    const withQuestion = (r: SlotReplacement<P>): object[] => (r.slot.keep !== undefined ? [...r.parts, { type: 'text', text: r.slot.keep }] : r.parts);
+    const withQuestion = (r: SlotReplacement<P>): object[] =>
+      r.slot.keep !== undefined ? [...r.parts, { type: 'text', text: r.slot.keep }] : r.parts;
     if (typeof m.content === 'string') return { ...m, content: withQuestion(mine[0]!) as ChatMessage['content'] };
     const parts = (m.content ?? []).flatMap((p, j) => {
       const r = mine.find((x) => x.slot.part === j);

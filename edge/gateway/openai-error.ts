@@ -55,6 +55,17 @@ export function isGatewayErrorStatus(status: number): status is GatewayErrorStat
 }
 
 /** The gateway's form of any error with a status, code and message (the edge's own `ApiError`s). */
-export function asGatewayError(status: number, code: string, message: string, headers: Record<string, string> = {}): GatewayError {
-  return new GatewayError(isGatewayErrorStatus(status) ? status : status >= 500 ? 500 : 400, code, message, null, headers);
+export function asGatewayError(
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+): GatewayError {
+  return new GatewayError(
+    isGatewayErrorStatus(status) ? status : status >= 500 ? 500 : 400,
+    code,
+    message,
+    null,
+    headers,
+  );
 }

@@ -37,7 +37,11 @@ export function pagePixels(config: RenderConfig): { width: number; height: numbe
 }
 
 /** Estimated pages and visual tokens of `text` rendered with `config` for `profile`. */
-export function estimateVisualCost(text: string, config: RenderConfig, profile: ProfileName): { pages: number; visualTokens: number } {
+export function estimateVisualCost(
+  text: string,
+  config: RenderConfig,
+  profile: ProfileName,
+): { pages: number; visualTokens: number } {
   let lines = 1;
   for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++;
   const pages = estimatePages([...text].length, config, lines);

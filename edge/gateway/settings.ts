@@ -43,7 +43,8 @@ export function gatewaySettings(env: GatewayVars): GatewaySettings {
     } catch {
       throw new Error('UPSTREAM_BASE_URL must be an absolute http(s) URL');
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('UPSTREAM_BASE_URL must be an absolute http(s) URL');
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new Error('UPSTREAM_BASE_URL must be an absolute http(s) URL');
     upstreamBaseUrl = base.replace(/\/+$/, '');
   }
   const delivery = (env.UPSTREAM_IMAGE_DELIVERY?.trim() || 'inline') as ImageDelivery;

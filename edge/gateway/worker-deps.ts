@@ -32,7 +32,10 @@ const manifests = new LRUCache<string, StoredManifest>({ max: 512 });
 
 // Inline pages as base64, by R2 key (tenant-scoped): a repeated context is then sent without
 // reading or encoding its pages again. Bounded by size (UTF-16 code units ≈ bytes × 2).
-const inlinePages = new LRUCache<string, string>({ maxSize: 48 * 1024 * 1024, sizeCalculation: (value) => value.length * 2 });
+const inlinePages = new LRUCache<string, string>({
+  maxSize: 48 * 1024 * 1024,
+  sizeCalculation: (value) => value.length * 2,
+});
 
 // Documents known stored, by tenant + sha: the second time a context comes, no D1 lookup.
 const storedDocuments = new LRUCache<string, true>({ max: 4096 });
@@ -82,12 +85,22 @@ async function renderContext(c: Context<AppEnv>, text: string, fields: GatewayRe
   return { kind: 'rendered', rendered };
 }
 
-async function payloadPages(c: Context<AppEnv>, rendered: RenderedContext, delivery: ImageDelivery): Promise<PayloadPage[]> {
+async function payloadPages(
+  c: Context<AppEnv>,
+  rendered: RenderedContext,
+  delivery: ImageDelivery,
+): Promise<PayloadPage[]> {
   const { tenant } = c.get('caller');
   const { documentId, renderId } = rendered;
   const numbers = rendered.pages.map((p) => p.n);
   if (delivery === 'url') {
-    const shared = await issueSharedUrls(c.env, { tenant, documentId, renderId, pages: numbers, origin: new URL(c.req.url).origin });
+    const shared = await issueSharedUrls(c.env, {
+      tenant,
+      documentId,
+      renderId,
+      pages: numbers,
+      origin: new URL(c.req.url).origin,
+    });
     return numbers.map((n) => ({ n, url: shared.urls.get(n)! }));
   }
   return Promise.all(
@@ -95,7 +108,12 @@ async function payloadPages(c: Context<AppEnv>, rendered: RenderedContext, deliv
       const key = pageKey(tenant, documentId, renderId, n);
       let base64 = inlinePages.get(key);
       if (base64 === undefined) {
-        const bytes = await readCommittedPageBytes(c.env, c.executionCtx, { tenant, sha: documentId, configHash: renderId, n });
+        const bytes = await readCommittedPageBytes(c.env, c.executionCtx, {
+          tenant,
+          sha: documentId,
+          configHash: renderId,
+          n,
+        });
         if (!bytes) throw new GatewayError(500, 'internal_error', 'a page of the context render is missing');
         base64 = toBase64(bytes);
         inlinePages.set(key, base64);

@@ -38,7 +38,10 @@ const keys = new Map<string, Promise<CryptoKey>>();
 function hmacKey(secret: string): Promise<CryptoKey> {
   let key = keys.get(secret);
   if (!key) {
-    key = crypto.subtle.importKey('raw', toBufferSource(utf8Bytes(secret)), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+    key = crypto.subtle.importKey('raw', toBufferSource(utf8Bytes(secret)), { name: 'HMAC', hash: 'SHA-256' }, false, [
+      'sign',
+      'verify',
+    ]);
     if (keys.size > 4) keys.clear(); // secrets rotate rarely; never let the map grow
     keys.set(secret, key);
   }

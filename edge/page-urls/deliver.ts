@@ -3,7 +3,13 @@
  * URLs (`urlTtl`, or `format` with URL delivery) and the content parts of `format`'s API.
  */
 import type { Context } from 'hono';
-import { modelPayload, toBase64, type ImageDelivery, type PayloadFormat, type PayloadPage } from '../../protocol/model-payloads.ts';
+import {
+  modelPayload,
+  toBase64,
+  type ImageDelivery,
+  type PayloadFormat,
+  type PayloadPage,
+} from '../../protocol/model-payloads.ts';
 import type { AppEnv } from '../app-env.ts';
 import type { RenderView } from '../renders/render-view.ts';
 import { ApiError } from '../http/errors.ts';
@@ -18,7 +24,11 @@ export interface DeliveryFields {
 }
 
 /** `view` with `sharedUrl` on each page and `sharedUrls`, and `payload`, as `fields` ask; else `view` itself. */
-export async function withDelivery<V extends RenderView>(c: Context<AppEnv>, view: V, fields: DeliveryFields): Promise<V> {
+export async function withDelivery<V extends RenderView>(
+  c: Context<AppEnv>,
+  view: V,
+  fields: DeliveryFields,
+): Promise<V> {
   const delivery: ImageDelivery = fields.imageDelivery ?? 'url';
   const wantUrls = fields.urlTtl !== undefined || (fields.format !== undefined && delivery === 'url');
   if (!wantUrls && fields.format === undefined) return view;
@@ -46,13 +56,25 @@ export async function withDelivery<V extends RenderView>(c: Context<AppEnv>, vie
     else {
       pages = await Promise.all(
         numbers.map(async (n) => {
-          const bytes = await readCommittedPageBytes(c.env, c.executionCtx, { tenant, sha: view.documentId, configHash: view.renderId, n });
+          const bytes = await readCommittedPageBytes(c.env, c.executionCtx, {
+            tenant,
+            sha: view.documentId,
+            configHash: view.renderId,
+            n,
+          });
           if (!bytes) throw new ApiError(500, 'internal_error', `page ${n} of the render is missing`);
           return { n, base64: toBase64(bytes) };
         }),
       );
     }
-    out = { ...out, payload: { format: fields.format, imageDelivery: delivery, parts: modelPayload(fields.format, pages) as Record<string, unknown>[] } };
+    out = {
+      ...out,
+      payload: {
+        format: fields.format,
+        imageDelivery: delivery,
+        parts: modelPayload(fields.format, pages) as Record<string, unknown>[],
+      },
+    };
   }
   return out;
 }

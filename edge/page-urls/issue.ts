@@ -40,7 +40,10 @@ export function sharedUrlsMode(env: Env): SharedUrlsVia {
   const mode = env.PAGE_URLS?.trim() || 'worker';
   if (mode === 'worker') return 'worker';
   if (mode === 'r2-presigned') {
-    if (!r2S3Credentials(env)) throw new Error('PAGE_URLS=r2-presigned needs R2_S3_ENDPOINT, R2_RENDERS_BUCKET, R2_ACCESS_KEY_ID and R2_SECRET_ACCESS_KEY');
+    if (!r2S3Credentials(env))
+      throw new Error(
+        'PAGE_URLS=r2-presigned needs R2_S3_ENDPOINT, R2_RENDERS_BUCKET, R2_ACCESS_KEY_ID and R2_SECRET_ACCESS_KEY',
+      );
     return 'r2-presigned';
   }
   throw new Error('PAGE_URLS must be "worker" or "r2-presigned"');
@@ -65,8 +68,15 @@ export async function issueSharedUrls(env: Env, options: IssueOptions): Promise<
     return { via: 'r2-presigned', expiresAt, urls };
   }
   const secret = env.PAGE_URL_SECRET;
-  if (!secret) throw new ApiError(503, 'page_urls_not_configured', 'key-free page URLs are not configured on this deployment (PAGE_URL_SECRET)');
-  const signed = await Promise.all(options.pages.map((n) => signedPageUrl(options.origin, secret, { tenant, documentId, renderId, n, expires })));
+  if (!secret)
+    throw new ApiError(
+      503,
+      'page_urls_not_configured',
+      'key-free page URLs are not configured on this deployment (PAGE_URL_SECRET)',
+    );
+  const signed = await Promise.all(
+    options.pages.map((n) => signedPageUrl(options.origin, secret, { tenant, documentId, renderId, n, expires })),
+  );
   options.pages.forEach((n, i) => urls.set(n, signed[i]!));
   return { via: 'worker', expiresAt, urls };
 }

@@ -5,9 +5,8 @@
  */
 import type { ExecutionContext } from '../bindings.ts';
 import { webStream, type Env } from '../bindings.ts';
-import { pageKey } from '../storage/keys.ts';
 import { matchPage, pageCacheKey, putPage } from '../storage/page-cache.ts';
-import { committedPageCount } from '../storage/renders.ts';
+import { committedPageCount, readPage } from '../storage/renders.ts';
 
 /** Which page. */
 export interface PageAt {
@@ -30,7 +29,11 @@ export interface PageSource {
  * broke off, or past the last page). A page read from R2 is put into the Cache API after the
  * response (`waitUntil`).
  */
-export async function readCommittedPage(env: Env, ctx: Pick<ExecutionContext, 'waitUntil'>, at: PageAt): Promise<PageSource | null> {
+export async function readCommittedPage(
+  env: Env,
+  ctx: Pick<ExecutionContext, 'waitUntil'>,
+  at: PageAt,
+): Promise<PageSource | null> {
   const key = pageCacheKey(at.tenant, at.sha, at.configHash, at.n);
   const hit = await matchPage(key);
   if (hit) return { response: hit, etag: hit.headers.get('etag')!, cached: true };
@@ -38,7 +41,7 @@ export async function readCommittedPage(env: Env, ctx: Pick<ExecutionContext, 'w
   // part of any manifest a client could have seen.
   const pages = await committedPageCount(env, at);
   if (pages === null || at.n > pages) return null;
-  const object = await env.RENDERS.get(pageKey(at.tenant, at.sha, at.configHash, at.n));
+  const object = await readPage(env, at, at.n);
   if (!object) return null;
   const etag = `"${object.customMetadata?.sha256 ?? object.etag}"`;
   const response = new Response(webStream(object.body), {
@@ -49,7 +52,11 @@ export async function readCommittedPage(env: Env, ctx: Pick<ExecutionContext, 'w
 }
 
 /** The PNG bytes of a committed page, or null (see {@link readCommittedPage}). */
-export async function readCommittedPageBytes(env: Env, ctx: Pick<ExecutionContext, 'waitUntil'>, at: PageAt): Promise<Uint8Array | null> {
+export async function readCommittedPageBytes(
+  env: Env,
+  ctx: Pick<ExecutionContext, 'waitUntil'>,
+  at: PageAt,
+): Promise<Uint8Array | null> {
   const source = await readCommittedPage(env, ctx, at);
   return source ? new Uint8Array(await source.response.arrayBuffer()) : null;
 }

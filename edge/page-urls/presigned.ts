@@ -50,11 +50,17 @@ async function clientFor(credentials: R2S3Credentials): Promise<S3Client> {
 }
 
 /** Presigned GET URLs of `keys` (R2 object keys), valid for `expiresIn` seconds (S3's limit: 7 days). */
-export async function presignedGetUrls(credentials: R2S3Credentials, keys: readonly string[], expiresIn: number): Promise<string[]> {
+export async function presignedGetUrls(
+  credentials: R2S3Credentials,
+  keys: readonly string[],
+  expiresIn: number,
+): Promise<string[]> {
   const [client, { GetObjectCommand }, { getSignedUrl }] = await Promise.all([
     clientFor(credentials),
     import('@aws-sdk/client-s3'),
     import('@aws-sdk/s3-request-presigner'),
   ]);
-  return Promise.all(keys.map((Key) => getSignedUrl(client, new GetObjectCommand({ Bucket: credentials.bucket, Key }), { expiresIn })));
+  return Promise.all(
+    keys.map((Key) => getSignedUrl(client, new GetObjectCommand({ Bucket: credentials.bucket, Key }), { expiresIn })),
+  );
 }

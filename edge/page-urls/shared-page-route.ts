@@ -8,8 +8,14 @@ import { MAX_URL_TTL_SECONDS } from './capability.ts';
 const anyString = z.string().max(200);
 
 const etagHeaders = {
-  ETag: { description: 'Strong ETag: `"<SHA-256 of the PNG>"`, the same as the keyed page route\'s.', schema: { type: 'string' as const } },
-  'Cache-Control': { description: '`private, max-age=<seconds until the URL expires>`.', schema: { type: 'string' as const } },
+  ETag: {
+    description: 'Strong ETag: `"<SHA-256 of the PNG>"`, the same as the keyed page route\'s.',
+    schema: { type: 'string' as const },
+  },
+  'Cache-Control': {
+    description: '`private, max-age=<seconds until the URL expires>`.',
+    schema: { type: 'string' as const },
+  },
 };
 
 /** The route definition (no API key: the URL is the credential). */
@@ -27,10 +33,16 @@ export const sharedPageRoute = createRoute({
   request: {
     params: z.object({ tenant: anyString, id: anyString, renderId: anyString, n: anyString }),
     query: z.object({ expires: anyString.optional(), signature: anyString.optional() }),
-    headers: z.object({ 'If-None-Match': z.string().optional().openapi({ description: 'An ETag you hold: 304 if it matches.' }) }),
+    headers: z.object({
+      'If-None-Match': z.string().optional().openapi({ description: 'An ETag you hold: 304 if it matches.' }),
+    }),
   },
   responses: {
-    200: { description: 'The page.', headers: etagHeaders, content: { 'image/png': { schema: z.string().openapi({ format: 'binary' }) } } },
+    200: {
+      description: 'The page.',
+      headers: etagHeaders,
+      content: { 'image/png': { schema: z.string().openapi({ format: 'binary' }) } },
+    },
     304: { description: '`If-None-Match` matched.', headers: etagHeaders },
     403: {
       description: 'Expired, altered or re-targeted URL, or key-free URLs are not configured (`invalid_page_url`).',

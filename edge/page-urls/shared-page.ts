@@ -19,10 +19,13 @@ const EXPIRES = /^[0-9]{1,12}$/;
 
 /** The one refusal, whatever was wrong. */
 export function refusedPageUrl(): Response {
-  return Response.json({ error: { code: 'invalid_page_url', message: 'this page URL is not valid, or has expired' } }, {
-    status: 403,
-    headers: { 'cache-control': 'no-store' },
-  });
+  return Response.json(
+    { error: { code: 'invalid_page_url', message: 'this page URL is not valid, or has expired' } },
+    {
+      status: 403,
+      headers: { 'cache-control': 'no-store' },
+    },
+  );
 }
 
 /** The grant a request presents, or null when any part of it is malformed. */
@@ -31,7 +34,8 @@ function presentedGrant(c: Context<AppEnv>): { grant: PageGrant; signature: stri
   const expires = c.req.query('expires') ?? '';
   const signature = c.req.query('signature') ?? '';
   if (!tenant || !id || !renderId || !n) return null;
-  if (!isTenantId(tenant) || !HEX64.test(id) || !HEX64.test(renderId) || !PAGE.test(n) || !EXPIRES.test(expires)) return null;
+  if (!isTenantId(tenant) || !HEX64.test(id) || !HEX64.test(renderId) || !PAGE.test(n) || !EXPIRES.test(expires))
+    return null;
   return { grant: { tenant, documentId: id, renderId, n: Number(n), expires: Number(expires) }, signature };
 }
 

@@ -11,7 +11,10 @@ export const MAX_URL_TTL = 604_800;
 const format = z
   .enum(PAYLOAD_FORMATS as [PayloadFormat, ...PayloadFormat[]])
   .optional()
-  .openapi({ description: "Also return the pages as the content parts this API takes (`payload`), after an instruction that they hold the document." });
+  .openapi({
+    description:
+      'Also return the pages as the content parts this API takes (`payload`), after an instruction that they hold the document.',
+  });
 const imageDelivery = z
   .enum(IMAGE_DELIVERIES as [ImageDelivery, ...ImageDelivery[]])
   .optional()
@@ -22,7 +25,9 @@ const urlTtl = z
   .min(1)
   .max(MAX_URL_TTL)
   .optional()
-  .openapi({ description: `Give each page a key-free \`sharedUrl\` valid this many seconds (default 3600 when \`format\` asks for URLs; at most ${MAX_URL_TTL}).` });
+  .openapi({
+    description: `Give each page a key-free \`sharedUrl\` valid this many seconds (default 3600 when \`format\` asks for URLs; at most ${MAX_URL_TTL}).`,
+  });
 
 /** `format`, `imageDelivery`, `urlTtl` in a JSON body. */
 export const deliveryFieldsSchema = z.object({ format, imageDelivery, urlTtl });
@@ -44,7 +49,12 @@ export const deliveryQueryFields = {
 export const deliveryViewFields = {
   sharedUrls: z
     .object({
-      via: z.enum(['worker', 'r2-presigned']).openapi({ description: '`worker`: HMAC capability URLs this API serves; `r2-presigned`: R2 presigned URLs (the Worker is not in the path).' }),
+      via: z
+        .enum(['worker', 'r2-presigned'])
+        .openapi({
+          description:
+            '`worker`: HMAC capability URLs this API serves; `r2-presigned`: R2 presigned URLs (the Worker is not in the path).',
+        }),
       expiresAt: z.string().openapi({ description: 'ISO time after which every `sharedUrl` is refused.' }),
     })
     .optional()
@@ -53,7 +63,9 @@ export const deliveryViewFields = {
     .object({
       format: z.enum(PAYLOAD_FORMATS as [PayloadFormat, ...PayloadFormat[]]),
       imageDelivery: z.enum(IMAGE_DELIVERIES as [ImageDelivery, ...ImageDelivery[]]),
-      parts: z.array(z.record(z.string(), z.unknown())).openapi({ description: "Content parts in that API's own shape, in page order." }),
+      parts: z
+        .array(z.record(z.string(), z.unknown()))
+        .openapi({ description: "Content parts in that API's own shape, in page order." }),
     })
     .optional()
     .openapi({ description: 'Present when `format` was asked for.' }),
@@ -61,5 +73,10 @@ export const deliveryViewFields = {
 
 /** A page's key-free URL. */
 export const sharedUrlField = {
-  sharedUrl: z.string().optional().openapi({ description: 'Key-free URL of the PNG until `sharedUrls.expiresAt` (asked with `urlTtl` or `format`).' }),
+  sharedUrl: z
+    .string()
+    .optional()
+    .openapi({
+      description: 'Key-free URL of the PNG until `sharedUrls.expiresAt` (asked with `urlTtl` or `format`).',
+    }),
 };

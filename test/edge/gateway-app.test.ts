@@ -8,13 +8,23 @@ import { Hono } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AppEnv } from '../../edge/app-env.ts';
-import { gatewayRoutes, type ChatUsage, type GatewayDeps, type RenderedContext } from '../../edge/gateway/chat-completions.ts';
+import {
+  gatewayRoutes,
+  type ChatUsage,
+  type GatewayDeps,
+  type RenderedContext,
+} from '../../edge/gateway/chat-completions.ts';
 import { GatewayError } from '../../edge/gateway/openai-error.ts';
 import { toBase64 } from '../../protocol/model-payloads.ts';
 import { startStandIn, type StandIn } from './gateway-stand-in.ts';
 
 // A 1 × 1 PNG.
-const PNG = Uint8Array.from(Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64'));
+const PNG = Uint8Array.from(
+  Buffer.from(
+    'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+    'base64',
+  ),
+);
 const LONG = 'The quick brown fox jumps over the lazy dog. '.repeat(800);
 const PROVIDER_KEY = 'sk-provider-secret-123';
 const GLYPH_KEY = 'glyph-key-abc';
@@ -26,7 +36,8 @@ let pagesFor: (text: string) => number;
 
 const deps: GatewayDeps = {
   authenticate: createMiddleware<AppEnv>(async (c, next) => {
-    if (c.req.header('authorization') !== `Bearer ${GLYPH_KEY}`) throw new GatewayError(401, 'unauthorized', 'invalid API key');
+    if (c.req.header('authorization') !== `Bearer ${GLYPH_KEY}`)
+      throw new GatewayError(401, 'unauthorized', 'invalid API key');
     c.set('caller', { tenant: 'acme', keyId: 'key_1' });
     await next();
   }),
@@ -59,7 +70,12 @@ function call(body: unknown, init: { env?: Record<string, string>; headers?: Rec
     '/v1/chat/completions',
     {
       method: 'POST',
-      headers: { authorization: `Bearer ${GLYPH_KEY}`, 'content-type': 'application/json', 'x-upstream-authorization': PROVIDER_KEY, ...init.headers },
+      headers: {
+        authorization: `Bearer ${GLYPH_KEY}`,
+        'content-type': 'application/json',
+        'x-upstream-authorization': PROVIDER_KEY,
+        ...init.headers,
+      },
       body: typeof body === 'string' ? body : JSON.stringify(body),
     },
     { UPSTREAM_BASE_URL: standIn.baseUrl, ...init.env },
@@ -86,7 +102,13 @@ describe('POST /v1/chat/completions (in process)', () => {
       temperature: 0,
       messages: [
         { role: 'system', content: 'Be brief.' },
-        { role: 'user', content: [{ type: 'text', text: 'Context follows.' }, { type: 'text', text: LONG }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'Context follows.' },
+            { type: 'text', text: LONG },
+          ],
+        },
         { role: 'user', content: 'What does the fox do?' },
       ],
     });
@@ -107,7 +129,15 @@ describe('POST /v1/chat/completions (in process)', () => {
     expect(got.texts.at(-1)).toBe('What does the fox do?');
     expect(got.texts.some((t) => t.includes('quick brown fox'))).toBe(false);
     expect(rendered).toEqual(['glyph-en/gpt-4o']);
-    expect(metered).toEqual([{ documents: ['a'.repeat(64)], pages, textTokens: Math.ceil(LONG.length / 4), visualTokens: 765 * pages, cached: false }]);
+    expect(metered).toEqual([
+      {
+        documents: ['a'.repeat(64)],
+        pages,
+        textTokens: Math.ceil(LONG.length / 4),
+        visualTokens: 765 * pages,
+        cached: false,
+      },
+    ]);
   });
 
   it('sends the provider key as Authorization and the glyphgate key nowhere', async () => {
@@ -122,7 +152,10 @@ describe('POST /v1/chat/completions (in process)', () => {
 
   it('falls back to UPSTREAM_API_KEY; a request with no long part goes upstream byte for byte', async () => {
     const raw = '{"model":"claude-3-5-sonnet","messages":[{"role":"user","content":"hi"}],  "max_tokens":5}';
-    const res = await call(raw, { env: { UPSTREAM_API_KEY: 'sk-from-secret' }, headers: { 'x-upstream-authorization': '' } });
+    const res = await call(raw, {
+      env: { UPSTREAM_API_KEY: 'sk-from-secret' },
+      headers: { 'x-upstream-authorization': '' },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('x-glyph-pages')).toBe('0');
     expect(standIn.requests[0]!.rawBody).toBe(raw);
@@ -131,7 +164,10 @@ describe('POST /v1/chat/completions (in process)', () => {
   });
 
   it('x-glyph-profile overrides the model name', async () => {
-    await call({ model: 'my-finetune', messages: [{ role: 'user', content: LONG }] }, { headers: { 'x-glyph-profile': 'qwen3-vl' } });
+    await call(
+      { model: 'my-finetune', messages: [{ role: 'user', content: LONG }] },
+      { headers: { 'x-glyph-profile': 'qwen3-vl' } },
+    );
     expect(rendered).toEqual(['glyph-en/qwen3-vl']);
   });
 
@@ -143,7 +179,12 @@ describe('POST /v1/chat/completions (in process)', () => {
   });
 
   it('streams the upstream SSE through chunk by chunk', async () => {
-    const res = await call({ model: 'gpt-4o', stream: true, metadata: { standIn: 'hold' }, messages: [{ role: 'user', content: 'hi' }] });
+    const res = await call({
+      model: 'gpt-4o',
+      stream: true,
+      metadata: { standIn: 'hold' },
+      messages: [{ role: 'user', content: 'hi' }],
+    });
     expect(res.headers.get('content-type')).toBe('text/event-stream');
     const reader = res.body!.getReader();
     const first = new TextDecoder().decode((await reader.read()).value);
@@ -158,10 +199,20 @@ describe('POST /v1/chat/completions (in process)', () => {
 });
 
 describe('errors in OpenAI shape', () => {
-  const shape = { error: { message: expect.any(String), type: expect.any(String), param: expect.anything(), code: expect.any(String) } };
+  const shape = {
+    error: {
+      message: expect.any(String),
+      type: expect.any(String),
+      param: expect.anything(),
+      code: expect.any(String),
+    },
+  };
 
   it('503 upstream_not_configured without UPSTREAM_BASE_URL', async () => {
-    const res = await call({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] }, { env: { UPSTREAM_BASE_URL: '' } });
+    const res = await call(
+      { model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] },
+      { env: { UPSTREAM_BASE_URL: '' } },
+    );
     expect(res.status).toBe(503);
     expect((await res.json()).error).toMatchObject({ code: 'upstream_not_configured', type: 'server_error' });
   });
@@ -177,20 +228,29 @@ describe('errors in OpenAI shape', () => {
       const json = await res.json();
       expect(json).toMatchObject({ error: { type: 'invalid_request_error', param } });
     }
-    const res = await call({ model: 'gpt-4o', messages: [{ role: 'user', content: 'x' }] }, { headers: { 'x-glyph-profile': 'nope' } });
+    const res = await call(
+      { model: 'gpt-4o', messages: [{ role: 'user', content: 'x' }] },
+      { headers: { 'x-glyph-profile': 'nope' } },
+    );
     expect(res.status).toBe(400);
     expect((await res.json()).error.param).toBe('x-glyph-profile');
     expect(standIn.requests).toHaveLength(0);
   });
 
   it('401 in OpenAI shape for a bad glyphgate key', async () => {
-    const res = await call({ model: 'gpt-4o', messages: [{ role: 'user', content: 'x' }] }, { headers: { authorization: 'Bearer wrong' } });
+    const res = await call(
+      { model: 'gpt-4o', messages: [{ role: 'user', content: 'x' }] },
+      { headers: { authorization: 'Bearer wrong' } },
+    );
     expect(res.status).toBe(401);
     expect(await res.json()).toMatchObject({ error: { type: 'authentication_error', code: 'unauthorized' } });
   });
 
   it('413 naming the limit when the context is too large even as pages', async () => {
-    const res = await call({ model: 'gpt-4o', messages: [{ role: 'user', content: LONG }] }, { env: { GATEWAY_MAX_PAGES: '2' } });
+    const res = await call(
+      { model: 'gpt-4o', messages: [{ role: 'user', content: LONG }] },
+      { env: { GATEWAY_MAX_PAGES: '2' } },
+    );
     expect(res.status).toBe(413);
     const json = await res.json();
     expect(json).toMatchObject(shape);
@@ -204,17 +264,34 @@ describe('errors in OpenAI shape', () => {
   });
 
   it('relays an upstream error with its status, body and headers', async () => {
-    const res = await call({ model: 'gpt-4o', metadata: { standIn: 'error-429' }, messages: [{ role: 'user', content: 'x' }] });
+    const res = await call({
+      model: 'gpt-4o',
+      metadata: { standIn: 'error-429' },
+      messages: [{ role: 'user', content: 'x' }],
+    });
     expect(res.status).toBe(429);
     expect(res.headers.get('x-ratelimit-remaining-requests')).toBe('0');
-    expect(await res.json()).toEqual({ error: { message: 'Rate limit reached (stand-in)', type: 'rate_limit_error', param: null, code: 'rate_limit_exceeded' } });
+    expect(await res.json()).toEqual({
+      error: {
+        message: 'Rate limit reached (stand-in)',
+        type: 'rate_limit_error',
+        param: null,
+        code: 'rate_limit_exceeded',
+      },
+    });
   });
 
   it('504 when the upstream does not answer in time; 502 when it cannot be reached', async () => {
-    const slow = await call({ model: 'gpt-4o', metadata: { standIn: 'slow' }, messages: [{ role: 'user', content: 'x' }] }, { env: { UPSTREAM_TIMEOUT_MS: '300' } });
+    const slow = await call(
+      { model: 'gpt-4o', metadata: { standIn: 'slow' }, messages: [{ role: 'user', content: 'x' }] },
+      { env: { UPSTREAM_TIMEOUT_MS: '300' } },
+    );
     expect(slow.status).toBe(504);
     expect((await slow.json()).error.code).toBe('upstream_timeout');
-    const gone = await call({ model: 'gpt-4o', messages: [{ role: 'user', content: 'x' }] }, { env: { UPSTREAM_BASE_URL: 'http://127.0.0.1:9/v1' } });
+    const gone = await call(
+      { model: 'gpt-4o', messages: [{ role: 'user', content: 'x' }] },
+      { env: { UPSTREAM_BASE_URL: 'http://127.0.0.1:9/v1' } },
+    );
     expect(gone.status).toBe(502);
     const body = await gone.json();
     expect(body.error.code).toBe('upstream_unreachable');

@@ -8,7 +8,8 @@ import { gatewayRenderFields, isMostlyCjk } from '../../edge/gateway/render-fiel
 import { gatewaySettings } from '../../edge/gateway/settings.ts';
 import { upstreamAuthorization } from '../../edge/gateway/upstream.ts';
 
-const prose = (chars: number) => 'The quick brown fox jumps over the lazy dog. '.repeat(Math.ceil(chars / 45)).slice(0, chars);
+const prose = (chars: number) =>
+  'The quick brown fox jumps over the lazy dog. '.repeat(Math.ceil(chars / 45)).slice(0, chars);
 
 describe('profileForModel', () => {
   it.each([
@@ -44,16 +45,30 @@ describe('parseChatRequest', () => {
   };
 
   it('keeps every field it does not read', () => {
-    const body = { model: 'gpt-4o', messages: [{ role: 'user', content: 'hi', name: 'x' }], temperature: 0.2, tools: [{ type: 'function' }] };
+    const body = {
+      model: 'gpt-4o',
+      messages: [{ role: 'user', content: 'hi', name: 'x' }],
+      temperature: 0.2,
+      tools: [{ type: 'function' }],
+    };
     expect(parseChatRequest(JSON.stringify(body))).toEqual(body);
   });
 
   it('answers 400 in OpenAI shape naming the field', () => {
-    expect(err('{').body()).toEqual({ error: { message: 'request body is not valid JSON', type: 'invalid_request_error', param: null, code: 'invalid_json' } });
+    expect(err('{').body()).toEqual({
+      error: {
+        message: 'request body is not valid JSON',
+        type: 'invalid_request_error',
+        param: null,
+        code: 'invalid_json',
+      },
+    });
     expect(err('{"messages":[]}').param).toBe('model');
     expect(err('{"model":"gpt-4o","messages":[]}').param).toBe('messages');
     expect(err('{"model":"gpt-4o","messages":[{"role":"user","content":5}]}').param).toBe('messages[0].content');
-    expect(err('{"model":"gpt-4o","messages":[{"role":"user","content":[{"type":"text","text":1}]}]}').param).toBe('messages[0].content[0].text');
+    expect(err('{"model":"gpt-4o","messages":[{"role":"user","content":[{"type":"text","text":1}]}]}').param).toBe(
+      'messages[0].content[0].text',
+    );
     expect(parseChatRequest('{"model":"gpt-4o","messages":[{"role":"user","content":null}]}').messages).toHaveLength(1);
   });
 });
@@ -65,7 +80,14 @@ describe('long parts', () => {
   it('picks long user texts, never system ones, and splits the question off the last user message', () => {
     const messages: ChatMessage[] = [
       { role: 'system', content: long },
-      { role: 'user', content: [{ type: 'text', text: long }, { type: 'text', text: 'short' }, { type: 'image_url', image_url: { url: 'x' } }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: long },
+          { type: 'text', text: 'short' },
+          { type: 'image_url', image_url: { url: 'x' } },
+        ],
+      },
       { role: 'assistant', content: 'ok' },
       { role: 'user', content: `${long}\n\nWhat does the fox do?` },
     ];
@@ -90,10 +112,16 @@ describe('long parts', () => {
       { role: 'user', content: `${long}\n\nQ?` },
     ];
     const slots = longTextSlots(messages, isLong);
-    const out = replaceSlots(messages, slots.map((slot) => ({ slot, parts: [{ type: 'page', of: slot.message }] })));
+    const out = replaceSlots(
+      messages,
+      slots.map((slot) => ({ slot, parts: [{ type: 'page', of: slot.message }] })),
+    );
     expect(out[0]!.content).toEqual([{ type: 'page', of: 0 }, image]);
     expect((out[0]!.content as object[])[1]).toBe(image);
-    expect(out[1]!.content).toEqual([{ type: 'page', of: 1 }, { type: 'text', text: 'Q?' }]);
+    expect(out[1]!.content).toEqual([
+      { type: 'page', of: 1 },
+      { type: 'text', text: 'Q?' },
+    ]);
     expect(messages[1]!.content).toBe(`${long}\n\nQ?`);
   });
 });
@@ -122,8 +150,20 @@ describe('pages pay', () => {
 
 describe('settings and the provider key', () => {
   it('reads the upstream, delivery, timeout and page limit', () => {
-    expect(gatewaySettings({})).toEqual({ upstreamBaseUrl: null, imageDelivery: 'inline', timeoutMs: 120_000, maxPages: 100 });
-    expect(gatewaySettings({ UPSTREAM_BASE_URL: 'http://127.0.0.1:9/v1/', UPSTREAM_IMAGE_DELIVERY: 'url', UPSTREAM_TIMEOUT_MS: '50', GATEWAY_MAX_PAGES: '3' })).toEqual({
+    expect(gatewaySettings({})).toEqual({
+      upstreamBaseUrl: null,
+      imageDelivery: 'inline',
+      timeoutMs: 120_000,
+      maxPages: 100,
+    });
+    expect(
+      gatewaySettings({
+        UPSTREAM_BASE_URL: 'http://127.0.0.1:9/v1/',
+        UPSTREAM_IMAGE_DELIVERY: 'url',
+        UPSTREAM_TIMEOUT_MS: '50',
+        GATEWAY_MAX_PAGES: '3',
+      }),
+    ).toEqual({
       upstreamBaseUrl: 'http://127.0.0.1:9/v1',
       imageDelivery: 'url',
       timeoutMs: 50,

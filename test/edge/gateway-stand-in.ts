@@ -61,7 +61,10 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-async function collect(body: ReceivedRequest['body'], fetchImages: boolean): Promise<{ images: ReceivedImage[]; texts: string[] }> {
+async function collect(
+  body: ReceivedRequest['body'],
+  fetchImages: boolean,
+): Promise<{ images: ReceivedImage[]; texts: string[] }> {
   const images: ReceivedImage[] = [];
   const texts: string[] = [];
   for (const message of body.messages) {
@@ -93,7 +96,9 @@ function completion(model: string, content: string) {
     object: 'chat.completion',
     created: 1_700_000_000,
     model,
-    choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, finish_reason: 'stop', logprobs: null }],
+    choices: [
+      { index: 0, message: { role: 'assistant', content, refusal: null }, finish_reason: 'stop', logprobs: null },
+    ],
     usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
   };
 }
@@ -120,7 +125,11 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const started = performance.now();
     if (req.method !== 'POST' || req.url !== '/v1/chat/completions') {
-      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'not found', type: 'invalid_request_error', param: null, code: null } }));
+      res
+        .writeHead(404, { 'content-type': 'application/json' })
+        .end(
+          JSON.stringify({ error: { message: 'not found', type: 'invalid_request_error', param: null, code: null } }),
+        );
       return;
     }
     const rawBody = await readBody(req);
@@ -133,7 +142,16 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
 
     if (mode === 'error-429') {
       res.writeHead(429, { 'content-type': 'application/json', 'x-ratelimit-remaining-requests': '0' });
-      res.end(JSON.stringify({ error: { message: 'Rate limit reached (stand-in)', type: 'rate_limit_error', param: null, code: 'rate_limit_exceeded' } }));
+      res.end(
+        JSON.stringify({
+          error: {
+            message: 'Rate limit reached (stand-in)',
+            type: 'rate_limit_error',
+            param: null,
+            code: 'rate_limit_exceeded',
+          },
+        }),
+      );
       return;
     }
     if (mode === 'slow') await new Promise((r) => setTimeout(r, 10_000));
@@ -143,7 +161,11 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
       res.end(JSON.stringify(completion(body.model, answer)));
       return;
     }
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'x-request-id': 'standin-1' });
+    res.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache',
+      'x-request-id': 'standin-1',
+    });
     res.write(chunk(body.model, { role: 'assistant', content: STREAM_WORDS[0] }));
     if (mode === 'hold') {
       await held;

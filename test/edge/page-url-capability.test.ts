@@ -11,7 +11,13 @@ import {
 } from '../../edge/page-urls/capability.ts';
 
 const SECRET = 'page-url-test-secret';
-const grant: PageGrant = { tenant: 'acme', documentId: 'a'.repeat(64), renderId: 'b'.repeat(64), n: 3, expires: 2_000_000_000 };
+const grant: PageGrant = {
+  tenant: 'acme',
+  documentId: 'a'.repeat(64),
+  renderId: 'b'.repeat(64),
+  n: 3,
+  expires: 2_000_000_000,
+};
 
 describe('page URL capability', () => {
   it('signs every field, and verifies what it signed', async () => {
@@ -30,7 +36,8 @@ describe('page URL capability', () => {
       { ...grant, tenant: 'other' },
       { ...grant, expires: grant.expires + 1 },
     ];
-    for (const g of retargeted) expect(await verifyGrant(SECRET, g, sig, 0)).toEqual({ ok: false, reason: 'bad_signature' });
+    for (const g of retargeted)
+      expect(await verifyGrant(SECRET, g, sig, 0)).toEqual({ ok: false, reason: 'bad_signature' });
     expect(await verifyGrant('another-secret', grant, sig, 0)).toEqual({ ok: false, reason: 'bad_signature' });
   });
 

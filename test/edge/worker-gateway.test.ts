@@ -34,7 +34,12 @@ beforeAll(async () => {
     logLevel: 'log',
   });
   glyphKey = edge.createKey('acme').key;
-  client = new OpenAI({ apiKey: glyphKey, baseURL: `${edge.url}/v1`, defaultHeaders: { 'x-upstream-authorization': PROVIDER_KEY }, maxRetries: 0 });
+  client = new OpenAI({
+    apiKey: glyphKey,
+    baseURL: `${edge.url}/v1`,
+    defaultHeaders: { 'x-upstream-authorization': PROVIDER_KEY },
+    maxRetries: 0,
+  });
 });
 
 afterAll(async () => {
@@ -53,7 +58,9 @@ async function keyedPages(text: string, profile: string): Promise<Uint8Array[]> 
   expect(res.status).toBe(200);
   const view = (await res.json()) as { pages: { url: string }[] };
   return Promise.all(
-    view.pages.map(async (p) => new Uint8Array(await (await edge.call(glyphKey, new URL(p.url).pathname)).arrayBuffer())),
+    view.pages.map(
+      async (p) => new Uint8Array(await (await edge.call(glyphKey, new URL(p.url).pathname)).arrayBuffer()),
+    ),
   );
 }
 
@@ -65,14 +72,22 @@ describe('the gateway with the openai SDK (inline pages)', () => {
         model: 'gpt-4o-mini',
         messages: [
           { role: 'system', content: 'Answer from the document.' },
-          { role: 'user', content: [{ type: 'text', text: 'Here is a novel excerpt.' }, { type: 'text', text: CONTEXT }] },
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: 'Here is a novel excerpt.' },
+              { type: 'text', text: CONTEXT },
+            ],
+          },
           { role: 'user', content: QUESTION },
         ],
       })
       .withResponse();
     const pages = Number(response.headers.get('x-glyph-pages'));
     expect(pages).toBeGreaterThan(1);
-    expect(Number(response.headers.get('x-glyph-visual-tokens'))).toBeLessThan(Number(response.headers.get('x-glyph-text-tokens')));
+    expect(Number(response.headers.get('x-glyph-visual-tokens'))).toBeLessThan(
+      Number(response.headers.get('x-glyph-text-tokens')),
+    );
     expect(data.choices[0]!.message.content).toBe(`saw ${pages} pages and 4 texts`);
     expect(await runner.requests('/v1/render')).toBe(before + 1);
 
@@ -81,8 +96,15 @@ describe('the gateway with the openai SDK (inline pages)', () => {
     expect(got.images.every((i) => i.via === 'inline' && i.isPng)).toBe(true);
     // Pages of that very text: byte for byte the keyed route's pages of the same render.
     const expected = await keyedPages(CONTEXT, 'gpt-4o');
-    expect(got.images.map((i) => Buffer.from(i.bytes).toString('base64'))).toEqual(expected.map((b) => Buffer.from(b).toString('base64')));
-    expect(got.texts).toEqual(['Answer from the document.', 'Here is a novel excerpt.', expect.stringMatching(/pages, in order/), QUESTION]);
+    expect(got.images.map((i) => Buffer.from(i.bytes).toString('base64'))).toEqual(
+      expected.map((b) => Buffer.from(b).toString('base64')),
+    );
+    expect(got.texts).toEqual([
+      'Answer from the document.',
+      'Here is a novel excerpt.',
+      expect.stringMatching(/pages, in order/),
+      QUESTION,
+    ]);
     expect(got.headers.authorization).toBe(`Bearer ${PROVIDER_KEY}`);
     const everything = JSON.stringify(got.headers) + got.rawBody;
     expect(everything).not.toContain(glyphKey);
@@ -91,7 +113,9 @@ describe('the gateway with the openai SDK (inline pages)', () => {
 
   it('renders a repeated long context once (the second call is served from the render cache)', async () => {
     const ask = () =>
-      client.chat.completions.create({ model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: `${CONTEXT}\n\n${QUESTION}` }] }).withResponse();
+      client.chat.completions
+        .create({ model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: `${CONTEXT}\n\n${QUESTION}` }] })
+        .withResponse();
     const first = await ask();
     const renders = await runner.requests('/v1/render');
     const second = await ask();
@@ -127,29 +151,33 @@ describe('the gateway with the openai SDK (inline pages)', () => {
     expect((rateLimited as InstanceType<typeof OpenAI.APIError>).code).toBe('rate_limit_exceeded');
 
     const huge = novel.slice(0, 400_000);
-    const tooLarge = (await client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: huge }] }).catch((e: unknown) => e)) as InstanceType<
-      typeof OpenAI.APIError
-    >;
+    const tooLarge = (await client.chat.completions
+      .create({ model: 'gpt-4o', messages: [{ role: 'user', content: huge }] })
+      .catch((e: unknown) => e)) as InstanceType<typeof OpenAI.APIError>;
     expect(tooLarge.status).toBe(413);
     expect(tooLarge.code).toBe('context_too_large');
     expect(tooLarge.message).toMatch(/GATEWAY_MAX_PAGES/);
 
-    const badModel = (await client.chat.completions.create({ model: 'llama-3', messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e)) as InstanceType<
-      typeof OpenAI.APIError
-    >;
+    const badModel = (await client.chat.completions
+      .create({ model: 'llama-3', messages: [{ role: 'user', content: 'x' }] })
+      .catch((e: unknown) => e)) as InstanceType<typeof OpenAI.APIError>;
     expect(badModel).toBeInstanceOf(OpenAI.BadRequestError);
     expect(badModel.param).toBe('model');
 
     const wrongKey = new OpenAI({ apiKey: 'not-a-glyphgate-key', baseURL: `${edge.url}/v1`, maxRetries: 0 });
-    expect(await wrongKey.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e)).toBeInstanceOf(
-      OpenAI.AuthenticationError,
-    );
+    expect(
+      await wrongKey.chat.completions
+        .create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'x' }] })
+        .catch((e: unknown) => e),
+    ).toBeInstanceOf(OpenAI.AuthenticationError);
   });
 
   it('meters each call as operation chat, with text and visual tokens', async () => {
     await new Promise((r) => setTimeout(r, 500)); // usage rows are written just after the response
     const res = await edge.call(glyphKey, '/v1/usage');
-    const usage = (await res.json()) as { rows: { operation: string; pages: number; textTokens: number; visualTokens: number; cacheHit: boolean }[] };
+    const usage = (await res.json()) as {
+      rows: { operation: string; pages: number; textTokens: number; visualTokens: number; cacheHit: boolean }[];
+    };
     const chats = usage.rows.filter((r) => r.operation === 'chat');
     expect(chats.length).toBeGreaterThanOrEqual(4);
     expect(chats.some((r) => r.pages > 1 && r.textTokens > r.visualTokens && r.cacheHit)).toBe(true);

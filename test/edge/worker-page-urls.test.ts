@@ -34,7 +34,10 @@ type Compressed = {
 beforeAll(async () => {
   standIn = await startStandIn();
   runner = await startRunner();
-  edge = await startEdge({ runners: [runner.url], vars: { PAGE_URL_SECRET: SECRET, UPSTREAM_BASE_URL: standIn.baseUrl, UPSTREAM_IMAGE_DELIVERY: 'url' } });
+  edge = await startEdge({
+    runners: [runner.url],
+    vars: { PAGE_URL_SECRET: SECRET, UPSTREAM_BASE_URL: standIn.baseUrl, UPSTREAM_IMAGE_DELIVERY: 'url' },
+  });
   key = edge.createKey('acme').key;
   otherKey = edge.createKey('globex').key;
 });
@@ -46,7 +49,11 @@ afterAll(async () => {
 });
 
 async function compress(body: Record<string, unknown>, as = key): Promise<Compressed> {
-  const res = await edge.call(as, '/v1/compress', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: TEXT, ...body }) });
+  const res = await edge.call(as, '/v1/compress', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ text: TEXT, ...body }),
+  });
   expect(res.status).toBe(200);
   return (await res.json()) as Compressed;
 }
@@ -99,7 +106,9 @@ describe('key-free page URLs', () => {
       expect(res.status, url.toString()).toBe(403);
       bodies.add(await res.text());
     }
-    expect([...bodies]).toEqual([JSON.stringify({ error: { code: 'invalid_page_url', message: 'this page URL is not valid, or has expired' } })]);
+    expect([...bodies]).toEqual([
+      JSON.stringify({ error: { code: 'invalid_page_url', message: 'this page URL is not valid, or has expired' } }),
+    ]);
   });
 
   it("one tenant's signature does not open the same page of another tenant", async () => {
@@ -119,11 +128,23 @@ describe('key-free page URLs', () => {
     const expires = new URL(view.pages[0]!.sharedUrl!).searchParams.get('expires')!;
     const res = await fetchBare(`${edge.url}${new URL(forged).pathname}?expires=${expires}&signature=${acmeSig}`);
     expect(res.status).toBe(403);
-    expect(await signGrant(SECRET, { tenant: 'acme', documentId: view.documentId, renderId: view.renderId, n: 1, expires: Number(expires) })).toBe(acmeSig);
+    expect(
+      await signGrant(SECRET, {
+        tenant: 'acme',
+        documentId: view.documentId,
+        renderId: view.renderId,
+        n: 1,
+        expires: Number(expires),
+      }),
+    ).toBe(acmeSig);
   });
 
   it('caps urlTtl at seven days', async () => {
-    const res = await edge.call(key, '/v1/compress', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: TEXT, urlTtl: 604_801 }) });
+    const res = await edge.call(key, '/v1/compress', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: TEXT, urlTtl: 604_801 }),
+    });
     expect(res.status).toBe(400);
   });
 });
@@ -134,14 +155,19 @@ describe('model-ready payloads', () => {
     expect(view.payload!.format).toBe('openai');
     expect(view.payload!.imageDelivery).toBe('url');
     expect(view.payload!.parts[0]).toMatchObject({ type: 'text' });
-    expect(view.payload!.parts.slice(1)).toEqual(view.pages.map((p) => ({ type: 'image_url', image_url: { url: p.sharedUrl, detail: 'high' } })));
+    expect(view.payload!.parts.slice(1)).toEqual(
+      view.pages.map((p) => ({ type: 'image_url', image_url: { url: p.sharedUrl, detail: 'high' } })),
+    );
     expect(view.sharedUrls!.via).toBe('worker');
   });
 
   it('format anthropic inline: base64 PNGs of the pages; gemini by URL: file_data parts', async () => {
     const inline = await compress({ format: 'anthropic', imageDelivery: 'inline' });
     expect(inline.sharedUrls).toBeUndefined();
-    const images = inline.payload!.parts.slice(1) as { type: string; source: { type: string; media_type: string; data: string } }[];
+    const images = inline.payload!.parts.slice(1) as {
+      type: string;
+      source: { type: string; media_type: string; data: string };
+    }[];
     expect(images).toHaveLength(inline.pages.length);
     const keyed = Buffer.from(await (await edge.call(key, new URL(inline.pages[0]!.url).pathname)).arrayBuffer());
     expect(images[0]!.source).toEqual({ type: 'base64', media_type: 'image/png', data: keyed.toString('base64') });
@@ -152,13 +178,20 @@ describe('model-ready payloads', () => {
       body: JSON.stringify({ format: 'gemini' }),
     });
     const gemini = (await res.json()) as Compressed;
-    expect(gemini.payload!.parts[1]).toEqual({ file_data: { mime_type: 'image/png', file_uri: gemini.pages[0]!.sharedUrl } });
+    expect(gemini.payload!.parts[1]).toEqual({
+      file_data: { mime_type: 'image/png', file_uri: gemini.pages[0]!.sharedUrl },
+    });
   });
 });
 
 describe('the gateway delivering pages by URL', () => {
   it('the upstream fetches each page by its key-free URL and gets PNGs', async () => {
-    const client = new OpenAI({ apiKey: key, baseURL: `${edge.url}/v1`, defaultHeaders: { 'x-upstream-authorization': 'sk-test' }, maxRetries: 0 });
+    const client = new OpenAI({
+      apiKey: key,
+      baseURL: `${edge.url}/v1`,
+      defaultHeaders: { 'x-upstream-authorization': 'sk-test' },
+      maxRetries: 0,
+    });
     const { response } = await client.chat.completions
       .create({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: `${TEXT}\n\nWho speaks first?` }] })
       .withResponse();

@@ -17,7 +17,10 @@ describe('modelPayload', () => {
       { type: 'image_url', image_url: { url: 'https://g.example/p/1', detail: 'high' } },
       { type: 'image_url', image_url: { url: 'https://g.example/p/2', detail: 'high' } },
     ]);
-    expect(modelPayload('openai', inline)[1]).toEqual({ type: 'image_url', image_url: { url: 'data:image/png;base64,QUJD', detail: 'high' } });
+    expect(modelPayload('openai', inline)[1]).toEqual({
+      type: 'image_url',
+      image_url: { url: 'data:image/png;base64,QUJD', detail: 'high' },
+    });
   });
 
   it('Anthropic: image blocks with a url or base64 source', () => {
@@ -25,7 +28,10 @@ describe('modelPayload', () => {
       { type: 'image', source: { type: 'url', url: 'https://g.example/p/1' } },
       { type: 'image', source: { type: 'url', url: 'https://g.example/p/2' } },
     ]);
-    expect(modelPayload('anthropic', inline)[2]).toEqual({ type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'REVG' } });
+    expect(modelPayload('anthropic', inline)[2]).toEqual({
+      type: 'image',
+      source: { type: 'base64', media_type: 'image/png', data: 'REVG' },
+    });
     expect(modelPayload('anthropic', inline)[0]).toEqual({ type: 'text', text: documentInstruction(2) });
   });
 
