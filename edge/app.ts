@@ -8,6 +8,7 @@ import { authFailureGuard } from './tenancy/auth-failures.ts';
 import { serveOpenApi } from './system/openapi.ts';
 import { apiRoutes } from './http/api-routes.ts';
 import { healthRoute } from './system/health.ts';
+import { serveReadyz } from './system/readyz.ts';
 import { corsAllowList } from './http/cors.ts';
 import { discardUnreadBody } from './http/body-middleware.ts';
 import { ApiError, type ApiErrorStatus } from './http/errors.ts';
@@ -50,6 +51,7 @@ app.use('*', corsAllowList());
 app.use('/v1/*', authFailureGuard());
 
 app.openapi(healthRoute, (c) => c.json({ ok: true } as const, 200));
+serveReadyz(app);
 serveOpenApi(app);
 
 app.route('/v1/documents', documentRoutes);

@@ -157,6 +157,20 @@ export class RunnerPool {
   }
 
   /**
+   * One signed request to one runner, outside routing: no failover and no circuit bookkeeping (a
+   * readiness probe must neither open a circuit nor spend a half-open trial). Rejects on a
+   * connection error, or with a `TimeoutError` when no headers came within `timeoutMs`.
+   */
+  async probe(runner: string, request: { path: string; method?: string; timeoutMs: number }): Promise<Response> {
+    checkPath(request.path);
+    return signedFetch(
+      { url: runner + request.path, method: (request.method ?? 'GET').toUpperCase(), body: null, signal: AbortSignal.timeout(request.timeoutMs) },
+      this.#creds,
+      this.#fetch,
+    );
+  }
+
+  /**
    * Records a failure the pool could not see itself, e.g. a runner whose response body broke off
    * mid-stream. Counts toward opening its circuit, like a failed attempt.
    */

@@ -13,16 +13,22 @@ import type { z } from 'zod';
 import {
   answerResponseSchema,
   decodeResponseSchema,
+  errorBodySchema,
   MANIFEST_PART,
   pagePartName,
   renderManifestSchema,
   RUNNER_PATHS,
+  runnerReadinessSchema,
+  tokensResponseSchema,
   type AnswerRequest,
   type AnswerResponse,
   type DecodeRequest,
   type DecodeResponse,
   type RenderManifest,
   type RenderRequest,
+  type RunnerReadiness,
+  type TokensRequest,
+  type TokensResponse,
 } from '../../protocol/runner-api.ts';
 import type { Env } from '../bindings.ts';
 import { edgeConfig } from '../config.ts';
@@ -61,6 +67,22 @@ export interface RenderCallOptions {
   expect: { textSha256: string; configHash: string };
   /** Runners not to use (one that died mid-stream on the previous try). */
   exclude?: readonly string[];
+}
+
+/** One runner's answer to the readiness probe ({@link RunnerClient.readiness}). */
+export interface RunnerProbe {
+  /** The runner's base URL. */
+  url: string;
+  /** It answered the signed `GET /readyz` with 200 and `ready: true`. */
+  ok: boolean;
+  /** The runner's own state, when it answered on contract. */
+  status?: RunnerReadiness['status'];
+  /** The execution provider it named, when it answered on contract. */
+  executionProvider?: string;
+  /** Why it is not ok: `timeout`, `unreachable`, or the HTTP status and error code it answered. */
+  error?: string;
+  /** How long the probe took. */
+  ms: number;
 }
 
 /** Options of {@link RunnerClient.answerStream}. */
@@ -168,16 +190,61 @@ export class RunnerClient {
     });
   }
 
+  /**
+   * `POST /v1/tokens` for document `docSha256`: the text's Qwen3 token count, validated.
+   *
+   * @throws {ApiError} the runner refused (400/413 pass through, else 502) or answered off-contract (502).
+   * @throws what {@link RunnerPool.request} throws when no runner answers.
+   */
+  async countTokens(docSha256: string, body: TokensRequest): Promise<TokensResponse> {
+    const { response } = await this.#post(docSha256, RUNNER_PATHS.tokens, body);
+    return readJson(response, tokensResponseSchema);
+  }
+
+  /**
+   * Probes every runner at once with a signed `GET /readyz`, each bounded by `timeoutMs`; never
+   * throws. Probes bypass routing and the circuit breaker (RunnerPool.probe).
+   */
+  async readiness(timeoutMs: number): Promise<RunnerProbe[]> {
+    return Promise.all(this.pool.runners.map((url) => probeRunner(this.pool, url, timeoutMs)));
+  }
+
   /** Counts a failure the pool could not see (a stream that broke off) toward `runner`'s circuit. */
   reportFailure(runner: string): void {
     this.pool.reportFailure(runner);
   }
 
   // Signs and routes one JSON request; a non-2xx answer becomes the client-facing error.
-  async #post(docSha256: string, path: string, body: RenderRequest | DecodeRequest | AnswerRequest, exclude?: readonly string[]): Promise<RunnerResult> {
+  async #post(docSha256: string, path: string, body: RenderRequest | DecodeRequest | AnswerRequest | TokensRequest, exclude?: readonly string[]): Promise<RunnerResult> {
     const result = await this.pool.request(docSha256, { path, body: JSON.stringify(body), headers: JSON_HEADERS, ...(exclude ? { exclude } : {}) });
     if (!result.response.ok) throw await runnerHttpError(result.response);
     return result;
+  }
+}
+
+async function probeRunner(pool: RunnerPool, url: string, timeoutMs: number): Promise<RunnerProbe> {
+  const started = Date.now();
+  const ms = () => Date.now() - started;
+  try {
+    const response = await pool.probe(url, { path: '/readyz', timeoutMs });
+    const text = await response.text();
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = undefined;
+    }
+    const ready = runnerReadinessSchema.safeParse(body);
+    if (ready.success) {
+      const { status, executionProvider } = ready.data;
+      const ok = response.status === 200 && ready.data.ready;
+      return { url, ok, status, executionProvider, ...(ok ? {} : { error: `HTTP ${response.status} ${status}` }), ms: ms() };
+    }
+    const code = errorBodySchema.safeParse(body);
+    return { url, ok: false, error: `HTTP ${response.status}${code.success ? ` ${code.data.error.code}` : ''}`, ms: ms() };
+  } catch (error) {
+    const timedOut = error instanceof DOMException && error.name === 'TimeoutError';
+    return { url, ok: false, error: timedOut ? `timeout (${timeoutMs} ms)` : 'unreachable', ms: ms() };
   }
 }
 
