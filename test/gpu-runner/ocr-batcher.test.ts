@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DynamicBatcher, QueueFullError, type BatchFn } from '../../gpu-runner/ocr/batcher.ts';
 
 /** A fake batch function that records every batch and doubles each number. */
@@ -39,14 +39,18 @@ describe('DynamicBatcher', () => {
     expect(s.sizes).toHaveLength(17);
   });
 
+  // The batcher's waits are timers: these tests move a fake clock instead of sleeping on a real one.
+  const useFakeClock = () => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+  afterEach(() => void vi.useRealTimers());
+
   it('sends a full batch at once without waiting for maxWaitMs', async () => {
+    useFakeClock();
     const { run, batches } = recorder();
     const b = new DynamicBatcher({ run, maxBatch: 4, maxWaitMs: 10_000 });
-    const t0 = performance.now();
-    const results = await Promise.all([1, 2, 3, 4].map((x) => b.submit(x)));
-    expect(performance.now() - t0).toBeLessThan(1000);
-    expect(results).toEqual([2, 4, 6, 8]);
+    const results = Promise.all([1, 2, 3, 4].map((x) => b.submit(x)));
+    await vi.advanceTimersByTimeAsync(0); // no time passes: a full batch does not wait
     expect(batches.map((x) => x.items)).toEqual([[1, 2, 3, 4]]);
+    expect(await results).toEqual([2, 4, 6, 8]);
   });
 
   it('splits more than maxBatch items into several batches, in arrival order', async () => {
@@ -62,24 +66,28 @@ describe('DynamicBatcher', () => {
   });
 
   it('waits up to maxWaitMs for company, then runs a partial batch', async () => {
+    useFakeClock();
     const { run, batches } = recorder();
     const b = new DynamicBatcher({ run, maxBatch: 16, maxWaitMs: 60 });
-    const t0 = performance.now();
     const first = b.submit(1);
-    await sleep(15);
+    await vi.advanceTimersByTimeAsync(15);
     const second = b.submit(2); // arrives inside the first item's window: same batch
+    await vi.advanceTimersByTimeAsync(44);
+    expect(batches).toHaveLength(0); // 59 ms after the first item: still waiting
+    await vi.advanceTimersByTimeAsync(1);
     expect(await Promise.all([first, second])).toEqual([2, 4]);
-    const elapsed = performance.now() - t0;
-    expect(elapsed).toBeGreaterThanOrEqual(55);
     expect(batches.map((x) => x.items)).toEqual([[1, 2]]);
   });
 
   it('runs a lone item after maxWaitMs', async () => {
+    useFakeClock();
     const { run, batches } = recorder();
     const b = new DynamicBatcher({ run, maxBatch: 16, maxWaitMs: 20 });
-    const t0 = performance.now();
-    expect(await b.submit(7)).toBe(14);
-    expect(performance.now() - t0).toBeGreaterThanOrEqual(18);
+    const result = b.submit(7);
+    await vi.advanceTimersByTimeAsync(19);
+    expect(batches).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(await result).toBe(14);
     expect(batches).toHaveLength(1);
   });
 
