@@ -74,8 +74,6 @@ async function* paintInOrder<S extends PaintablePage, E>(
 export class PageStream implements AsyncIterable<RenderedPage> {
   /** Characters that no shipped font has: counted and listed, drawn as boxes, never dropped. */
   readonly missingGlyphs: MissingGlyphs = { count: 0, codePoints: [] };
-  /** Pages yielded so far. */
-  pagesRendered = 0;
   private consumed = 0;
   private started = false;
 
@@ -94,10 +92,7 @@ export class PageStream implements AsyncIterable<RenderedPage> {
     if (this.started) throw new Error('a PageStream can be iterated only once');
     this.started = true;
     const painter = createPainter(this.config);
-    for await (const page of paintInOrder(this.placed(painter), painter, this.options, (p) => ({ lines: p.lines }))) {
-      this.pagesRendered += 1;
-      yield page;
-    }
+    yield* paintInOrder(this.placed(painter), painter, this.options, (p) => ({ lines: p.lines }));
   }
 
   /** The pages to paint, laid out and placed one at a time as the painter asks for them. */
