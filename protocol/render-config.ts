@@ -138,6 +138,50 @@ export const PRESET_NAMES = Object.keys(PRESETS) as PresetName[];
 /** The preset used when a request names none. */
 export const DEFAULT_PRESET: PresetName = 'glyph-en';
 
+/**
+ * The preset `auto`: pages fitted to the profile that will read them. The runner resolves it: page
+ * geometry from the profile, font size and line height from a search for the densest setting whose
+ * OCR read-back at the model's resolution meets a floor. Valid wherever a preset name is.
+ */
+export const AUTO_PRESET = 'auto';
+/** The name of the `auto` preset. */
+export type AutoPresetName = typeof AUTO_PRESET;
+/** Every name a request may give as `preset`: the fixed presets and `auto`. */
+export const PRESET_CHOICES: readonly (PresetName | AutoPresetName)[] = Object.freeze([...PRESET_NAMES, AUTO_PRESET]);
+
+/** True when `name` is the `auto` preset (resolved by the runner for a profile). */
+export function isAutoPreset(name: string | undefined): name is AutoPresetName {
+  return name === AUTO_PRESET;
+}
+
+/** True when `name` is a fixed preset or `auto`: what request validation accepts as `preset`. */
+export function isPresetChoice(name: string): name is PresetName | AutoPresetName {
+  return isPresetName(name) || isAutoPreset(name);
+}
+
+/** How a render treats hard-wrapped prose: join its lines (`on`), never (`off`), or when detected (`auto`). */
+export const REFLOW_MODES = ['auto', 'on', 'off'] as const;
+/** A reflow mode. */
+export type ReflowMode = (typeof REFLOW_MODES)[number];
+/** The reflow mode when a request names none. */
+export const DEFAULT_REFLOW: ReflowMode = 'auto';
+/** True when `s` names a reflow mode. */
+export function isReflowMode(s: string): s is ReflowMode {
+  return (REFLOW_MODES as readonly string[]).includes(s);
+}
+
+/** Script of a text as the fit search tells it: Latin (and other alphabetic) or CJK. */
+export type TextScript = 'latin' | 'cjk';
+/** Lowest and highest `readbackFloor` a request may set. */
+export const READBACK_FLOOR_RANGE = { min: 0.5, max: 1 } as const;
+/**
+ * Default OCR read-back floor of `auto` per script: strict character accuracy for Latin text, the
+ * variant-insensitive figure (traditional and simplified forms counted as one) for CJK.
+ */
+export const DEFAULT_READBACK_FLOOR: Readonly<Record<TextScript, number>> = Object.freeze({ latin: 0.99, cjk: 0.97 });
+/** Zod schema of a `readbackFloor` (0.5–1). */
+export const readbackFloorSchema = num('readbackFloor', READBACK_FLOOR_RANGE.min, READBACK_FLOOR_RANGE.max);
+
 /** A config that failed validation; `key` is the offending key (or undefined for the whole). */
 export class RenderConfigError extends Error {
   override readonly name = 'RenderConfigError';
@@ -154,6 +198,51 @@ export function isPresetName(name: string): name is PresetName {
   return Object.hasOwn(PRESETS, name);
 }
 
+/**
+ * The complete config of a fixed preset. `auto` has none until the runner resolves it for a profile.
+ * @throws RenderConfigError for `auto` or an unknown name.
+ */
+export function resolvePreset(name: string = DEFAULT_PRESET): RenderConfig {
+  if (isAutoPreset(name)) {
+    throw new RenderConfigError('preset "auto" is resolved by the runner for a profile: it has no fixed config', 'preset');
+  }
+  if (!isPresetName(name)) {
+    throw new RenderConfigError(`unknown preset "${name}": use one of ${PRESET_CHOICES.join(', ')}`, 'preset');
+  }
+  return { ...PRESETS[name] };
+}
+
+/**
+ * Checks a partial override on its own (as sent with `auto`, before the runner fills in the rest):
+ * an object of known keys, each value in range. Returns it typed.
+ * @throws RenderConfigError naming the offending key.
+ */
+export function checkConfigOverride(config: unknown): Partial<RenderConfig> {
+  const override = config ?? {};
+  if (typeof override !== 'object' || override === null || Array.isArray(override)) {
+    throw new RenderConfigError('config must be a JSON object of Glyph render keys', 'config');
+  }
+  if ('font-path' in override) {
+    throw new RenderConfigError(
+      `font-path is not supported: set font-family to one of ${FONT_FAMILIES.join(', ')}`,
+      'font-path',
+    );
+  }
+  const parsed = renderConfigSchema.partial().safeParse(override);
+  if (!parsed.success) throw configIssueError(parsed.error.issues[0]!);
+  return parsed.data as Partial<RenderConfig>;
+}
+
+function configIssueError(issue: z.core.$ZodIssue): RenderConfigError {
+  if (issue.code === 'unrecognized_keys') {
+    const keys = issue.keys.join(', ');
+    return new RenderConfigError(`unknown config key ${keys}: allowed keys are ${CONFIG_KEYS.join(', ')}`, issue.keys[0]);
+  }
+  const key = String(issue.path[0] ?? 'config');
+  const message = issue.message.startsWith(key) ? issue.message : `${key}: ${issue.message}`;
+  return new RenderConfigError(message, key);
+}
+
 /** Options of {@link resolveRenderConfig}. */
 export interface ResolveRenderConfigOptions {
   /** Preset to start from; default `glyph-en`. */
@@ -168,8 +257,11 @@ export interface ResolveRenderConfigOptions {
  */
 export function resolveRenderConfig(options: ResolveRenderConfigOptions = {}): RenderConfig {
   const presetName = options.preset ?? DEFAULT_PRESET;
+  if (isAutoPreset(presetName)) {
+    throw new RenderConfigError('preset "auto" is resolved by the runner for a profile: it has no fixed config', 'preset');
+  }
   if (!isPresetName(presetName)) {
-    throw new RenderConfigError(`unknown preset "${presetName}": use one of ${PRESET_NAMES.join(', ')}`, 'preset');
+    throw new RenderConfigError(`unknown preset "${presetName}": use one of ${PRESET_CHOICES.join(', ')}`, 'preset');
   }
   const override = options.config ?? {};
   if (typeof override !== 'object' || override === null || Array.isArray(override)) {
@@ -183,16 +275,7 @@ export function resolveRenderConfig(options: ResolveRenderConfigOptions = {}): R
   }
   const merged = { ...PRESETS[presetName], ...override };
   const parsed = renderConfigSchema.safeParse(merged);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    if (issue.code === 'unrecognized_keys') {
-      const keys = issue.keys.join(', ');
-      throw new RenderConfigError(`unknown config key ${keys}: allowed keys are ${CONFIG_KEYS.join(', ')}`, issue.keys[0]);
-    }
-    const key = String(issue.path[0] ?? 'config');
-    const message = issue.message.startsWith(key) ? issue.message : `${key}: ${issue.message}`;
-    throw new RenderConfigError(message, key);
-  }
+  if (!parsed.success) throw configIssueError(parsed.error.issues[0]!);
   const config = parsed.data as RenderConfig;
   checkGeometry(config, Object.keys(override));
   return config;

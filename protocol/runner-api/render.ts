@@ -4,6 +4,8 @@
  * stores a single page.
  */
 import { z } from 'zod';
+import { renderConfigSchema } from '../render-config.ts';
+import { TEXT_TOKENIZER_FAMILIES, type TextTokenizerFamily } from '../text-tokenizers.ts';
 
 /** A pixel box on a page. */
 export const manifestBoxSchema = z.object({ x: z.number(), y: z.number(), width: z.number(), height: z.number() });
@@ -31,14 +33,59 @@ export const manifestPageSchema = z.object({
 /** One page of a render manifest. */
 export type ManifestPage = z.infer<typeof manifestPageSchema>;
 
+/** What the fit search chose for a render with preset `auto`. */
+export const manifestFitSchema = z.object({
+  /** The profile the pages were fitted to. */
+  profile: z.string(),
+  /** Script the search calibrated for (share of CJK characters in the text). */
+  script: z.enum(['latin', 'cjk']).optional(),
+  /** Chosen font size and line height, in points. */
+  fontSize: z.number(),
+  lineHeight: z.number(),
+  /**
+   * OCR read-back of the calibration page at the model's resolution: strict character accuracy
+   * for Latin text, variant-insensitive for CJK.
+   */
+  readback: z.number(),
+  /** The floor asked for. */
+  floor: z.number(),
+  /** False when no setting reached the floor: the densest setting with the best read-back was taken. */
+  floorMet: z.boolean(),
+  /** Whether the model's preprocessing scales the chosen page down (never, for a fitted page). */
+  resizedDown: z.boolean(),
+});
+/** What the fit search chose for a render with preset `auto`. */
+export type ManifestFit = z.infer<typeof manifestFitSchema>;
+
 /** The `manifest` part that opens a `/v1/render` multipart response. */
 export const renderManifestSchema = z.object({
   textSha256: z.string(),
+  /** sha256 of the canonical JSON of the resolved config (`config`), not of the request's preset or overrides. */
   configHash: z.string(),
+  /**
+   * The resolved, complete render config (Glyph's keys) the pages were drawn with: sent back as
+   * `config`, it asks for the same pages again (for `auto`, with `reflow` as reported here).
+   */
+  config: renderConfigSchema,
+  /** Whether hard-wrapped prose was joined before layout (the layout map still points at the text sent). */
+  reflowed: z.boolean(),
+  /** The tokenizer `totals.textTokens` was counted with (the profile's own family) and whether it is an estimate. */
+  textTokenizer: z.object({
+    family: z.enum(TEXT_TOKENIZER_FAMILIES as readonly [TextTokenizerFamily, ...TextTokenizerFamily[]]),
+    estimate: z.boolean(),
+  }),
+  /** True when the pages cost the profile fewer tokens than the text (see protocol/worth-it.ts). */
+  worthIt: z.boolean(),
+  /** Set for preset `auto`: what the fit search chose. */
+  fit: manifestFitSchema.optional(),
   profile: z.string(),
   chars: z.number().int(),
   pages: z.array(manifestPageSchema),
   totals: z.object({ pages: z.number().int(), visualTokens: z.number().int(), textTokens: z.number().int(), ratio: z.number() }),
+  /**
+   * Where each drawn line came from: `start`/`end` are UTF-16 offsets into the text the customer
+   * sent (mapped back through the reflow when it joined lines), never into the reflowed text.
+   */
   layout: z.array(manifestLineSchema),
   missingGlyphs: z.object({ count: z.number().int(), codePoints: z.array(z.string()) }),
   /** Set when only a page range was rendered: the range, and the whole document's page count. */

@@ -3,6 +3,7 @@
  * by the edge's runner client), and the limits they are held to.
  */
 import { z } from 'zod';
+import { REFLOW_MODES, readbackFloorSchema } from '../render-config.ts';
 
 /** Most characters a single runner request may carry (the edge's default upload limit is 20 MB). */
 export const MAX_TEXT_CHARS = 20_000_000;
@@ -23,7 +24,12 @@ export function isWellFormedText(text: string): boolean {
   return !UNPAIRED_SURROGATE.test(text);
 }
 
-/** Fields every runner work request carries: the text and how to render it. */
+/**
+ * Fields every runner work request carries: the text and how to render it. The edge names a
+ * render (its renderId) from everything here that changes the pages — preset or config, `auto`
+ * (profile and floor) and `reflow` — so asking with another reflow mode or floor is another render;
+ * the manifest's `configHash` is the hash of the config the runner resolved.
+ */
 export const renderRequestSchema = z.strictObject({
   text: z
     .string()
@@ -37,6 +43,20 @@ export const renderRequestSchema = z.strictObject({
     .custom<Record<string, unknown>>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'config must be a JSON object')
     .optional(),
   profile: z.string().optional(),
+  /**
+   * Preset `auto`, resolved by the runner: page geometry from `auto.profile`, font size and line
+   * height from the fit search (the densest setting whose OCR read-back at the model's resolution
+   * meets `readbackFloor`; default 0.99 for Latin text, 0.97 for CJK). Keys in `config` still win
+   * over the search's choices. `preset` must then be absent or `auto`.
+   */
+  auto: z
+    .strictObject({
+      profile: z.string().min(1, 'auto.profile must name a profile'),
+      readbackFloor: readbackFloorSchema.optional(),
+    })
+    .optional(),
+  /** Join the lines of hard-wrapped prose before layout: `auto` (default) when detected, `on`, `off`. */
+  reflow: z.enum(REFLOW_MODES, { error: `reflow must be one of ${REFLOW_MODES.join(', ')}` }).optional(),
   /** Render only pages [firstPage, lastPage] (1-based, inclusive): for big documents in jobs. */
   firstPage: z.number().int().min(1).optional(),
   lastPage: z.number().int().min(1).optional(),
