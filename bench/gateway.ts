@@ -56,9 +56,9 @@ async function ask(edge: EdgeHandle, key: string, standIn: StandIn, context: str
     },
     body,
   });
-  await res.arrayBuffer();
+  const answer = await res.text();
   const totalMs = performance.now() - started;
-  if (res.status !== 200) throw new Error(`gateway answered ${res.status}`);
+  if (res.status !== 200) throw new Error(`gateway answered ${res.status}: ${answer.slice(0, 500)}`);
   await new Promise((r) => setImmediate(r));
   const record = standIn.requests[seen];
   if (!record || record.ownMs === undefined) throw new Error('the stand-in did not record the request');

@@ -40,8 +40,11 @@ const inlinePages = new LRUCache<string, string>({
 // Documents known stored, by tenant + sha: the second time a context comes, no D1 lookup.
 const storedDocuments = new LRUCache<string, true>({ max: 4096 });
 
-async function renderContext(c: Context<AppEnv>, text: string, fields: GatewayRenderFields): Promise<RenderOutcome> {
+async function renderContext(c: Context<AppEnv>, context: string, fields: GatewayRenderFields): Promise<RenderOutcome> {
   const caller = c.get('caller');
+  // Stored as an upload is: without a leading BOM. R2's text() drops one when the coordinator
+  // reads the document back, so with it the runner would render (and hash) other text.
+  const text = context.charCodeAt(0) === 0xfeff ? context.slice(1) : context;
   const bytes = utf8Bytes(text);
   const sha = await sha256Hex(bytes);
   const resolved = await resolveRender(fields);

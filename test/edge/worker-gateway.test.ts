@@ -131,7 +131,8 @@ describe('the gateway with the openai SDK (inline pages)', () => {
       model: 'gpt-4o',
       stream: true,
       metadata: { standIn: 'hold' },
-      messages: [{ role: 'user', content: `${CONTEXT}\n\n${QUESTION}` }],
+      // A leading BOM (as files from Project Gutenberg have) is dropped, as an upload's is.
+      messages: [{ role: 'user', content: `\ufeff${CONTEXT}\n\n${QUESTION}` }],
     });
     const words: string[] = [];
     for await (const chunk of stream) {
