@@ -2,23 +2,19 @@
  * Whether pages pay for a text, before and after rendering it. Before: an estimate from the
  * text's length alone (the edge has no tokenizer), so a short part is never rendered at all.
  * After: the runner's own counts, so a text the estimate let through that still costs fewer tokens
- * as text stays text. Both compare with {@link pagesPay}: the one rule to swap for protocol's
- * `worthIt` once that lands.
+ * as text stays text. Both decide with protocol's `worthIt`, the rule render and compress use.
  */
 import { visualTokensFor, type ProfileName } from '../../protocol/profiles.ts';
-import { PRESETS, pageSizePoints, type PresetName, type RenderConfig } from '../../protocol/render-config.ts';
 import { utf8Bytes } from '../../protocol/primitives/bytes.ts';
+import { PRESETS, pageSizePoints, type PresetName, type RenderConfig } from '../../protocol/render-config.ts';
+import { worthIt, type TokenCosts } from '../../protocol/worth-it.ts';
 import { estimatePages } from '../jobs/estimate.ts';
 
-/** Token counts of one text: as text, and as pages for the target model. */
-export interface TokenCosts {
-  textTokens: number;
-  visualTokens: number;
-}
+export type { TokenCosts };
 
-/** Pages pay when they cost the model fewer tokens than the text does. */
+/** Pages pay when they cost the model fewer tokens than the text does (protocol's `worthIt`). */
 export function pagesPay(costs: TokenCosts): boolean {
-  return costs.visualTokens < costs.textTokens;
+  return costs.visualTokens > 0 && worthIt(costs).worthIt;
 }
 
 // BPE tokenizers (o200k, Qwen3, Gemma) average ~4 bytes of English per token; CJK costs more
