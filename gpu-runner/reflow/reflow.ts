@@ -14,6 +14,10 @@
  *   every paragraph of a plain block; `off` returns the text unchanged.
  * - Joining replaces a line break and the spaces around it by one space, or by nothing between
  *   CJK characters and after a hyphen; the first line's indentation is kept.
+ * - Once a text is reflowed, a single blank line between two prose paragraphs (joined, or a
+ *   one-line paragraph of a plain block) becomes a plain line break: a paragraph then starts on
+ *   the next row and costs no empty one. Two or more blank lines (a section break), and blank
+ *   lines next to a kept block (code, a table, verse), stay as they are.
  *
  * The {@link LineMap} maps the output back to the customer's lines, so a citation or a layout
  * line of the reflowed text can name the lines that were sent.
@@ -62,11 +66,15 @@ export function reflow(text: string, mode: ReflowMode = 'auto'): ReflowResult {
   );
 
   const paragraphs: ParagraphDecision[] = [];
-  const joins: Array<{ line: SourceLine; next: SourceLine }> = [];
+  const joins: Join[] = [];
+  /** Per block: whether its first and last paragraphs are prose (the blank lines around them may go). */
+  const edges: Array<{ first: SourceLine; last: SourceLine; leadingProse: boolean; trailingProse: boolean }> = [];
   for (const block of blocks) {
     const kind = structureOf(block);
+    const before = paragraphs.length;
     if (kind) {
       paragraphs.push(decision(block, 'kept', kind));
+      edges.push({ first: block[0]!, last: block.at(-1)!, leadingProse: false, trailingProse: false });
       continue;
     }
     for (const paragraph of paragraphsOf(block)) {
@@ -81,25 +89,53 @@ export function reflow(text: string, mode: ReflowMode = 'auto'): ReflowResult {
       }
       const join = mode === 'on' || wrapped;
       paragraphs.push(decision(paragraph, join ? 'joined' : 'kept', join ? (wrapped ? 'wrapped' : 'on') : 'not-wrapped'));
-      if (join) for (let i = 0; i + 1 < paragraph.length; i++) joins.push({ line: paragraph[i]!, next: paragraph[i + 1]! });
+      if (join) {
+        for (let i = 0; i + 1 < paragraph.length; i++) {
+          const line = paragraph[i]!;
+          const next = paragraph[i + 1]!;
+          joins.push({ from: line.contentEnd, to: next.contentStart, joiner: joinerBetween(line, text.slice(next.contentStart, next.contentEnd)) });
+        }
+      }
     }
+    const own = paragraphs.slice(before);
+    const prose = (d: ParagraphDecision | undefined) => d?.action === 'joined' || d?.reason === 'single-line';
+    edges.push({ first: block[0]!, last: block.at(-1)!, leadingProse: prose(own[0]), trailingProse: prose(own.at(-1)) });
   }
   if (joins.length === 0) return { text, reflowed: false, lineMap: LineMap.identity(text), paragraphs };
 
-  // Copy the source between joins verbatim; each join replaces [end of a line's content, start
-  // of the next line's content) by its joiner.
+  // One blank line between two prose paragraphs becomes a plain break: from the end of the first
+  // paragraph's content to the start of the next one's line (its indentation is kept).
+  for (let b = 0; b + 1 < edges.length; b++) {
+    const a = edges[b]!;
+    const c = edges[b + 1]!;
+    if (a.trailingProse && c.leadingProse && c.first.number - a.last.number === 2) {
+      // The paragraph's own line terminator (`\n` or `\r\n`) stands in for the blank line.
+      const terminator = text.slice(a.last.start + a.last.text.length, lines[a.last.number]!.start);
+      joins.push({ from: a.last.contentEnd, to: c.first.start, joiner: terminator });
+    }
+  }
+  joins.sort((x, y) => x.from - y.from);
+
+  // Copy the source between joins verbatim; each join replaces [from, to) by its joiner.
   const pieces: CopiedPiece[] = [];
   let out = '';
   let from = 0;
-  for (const { line, next } of joins) {
-    pieces.push({ output: out.length, source: from, length: line.contentEnd - from });
-    out += text.slice(from, line.contentEnd);
-    out += joinerBetween(line, text.slice(next.contentStart, next.contentEnd));
-    from = next.contentStart;
+  for (const join of joins) {
+    pieces.push({ output: out.length, source: from, length: join.from - from });
+    out += text.slice(from, join.from);
+    out += join.joiner;
+    from = join.to;
   }
   pieces.push({ output: out.length, source: from, length: text.length - from });
   out += text.slice(from);
   return { text: out, reflowed: true, lineMap: new LineMap(pieces, text, out), paragraphs };
+}
+
+/** A stretch of the source `[from, to)` replaced by `joiner` in the output. */
+interface Join {
+  from: number;
+  to: number;
+  joiner: string;
 }
 
 function blocksOf(lines: readonly SourceLine[]): SourceLine[][] {

@@ -60,17 +60,32 @@ const decisions = (text: string, mode: 'auto' | 'on' = 'auto') =>
   reflow(text, mode).paragraphs.map((p: ParagraphDecision) => `${p.first}-${p.last} ${p.action} ${p.reason}`);
 
 describe('reflow decisions (auto)', () => {
-  it('joins a Gutenberg-wrapped paragraph and keeps the blank lines between paragraphs', () => {
+  it('joins a Gutenberg-wrapped paragraph; a single blank line between prose paragraphs becomes a plain break', () => {
     const r = reflow(chapterOne, 'auto');
     expect(r.reflowed).toBe(true);
     const out = r.text.split('\n');
     expect(out[0]).toBe('It is a truth universally acknowledged, that a single man in possession of a good fortune must be in want of a wife.');
-    expect(out[1]).toBe('');
-    expect(out[2]).toMatch(/^However little known .* their daughters\.$/);
-    // Blank lines and short one-line paragraphs stay as they are.
-    expect(r.text.split('\n\n').length).toBe(chapterOne.split('\n\n').length);
-    expect(r.text).toContain('\n\nMr. Bennet replied that he had not.\n\n');
+    expect(out[1]).toMatch(/^However little known .* their daughters\.$/);
+    // One-line paragraphs stay whole lines of their own; no paragraph break costs an empty row.
+    expect(out).toContain('Mr. Bennet replied that he had not.');
+    expect(r.text).not.toContain('\n\n');
+    expect(out.length).toBe(chapterOne.split(/\n[ \t]*\n/).length);
     expect(r.text.replace(/\s+/g, ' ')).toBe(chapterOne.replace(/\s+/g, ' '));
+  });
+
+  it('keeps two or more blank lines, and blank lines next to kept blocks, as they are', () => {
+    const wrapped = (s: string) => `${s} stayed at home all the long winter evening and read\naloud from the book that had come by the morning post to the house.`;
+    const text = [wrapped('Anne'), '', '', wrapped('Mary'), '', python, '', wrapped('Jane'), '', wrapped('Kitty')].join('\n');
+    const r = reflow(text, 'auto');
+    const blocks = r.text.split('\n\n');
+    expect(r.text).toContain('the house.\n\n\nMary stayed');
+    expect(r.text).toContain(`the house.\n\n${python}\n\nJane stayed`);
+    expect(r.text).toContain('the house.\nKitty stayed');
+    expect(blocks.at(-1)).toMatch(/^Jane .*house\.\nKitty .*house\.$/);
+    // The line map still names the customer's lines: Kitty's paragraph is lines 17-18 of the source.
+    const kitty = r.text.indexOf('Kitty');
+    expect(r.lineMap.sourceLinesOf({ start: kitty, end: r.text.length })).toEqual({ first: 17, last: 18 });
+    expect(reflow(text, 'off').text).toBe(text);
   });
 
   it('joins hard-wrapped classical Chinese without spaces, one paragraph per indented line', () => {
