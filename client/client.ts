@@ -7,6 +7,7 @@ import type {
   CompressOptions,
   DecodeOptions,
   GlyphgateClientOptions,
+  LayoutOptions,
   PageOptions,
   QueryOptions,
   RenderCallOptions,
@@ -26,6 +27,7 @@ import type {
   DocumentView,
   JobAccepted,
   JobView,
+  LayoutView,
   RenderOptions,
   RenderView,
   UsageView,
@@ -163,6 +165,16 @@ export class GlyphgateClient {
       return { status: 304, etag };
     }
     return { status: 200, png: new Uint8Array(await response.arrayBuffer()), etag };
+  }
+
+  /** `GET /v1/documents/{id}/renders/{renderId}/layout`: the line boxes of a committed render (to outline cited lines). */
+  async layout(id: string, renderId: string, options: LayoutOptions = {}): Promise<LayoutView> {
+    const response = await this.#transport.send({
+      method: 'GET',
+      path: `${documentPath(id)}/renders/${encodeURIComponent(renderId)}/layout${queryString({ page: options.page })}`,
+      signal: options.signal,
+    });
+    return (await response.json()) as LayoutView;
   }
 
   /** `POST /v1/documents/{id}/query`: the answer, with the lines it cites. */

@@ -11,6 +11,7 @@ export type {
   CompressOptions,
   DecodeOptions,
   GlyphgateClientOptions,
+  LayoutOptions,
   PageOptions,
   QueryOptions,
   RenderCallOptions,

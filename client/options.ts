@@ -50,6 +50,12 @@ export interface PageOptions extends CallOptions {
   etag?: string;
 }
 
+/** Options of {@link GlyphgateClient.layout}. */
+export interface LayoutOptions extends CallOptions {
+  /** Only this page's lines (from 1); default every page. */
+  page?: number;
+}
+
 /** Options of {@link GlyphgateClient.query} and {@link GlyphgateClient.queryStream}. */
 export type QueryOptions = Omit<QueryBody, 'stream'> & CachedCallOptions;
 

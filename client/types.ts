@@ -16,6 +16,7 @@ import type {
   errorBodySchema,
   jobAcceptedSchema,
   jobViewSchema,
+  layoutViewSchema,
   queryOptionsSchema,
   renderOptionsSchema,
   renderPageSchema,
@@ -53,6 +54,8 @@ export type AnswerDone = z.output<typeof answerDoneSchema>;
 export type DecodeBody = z.output<typeof decodeOptionsSchema>;
 /** The OCR read-back. */
 export type DecodeView = z.output<typeof decodeViewSchema>;
+/** Line boxes of a render (`GET /v1/documents/{id}/renders/{renderId}/layout`). */
+export type LayoutView = z.output<typeof layoutViewSchema>;
 /** An async render job. */
 export type JobView = z.output<typeof jobViewSchema>;
 /** The usage report. */
