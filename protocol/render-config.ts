@@ -30,6 +30,13 @@ export interface RenderConfig {
   'auto-crop-width': boolean;
   'auto-crop-last-page': boolean;
   'newline-markup': string;
+  /**
+   * Not a Glyph key: auto-cropped widths and last-page heights are rounded up to a multiple of
+   * this many pixels (a model's patch or tile grid), so a cropped page still wastes no partial
+   * cell and is not resized by the model. Absent (or 1): crop to the ink, as Glyph does.
+   * Preset `auto` sets it from the profile.
+   */
+  'auto-crop-snap'?: number;
 }
 
 /** Font families the runner ships (npm packages `dejavu-fonts-ttf`, `@fontsource/noto-sans-sc`). */
@@ -94,6 +101,7 @@ export const renderConfigSchema = z.strictObject({
   'newline-markup': z.enum([NEWLINE_BREAK, NEWLINE_MARKER], {
     error: `newline-markup must be ${JSON.stringify(NEWLINE_BREAK)} or ${JSON.stringify(NEWLINE_MARKER)}`,
   }),
+  'auto-crop-snap': num('auto-crop-snap', 1, 2048).int('auto-crop-snap must be a whole number of pixels').optional(),
 });
 
 const base = {

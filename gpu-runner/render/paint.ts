@@ -1,10 +1,13 @@
 import type { RenderConfig } from '../../protocol/render-config.ts';
 import { GlyphAtlas, SUBPIXEL_STEPS, glyphKey, type GlyphMask } from './glyph-atlas.ts';
 import { FontChain } from './fonts.ts';
+import { paintStyled } from './styled/paint.ts';
 import type { PageLayout, ParagraphBox } from './layout.ts';
+import type { StyleSpec } from './styled/styles.ts';
 import type { LayoutLine, RawPage } from './types.ts';
 
-type Rgb = [number, number, number];
+/** A colour as red, green, blue (0–255). */
+export type Rgb = [number, number, number];
 
 /** Glyph's newline marker color. */
 const MARKER_RGB: Rgb = [255, 0, 0];
@@ -28,6 +31,8 @@ export interface Painter {
   paragraphInk: boolean;
   cropWidth: boolean;
   cropLast: boolean;
+  /** Cropped sides are rounded up to a multiple of this (config `auto-crop-snap`; 1: none). */
+  cropSnap: number;
   ascentPx: number;
   descentPx: number;
 }
@@ -42,7 +47,8 @@ export interface MissingGlyphs {
 /** How many distinct missing code points a report lists. */
 const MISSING_LISTED = 16;
 
-function rgb(hex: string): Rgb {
+/** `#rgb` / `#rrggbb` → {@link Rgb}. */
+export function rgb(hex: string): Rgb {
   const h = hex.slice(1);
   const full = h.length === 3 ? [...h].map((c) => c + c).join('') : h;
   return [0, 2, 4].map((i) => parseInt(full.slice(i, i + 2), 16)) as Rgb;
@@ -92,6 +98,7 @@ export function createPainter(config: RenderConfig): Painter {
       (borderPx > 0 && Math.abs(gray(border) - gray(bg)) > CROP_TOLERANCE),
     cropWidth: config['auto-crop-width'],
     cropLast: config['auto-crop-last-page'],
+    cropSnap: config['auto-crop-snap'] ?? 1,
     ascentPx: chain.vertical.ascent * fontPx,
     descentPx: chain.vertical.descent * fontPx,
   };
@@ -115,6 +122,17 @@ export interface PaintablePage {
   channels: 1 | 3;
   glyphs: PlacedGlyphs;
   paragraphs: ParagraphBox[];
+  /** Set for a styled document's page (render/styled/): per-glyph styles and rules. */
+  styled?: StyledPaint;
+}
+
+/** What a styled page adds to painting: its style table, each glyph's style, and rules. */
+export interface StyledPaint {
+  styles: StyleSpec[];
+  /** `styleOf[i]` is the style of glyph i (parallel to `glyphs.codes`). */
+  styleOf: Uint16Array;
+  /** Filled rectangles (rules, quote bars), final page pixels. */
+  rules: ParagraphBox[];
 }
 
 /** A page whose glyphs are placed and whose final (cropped) size is known, not yet painted. */
@@ -179,8 +197,9 @@ export function placePage(layout: PageLayout, p: Painter, missing: MissingGlyphs
   }
   let width = fullWidth;
   let height = layout.height;
-  if (p.cropWidth && inkRight >= 0) width = Math.min(width, inkRight + 1 + p.marginXPx);
-  if (p.cropLast && layout.last && inkBottom >= 0) height = Math.min(height, inkBottom + p.marginYPx);
+  const snap = (px: number) => Math.ceil(px / p.cropSnap) * p.cropSnap;
+  if (p.cropWidth && inkRight >= 0) width = Math.min(width, snap(inkRight + 1 + p.marginXPx));
+  if (p.cropLast && layout.last && inkBottom >= 0) height = Math.min(height, snap(inkBottom + p.marginYPx));
   for (const l of lineMaps) clampBox(l, width, height);
   const glyphs = { codes: codes.subarray(0, n), xy: xy.subarray(0, 2 * n) };
   return { index: layout.index, width, height, channels: p.channels, lines: lineMaps, glyphs, paragraphs };
@@ -188,6 +207,7 @@ export function placePage(layout: PageLayout, p: Painter, missing: MissingGlyphs
 
 /** Paints a placed page: background, paragraph boxes, then every glyph from its mask. */
 export function paintPlaced(page: PaintablePage, p: Painter): RawPage {
+  if (page.styled) return paintStyled(page, page.styled, p);
   const { width, height } = page;
   const raw: RawPage = { width, height, channels: p.channels, data: new Uint8Array(width * height * p.channels) };
   fill(raw, 0, 0, width, height, p.bg);
@@ -237,7 +257,8 @@ function paintParagraph(raw: RawPage, b: ParagraphBox, p: Painter): void {
   }
 }
 
-function fill(raw: RawPage, x0: number, y0: number, x1: number, y1: number, c: Rgb): void {
+/** Fills a rectangle (clipped to the page) with a colour. */
+export function fill(raw: RawPage, x0: number, y0: number, x1: number, y1: number, c: Rgb): void {
   const { width, height, channels, data } = raw;
   x0 = Math.max(0, x0);
   y0 = Math.max(0, y0);
@@ -259,7 +280,7 @@ function fill(raw: RawPage, x0: number, y0: number, x1: number, y1: number, c: R
 }
 
 /** Source-over compositing of mask `m` with its top-left at (gx, gy) in color `c`: dst += (c − dst) × coverage. */
-function blend(raw: RawPage, m: GlyphMask, gx: number, gy: number, c: Rgb): void {
+export function blend(raw: RawPage, m: GlyphMask, gx: number, gy: number, c: Rgb): void {
   const { width, height, channels, data } = raw;
   const mx0 = Math.max(0, -gx);
   const my0 = Math.max(0, -gy);
