@@ -27,7 +27,7 @@ queryRoutes.openapi(createRoute({ ...queryRoute, middleware: [gate({ quota: true
   const body = c.req.valid('json');
   const resolved = await resolveRender(body);
   const config = edgeConfig(c.env);
-  const at = { tenant: caller.tenant, sha, configHash: resolved.configHash, question: body.question };
+  const at = { tenant: caller.tenant, sha, configHash: resolved.renderId, question: body.question };
   const fresh = /(^|,)\s*no-cache\s*(,|$)/i.test(c.req.header('cache-control') ?? '');
   // Both lookups at once. Warm, the cached path is one R2 read: the gate and a complete document
   // row are answered from isolate memory, and the bill is written after the response.

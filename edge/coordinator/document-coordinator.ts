@@ -9,7 +9,7 @@ import { edgeConfig } from '../config.ts';
 import { findActiveJob, insertJob, newJobId } from '../jobs/store.ts';
 import { describeFailure, type FailureInfo } from '../runners/failures.ts';
 import { runnerClient } from '../runners/runner-client.ts';
-import { readDocumentText, setTextTokens } from '../storage/documents.ts';
+import { readDocumentText, setFamilyTextTokens } from '../storage/documents.ts';
 import { commitRender, readManifest, toStoredManifest, type StoredManifest } from '../storage/renders.ts';
 import type { RenderOptions } from './render-stream.ts';
 import { renderWithRetry } from './retry.ts';
@@ -18,6 +18,7 @@ import { renderWithRetry } from './retry.ts';
 export interface CoordinatorRenderInput {
   tenant: string;
   sha: string;
+  /** The render id (edge/renders/render-id.ts): where the render is stored, and its flight's key. */
   configHash: string;
   render: RenderOptions;
   /** Pages the document is expected to take (edge/jobs/estimate.ts). */
@@ -71,7 +72,7 @@ export class DocumentCoordinator extends DurableObject<Env> implements Coordinat
       const result = await renderWithRetry({ env: this.env, runners: runnerClient(this.env), at, text, render: input.render });
       const manifest = toStoredManifest(result.manifest, result.pages);
       await commitRender(this.env, at, manifest, result.manifest.layout);
-      await setTextTokens(this.env, input.tenant, input.sha, manifest.totals.textTokens);
+      await setFamilyTextTokens(this.env, input.tenant, input.sha, manifest.textTokenizer.family, manifest.totals.textTokens);
       return { kind: 'manifest', source: 'rendered', manifest };
     } catch (error) {
       return { kind: 'error', failure: describeFailure(error) };

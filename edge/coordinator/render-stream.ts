@@ -3,16 +3,23 @@
  * then the page PNGs in order, and each page is stored as soon as its part has arrived, so the
  * edge never holds more than a few pages in memory however long the document is.
  */
-import type { RenderManifest } from '../../protocol/runner-api.ts';
+import { renderConfigHash, resolveRenderConfig } from '../../protocol/render-config.ts';
+import type { RenderManifest, RenderRequest } from '../../protocol/runner-api.ts';
 import type { Env } from '../bindings.ts';
 import type { RunnerClient } from '../runners/runner-client.ts';
 import { writePage, type RenderLocation, type StoredPage } from '../storage/renders.ts';
 
-/** What the runner is asked to render (besides the text). */
-export interface RenderOptions {
-  preset?: string;
-  config?: Record<string, unknown>;
-  profile: string;
+/** What the runner is asked to render (besides the text and a page range). */
+export type RenderOptions = Omit<RenderRequest, 'text' | 'firstPage' | 'lastPage' | 'profile'> & { profile: string };
+
+/**
+ * The config hash the runner's manifest must name: a fixed config's own (resolved here as the
+ * runner resolves it); undefined for preset `auto`, whose config only the runner knows (the
+ * client then checks that the manifest's hash is its config's).
+ */
+export async function expectedConfigHash(render: RenderOptions): Promise<string | undefined> {
+  if (render.auto) return undefined;
+  return renderConfigHash(resolveRenderConfig({ preset: render.preset, config: render.config }));
 }
 
 /** Options of {@link renderIntoR2}. */
@@ -50,10 +57,11 @@ const WRITES_IN_FLIGHT = 4;
  */
 export async function renderIntoR2(options: RenderIntoR2Options): Promise<RenderIntoR2Result> {
   const { env, runners, at, text, render, range, exclude } = options;
+  const configHash = await expectedConfigHash(render);
   const answer = await runners.render(
     at.sha,
     { text, ...render, ...(range ?? {}) },
-    { expect: { textSha256: at.sha, configHash: at.configHash }, ...(exclude ? { exclude } : {}) },
+    { expect: { textSha256: at.sha, ...(configHash !== undefined ? { configHash } : {}) }, ...(exclude ? { exclude } : {}) },
   );
   const pages: StoredPage[] = [];
   const writes: Promise<unknown>[] = [];

@@ -28,7 +28,7 @@ decodeRoutes.openapi(createRoute({ ...decodeRoute, middleware: [gate({ quota: tr
   const doc = await findDocument(c.env, caller.tenant, sha);
   if (!doc) throw notFound('document');
   const prices = edgeConfig(c.env).prices;
-  const at = { tenant: caller.tenant, sha, configHash: resolved.configHash };
+  const at = { tenant: caller.tenant, sha, configHash: resolved.renderId };
   const sample = body.sample ?? 'all';
   const fresh = /(^|,)\s*no-cache\s*(,|$)/i.test(c.req.header('cache-control') ?? '');
 

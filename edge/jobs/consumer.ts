@@ -17,7 +17,7 @@ import { renderWithRetry } from '../coordinator/retry.ts';
 import { notFound } from '../http/errors.ts';
 import { describeFailure } from '../runners/failures.ts';
 import { runnerClient } from '../runners/runner-client.ts';
-import { readDocumentText, setTextTokens } from '../storage/documents.ts';
+import { readDocumentText, setFamilyTextTokens } from '../storage/documents.ts';
 import { commitRender, deleteRangeParts, readManifest, readRangeParts, writeRangePart, type RenderLocation, type StoredManifest } from '../storage/renders.ts';
 import { recordUsage } from '../usage/store.ts';
 import { mergeParts, type RangePart } from './merge.ts';
@@ -111,7 +111,7 @@ async function commitParts(env: Env, at: RenderLocation): Promise<StoredManifest
   const { parts, keys } = stored;
   const { manifest, layout } = mergeParts(parts);
   await commitRender(env, at, manifest, layout);
-  await setTextTokens(env, at.tenant, at.sha, manifest.totals.textTokens);
+  await setFamilyTextTokens(env, at.tenant, at.sha, manifest.textTokenizer.family, manifest.totals.textTokens);
   await deleteRangeParts(env, keys);
   return manifest;
 }

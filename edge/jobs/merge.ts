@@ -30,6 +30,10 @@ export function mergeParts(parts: RangePart[]): { manifest: StoredManifest; layo
     manifest: {
       textSha256: head.textSha256,
       configHash: head.configHash,
+      config: head.config,
+      reflowed: head.reflowed,
+      textTokenizer: head.textTokenizer,
+      ...(head.fit ? { fit: head.fit } : {}),
       profile: head.profile,
       chars: head.chars,
       pages,

@@ -14,7 +14,9 @@ import { coordinatorFor } from '../coordinator/client.ts';
 import { jsonOptions } from '../http/body-middleware.ts';
 import { notFound } from '../http/errors.ts';
 import { resolveRender, type ResolvedRender } from './render-options.ts';
-import { renderView, type RenderView } from './render-view.ts';
+import { needsFamilyCount, renderView, type RenderView } from './render-view.ts';
+import { familyTextTokens } from './family-tokens.ts';
+import { runnerClient } from '../runners/runner-client.ts';
 import { estimatePages } from '../jobs/estimate.ts';
 import { gate } from '../tenancy/gate.ts';
 import { clientIdempotencyKey, meter } from '../usage/store.ts';
@@ -35,7 +37,7 @@ export type RenderOutcome = { status: 200; body: RenderView } | { status: 202; b
  */
 export async function renderFor(c: Context<AppEnv>, doc: DocumentRecord, resolved: ResolvedRender): Promise<RenderOutcome> {
   const caller = c.get('caller');
-  const at = { tenant: caller.tenant, sha: doc.sha256, configHash: resolved.configHash };
+  const at = { tenant: caller.tenant, sha: doc.sha256, configHash: resolved.renderId };
 
   // Fast path: a committed render needs no coordinator round trip.
   let manifest: StoredManifest | null = await readManifest(c.env, at);
@@ -53,14 +55,26 @@ export async function renderFor(c: Context<AppEnv>, doc: DocumentRecord, resolve
       c.header('x-glyph-cache', 'miss');
       c.header('location', `/v1/jobs/${result.jobId}`);
       const statusUrl = `/v1/jobs/${result.jobId}`;
-      return { status: 202, body: { jobId: result.jobId, status: 'queued', documentId: doc.sha256, renderId: resolved.configHash, statusUrl } };
+      return { status: 202, body: { jobId: result.jobId, status: 'queued', documentId: doc.sha256, renderId: resolved.renderId, statusUrl } };
     }
     manifest = result.manifest;
     hit = result.source === 'stored';
     joined = result.source === 'joined';
   }
 
-  const view = renderView({ manifest, profile: resolved.profile, cached: hit, origin: new URL(c.req.url).origin });
+  // A render priced for another profile counted its text in that profile's family: this profile's own count.
+  const family = needsFamilyCount(manifest, resolved.profile);
+  const textTokens =
+    family === undefined ? undefined : await familyTextTokens({ env: c.env, runners: runnerClient(c.env), tenant: caller.tenant, doc, family });
+  const view = renderView({
+    manifest,
+    renderId: resolved.renderId,
+    profile: resolved.profile,
+    cached: hit,
+    origin: new URL(c.req.url).origin,
+    config: resolved.config,
+    ...(textTokens !== undefined ? { textTokens } : {}),
+  });
   const prices = edgeConfig(c.env).prices;
   // A caller who only waited on someone else's render pays the cached price: one render happened.
   const perPage = hit || joined ? prices.render_page_cached : prices.render_page;

@@ -30,6 +30,7 @@ import {
   type TokensRequest,
   type TokensResponse,
 } from '../../protocol/runner-api.ts';
+import { renderConfigHash } from '../../protocol/render-config.ts';
 import type { Env } from '../bindings.ts';
 import { edgeConfig } from '../config.ts';
 import { ApiError } from '../http/errors.ts';
@@ -63,8 +64,12 @@ export interface RenderAnswer {
 
 /** Options of {@link RunnerClient.render}. */
 export interface RenderCallOptions {
-  /** The text and config the render must be of: a manifest naming others is a 502 `runner_mismatch`. */
-  expect: { textSha256: string; configHash: string };
+  /**
+   * The text and config the render must be of: a manifest naming others is a 502 `runner_mismatch`.
+   * Without `configHash` (preset `auto`, resolved by the runner) the manifest's hash must be that
+   * of the config it carries.
+   */
+  expect: { textSha256: string; configHash?: string };
   /** Runners not to use (one that died mid-stream on the previous try). */
   exclude?: readonly string[];
 }
@@ -143,7 +148,8 @@ export class RunnerClient {
     }
     // The runner hashes what it received; a mismatch means the edge and runner disagree on the
     // text or the config, and storing the pages under our key would poison the cache.
-    if (manifest.textSha256 !== options.expect.textSha256 || manifest.configHash !== options.expect.configHash) {
+    const configHash = options.expect.configHash ?? (await renderConfigHash(manifest.config));
+    if (manifest.textSha256 !== options.expect.textSha256 || manifest.configHash !== configHash) {
       cancel();
       throw new ApiError(502, 'runner_mismatch', 'runner rendered a different text or config than requested');
     }

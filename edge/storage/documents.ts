@@ -2,6 +2,7 @@
  * Documents: the text in R2 (DOCUMENTS, content-addressed per tenant) and a row in D1
  * (`documents`) with its size and, once a render reported it, its Qwen3 text-token count.
  */
+import { isTextTokenizerFamily, type TextTokenizerFamily } from '../../protocol/text-tokenizers.ts';
 import type { Env } from '../bindings.ts';
 import { storageWrite } from './errors.ts';
 import { documentKey } from './keys.ts';
@@ -15,8 +16,13 @@ export interface DocumentRecord {
   lines: number | null;
   /** Null until the first render's manifest reports the count (see edge/README). */
   textTokens: number | null;
+  /** Text tokens per tokenizer family known so far (migration 0003); `qwen3` mirrors `textTokens`. */
+  textTokensByFamily: TokensByFamily;
   createdAt: number;
 }
+
+/** Text-token counts of one text, by tokenizer family (only the families counted so far). */
+export type TokensByFamily = Partial<Record<TextTokenizerFamily, number>>;
 
 interface Row {
   sha256: string;
@@ -24,16 +30,34 @@ interface Row {
   bytes: number;
   lines: number | null;
   text_tokens: number | null;
+  text_tokens_by_family: string | null;
   created_at: number;
 }
 
+// A malformed or foreign value reads as "nothing known": the count is asked again, never trusted.
+function parseByFamily(json: string | null, qwen3: number | null): TokensByFamily {
+  const counts: TokensByFamily = {};
+  try {
+    const parsed: unknown = json === null ? {} : JSON.parse(json);
+    if (typeof parsed === 'object' && parsed !== null) {
+      for (const [family, n] of Object.entries(parsed)) {
+        if (isTextTokenizerFamily(family) && Number.isSafeInteger(n) && (n as number) >= 0) counts[family] = n as number;
+      }
+    }
+  } catch {
+    // ignored: see above
+  }
+  if (qwen3 !== null) counts.qwen3 = qwen3;
+  return counts;
+}
+
 function fromRow(row: Row): DocumentRecord {
-  return { sha256: row.sha256, chars: row.chars, bytes: row.bytes, lines: row.lines, textTokens: row.text_tokens, createdAt: row.created_at };
+  return { sha256: row.sha256, chars: row.chars, bytes: row.bytes, lines: row.lines, textTokens: row.text_tokens, textTokensByFamily: parseByFamily(row.text_tokens_by_family, row.text_tokens), createdAt: row.created_at };
 }
 
 /** The caller's document `sha`, or null: another tenant's document is as absent as a missing one. */
 export async function findDocument(env: Env, tenant: string, sha: string): Promise<DocumentRecord | null> {
-  const row = await env.DB.prepare('SELECT sha256, chars, bytes, lines, text_tokens, created_at FROM documents WHERE tenant = ?1 AND sha256 = ?2')
+  const row = await env.DB.prepare('SELECT sha256, chars, bytes, lines, text_tokens, text_tokens_by_family, created_at FROM documents WHERE tenant = ?1 AND sha256 = ?2')
     .bind(tenant, sha)
     .first<Row>();
   return row ? fromRow(row) : null;
@@ -72,7 +96,7 @@ export async function storeDocument(env: Env, options: StoreDocumentOptions): Pr
     .bind(tenant, sha, chars, bytes.byteLength, lines, now)
     .run();
   if (result.meta.changes === 1) {
-    return { created: true, record: { sha256: sha, chars, bytes: bytes.byteLength, lines, textTokens: null, createdAt: now } };
+    return { created: true, record: { sha256: sha, chars, bytes: bytes.byteLength, lines, textTokens: null, textTokensByFamily: {}, createdAt: now } };
   }
   return { created: false, record: (await findDocument(env, tenant, sha))! };
 }
@@ -87,5 +111,19 @@ export async function readDocumentText(env: Env, tenant: string, sha: string): P
 export async function setTextTokens(env: Env, tenant: string, sha: string, textTokens: number): Promise<void> {
   await env.DB.prepare('UPDATE documents SET text_tokens = ?3 WHERE tenant = ?1 AND sha256 = ?2 AND text_tokens IS NULL')
     .bind(tenant, sha, textTokens)
+    .run();
+}
+
+/**
+ * Records `family`'s token count of the document (deterministic, so any writer's count is the
+ * count). A `qwen3` count also fills `text_tokens`, the count uploads report.
+ */
+export async function setFamilyTextTokens(env: Env, tenant: string, sha: string, family: TextTokenizerFamily, textTokens: number): Promise<void> {
+  if (!isTextTokenizerFamily(family)) throw new Error(`storage: unknown tokenizer family ${String(family)}`);
+  await env.DB.prepare(
+    "UPDATE documents SET text_tokens_by_family = json_set(COALESCE(text_tokens_by_family, '{}'), '$.' || ?3, ?4), " +
+      'text_tokens = CASE WHEN ?3 = \'qwen3\' THEN COALESCE(text_tokens, ?4) ELSE text_tokens END WHERE tenant = ?1 AND sha256 = ?2',
+  )
+    .bind(tenant, sha, family, textTokens)
     .run();
 }

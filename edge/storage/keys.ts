@@ -4,11 +4,12 @@
  * route parameter schemas (protocol/public-api/id-rules.ts).
  *
  *   DOCUMENTS  t/<tenant>/docs/<sha256>
- *   RENDERS    t/<tenant>/renders/<sha256>/<configHash>/page-0001.png … manifest.json (written last)
- *              t/<tenant>/renders/<sha256>/<configHash>/layout.json (before the manifest)
- *              t/<tenant>/renders/<sha256>/<configHash>/parts/<first>-<last>.json (job ranges)
- *              t/<tenant>/renders/<sha256>/<configHash>/decode/<sample>.json
- *   ANSWERS    t/<tenant>/answers/<sha256>/<configHash>/<backend>/<sha256(normalized question)>.json
+ *   RENDERS    t/<tenant>/renders/<sha256>/<renderId>/page-0001.png … manifest.json (written last)
+ *              (renderId: edge/renders/render-id.ts; the `configHash` parameters below are it)
+ *              t/<tenant>/renders/<sha256>/<renderId>/layout.json (before the manifest)
+ *              t/<tenant>/renders/<sha256>/<renderId>/parts/<first>-<last>.json (job ranges)
+ *              t/<tenant>/renders/<sha256>/<renderId>/decode/<sample>.json
+ *   ANSWERS    t/<tenant>/answers/<sha256>/<renderId>/<backend>/<sha256(normalized question)>.json
  */
 
 const TENANT = /^[a-z0-9][a-z0-9_-]{0,62}$/;

@@ -17,10 +17,22 @@ export interface StoredPage extends ManifestPage {
   sha256: string;
 }
 
-/** The manifest as stored: the runner's, minus the layout (kept in layout.json), pages hashed. */
+/**
+ * The manifest as stored: the runner's, minus the layout (kept in layout.json), pages hashed.
+ * Renders stored before preset `auto` lack `config`, `reflowed` and `textTokenizer`:
+ * {@link readManifest} reads them as drawn with reflow off and counted in Qwen3 tokens.
+ */
 export interface StoredManifest {
   textSha256: string;
+  /** SHA-256 of the resolved config (`config`); the render id can differ (edge/renders/render-id.ts). */
   configHash: string;
+  /** The resolved config the pages were drawn with; absent in renders stored before it was kept. */
+  config?: RenderManifest['config'];
+  reflowed: boolean;
+  /** The tokenizer family `totals.textTokens` was counted in (the runner's profile's). */
+  textTokenizer: RenderManifest['textTokenizer'];
+  /** Set for preset `auto`: what the fit search chose. */
+  fit?: RenderManifest['fit'];
   /** Profile the runner priced `pages[].visualTokens` with; other profiles are recomputed. */
   profile: string;
   chars: number;
@@ -41,7 +53,9 @@ export interface RenderLocation {
 /** The committed manifest of a render, or null when there is none (never rendered, or broke off). */
 export async function readManifest(env: Env, at: RenderLocation): Promise<StoredManifest | null> {
   const object = await env.RENDERS.get(manifestKey(at.tenant, at.sha, at.configHash));
-  return object ? ((await object.json()) as StoredManifest) : null;
+  if (!object) return null;
+  const stored = (await object.json()) as Partial<StoredManifest> & Omit<StoredManifest, 'reflowed' | 'textTokenizer'>;
+  return { ...stored, reflowed: stored.reflowed ?? false, textTokenizer: stored.textTokenizer ?? { family: 'qwen3', estimate: false } };
 }
 
 /** Page count of a committed render from the manifest's metadata (a HEAD, no body), or null. */
@@ -87,6 +101,10 @@ export function toStoredManifest(manifest: RenderManifest, pages: StoredPage[]):
   return {
     textSha256: manifest.textSha256,
     configHash: manifest.configHash,
+    config: manifest.config,
+    reflowed: manifest.reflowed,
+    textTokenizer: manifest.textTokenizer,
+    ...(manifest.fit ? { fit: manifest.fit } : {}),
     profile: manifest.profile,
     chars: manifest.chars,
     pages,

@@ -1,10 +1,20 @@
 /**
- * The render fields every render-shaped request takes (`preset`, `config`, `profile`), the render
- * result, the 202 of a job, and `POST /v1/documents/{id}/render`.
+ * The render fields every render-shaped request takes (`preset`, `config`, `profile`, `reflow`,
+ * `readbackFloor`), the render result, the 202 of a job, and `POST /v1/documents/{id}/render`.
  */
 import { z } from '@hono/zod-openapi';
 import { isProfileName, PROFILE_NAMES } from '../profiles.ts';
-import { CONFIG_KEYS, isPresetName, PRESET_NAMES } from '../render-config.ts';
+import {
+  CONFIG_KEYS,
+  DEFAULT_READBACK_FLOOR,
+  isPresetChoice,
+  isReflowMode,
+  PRESET_CHOICES,
+  READBACK_FLOOR_RANGE,
+  REFLOW_MODES,
+  renderConfigSchema,
+} from '../render-config.ts';
+import { TEXT_TOKENIZER_FAMILIES } from '../text-tokenizers.ts';
 import { coded } from './coded.ts';
 import { deliveryFieldsSchema, deliveryViewFields, sharedUrlField } from './delivery.ts';
 
@@ -13,14 +23,22 @@ export function isJsonObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** `preset`, `config`, `profile`: how to render (not strict, so other bodies can extend it). */
+const floorMessage = `readbackFloor must be a number from ${READBACK_FLOOR_RANGE.min} to ${READBACK_FLOOR_RANGE.max}`;
+
+/** `preset`, `config`, `profile`, `reflow`, `readbackFloor`: how to render (not strict, so other bodies can extend it). */
 export const renderFieldsSchema = z.object({
   preset: z
     .string()
     .max(64)
-    .refine(isPresetName, coded('invalid_config', (name) => `unknown preset "${String(name)}": use one of ${PRESET_NAMES.join(', ')}`))
+    .refine(isPresetChoice, coded('invalid_config', (name) => `unknown preset "${String(name)}": use one of ${PRESET_CHOICES.join(', ')}`))
     .optional()
-    .openapi({ enum: [...PRESET_NAMES], description: 'Preset to start from (default `glyph-en`).' }),
+    .openapi({
+      enum: [...PRESET_CHOICES],
+      description:
+        'Preset to start from (default `glyph-en`). `auto`: pages fitted to `profile` (its cost grid, never resized by the ' +
+        'model) with the densest font whose OCR read-back at the model\'s resolution meets `readbackFloor`; the response ' +
+        'carries the resolved `config`.',
+    }),
   // The parsed JSON object itself, not a copy: z.record rebuilds the object and silently drops a
   // "__proto__" key, which must reach the config validator and be refused as an unknown key (as at
   // the runner) rather than vanish and leave a render with defaults.
@@ -43,11 +61,66 @@ export const renderFieldsSchema = z.object({
       coded('invalid_profile', `profile: unknown visual-token profile; expected one of ${PROFILE_NAMES.join(', ')}`),
     )
     .optional()
-    .openapi({ enum: [...PROFILE_NAMES], description: 'Vision model whose visual-token count prices the pages (default `glm-4.1v`).' }),
+    .openapi({
+      enum: [...PROFILE_NAMES],
+      description:
+        'Vision model that reads the pages (default `glm-4.1v`): prices them in its visual tokens, counts the text in its ' +
+        'own tokenizer family, and with preset `auto` decides the page geometry.',
+    }),
+  reflow: z
+    .string()
+    .max(16)
+    .refine(isReflowMode, coded('invalid_config', `reflow must be one of ${REFLOW_MODES.join(', ')}`))
+    .optional()
+    .openapi({
+      enum: [...REFLOW_MODES],
+      description:
+        'Join the lines inside paragraphs of hard-wrapped prose before layout: `auto` (default) when detected, `on`, `off`. ' +
+        'Code, poetry, lists, tables and logs are never joined; citations and the layout still point at the lines sent.',
+    }),
+  readbackFloor: z
+    .number({ error: floorMessage })
+    .refine((n) => n >= READBACK_FLOOR_RANGE.min && n <= READBACK_FLOOR_RANGE.max, coded('invalid_config', floorMessage))
+    .optional()
+    .openapi({
+      description:
+        `Preset \`auto\` only: the lowest OCR read-back accepted, ${READBACK_FLOOR_RANGE.min}–${READBACK_FLOOR_RANGE.max} ` +
+        `(default ${DEFAULT_READBACK_FLOOR.latin} for Latin text, ${DEFAULT_READBACK_FLOOR.cjk} for CJK, variant-insensitive).`,
+    }),
 });
 
 /** Body of `POST /v1/documents/{id}/render`: the render fields and nothing else. */
 export const renderOptionsSchema = renderFieldsSchema.extend(deliveryFieldsSchema.shape).strict().openapi('RenderOptions');
+
+/** The resolved, complete config of a render. */
+export const resolvedConfigSchema = renderConfigSchema.openapi('RenderConfig', {
+  description:
+    'The complete render config the pages were drawn with (Glyph keys). Sent back as `config` (with `preset` unset and ' +
+    'the same `reflow`), it asks for the same pages.',
+});
+
+/** The tokenizer a render's text tokens were counted with. */
+export const tokenizerSchema = z
+  .object({
+    family: z.enum(TEXT_TOKENIZER_FAMILIES as readonly ['o200k', 'qwen3', 'gemma3', 'claude-approx']),
+    estimate: z.boolean().openapi({ description: "True when the count is not the model's own tokenizer's." }),
+  })
+  .openapi('TextTokenizer', {
+    description: "gpt-4o → o200k; glm-4.1v, qwen2.5-vl, qwen3-vl → qwen3; gemini → gemma3; claude → claude-approx (an estimate).",
+  });
+
+/** What the fit search of preset `auto` chose. */
+export const fitSchema = z
+  .object({
+    profile: z.string(),
+    fontSize: z.number().openapi({ description: 'Points.' }),
+    lineHeight: z.number().openapi({ description: 'Points.' }),
+    readback: z.number().openapi({ description: "OCR read-back of the calibration page at the model's resolution, 0..1." }),
+    floor: z.number(),
+    floorMet: z.boolean().openapi({ description: 'False when no setting met the floor (the best read-back was taken).' }),
+    resizedDown: z.boolean().openapi({ description: "Whether the model's preprocessing scales the page down (never for a fitted page)." }),
+  })
+  .openapi('Fit', { description: 'Preset `auto` only: the font the search chose and its read-back.' });
 
 /** One page of a render. */
 export const renderPageSchema = z
@@ -65,14 +138,24 @@ export const renderPageSchema = z
 export const renderViewSchema = z
   .object({
     documentId: z.string(),
-    renderId: z.string().openapi({ description: 'SHA-256 of the canonical render config.' }),
+    renderId: z.string().openapi({
+      description:
+        'Names the render in every cache: with a fixed config and reflow `off`, SHA-256 of the canonical config; with ' +
+        'another reflow mode, of the config and the mode; with preset `auto`, of the request (profile, reflow, ' +
+        'readbackFloor, config overrides).',
+    }),
     cached: z.boolean().openapi({ description: 'Served from a committed render.' }),
     profile: z.string(),
+    config: resolvedConfigSchema,
+    reflowed: z.boolean().openapi({ description: 'Whether hard-wrapped prose was joined before layout.' }),
+    tokenizer: tokenizerSchema,
+    worthIt: z.boolean().openapi({ description: "True when the pages cost the profile's model fewer tokens than the text." }),
+    fit: fitSchema.optional(),
     pages: z.array(renderPageSchema),
     totals: z.object({
       pages: z.number().int(),
       visualTokens: z.number().int(),
-      textTokens: z.number().int().openapi({ description: 'Qwen3 tokens of the text.' }),
+      textTokens: z.number().int().openapi({ description: "Tokens of the text in the profile's tokenizer family (`tokenizer`)." }),
       ratio: z.number().openapi({ description: 'textTokens / visualTokens, two decimals.' }),
     }),
     missingGlyphs: z.object({
