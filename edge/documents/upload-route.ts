@@ -13,7 +13,9 @@ export const uploadRoute = createRoute({
   summary: 'Upload a document',
   description:
     'Stores a text for the caller\'s tenant, addressed by its SHA-256: 201 the first time, 200 with the same id after. ' +
-    'Send the text itself (`text/plain`, `text/markdown`, UTF-8) or JSON `{"text": …}`; at most MAX_UPLOAD_BYTES (20 MiB).',
+    'Send the text itself (`text/plain`, `text/markdown`, UTF-8) or JSON `{"text": …}`; at most MAX_UPLOAD_BYTES (20 MiB). ' +
+    'A runner counts the text tokens of a new document (`textTokens`); when none can, the text is stored anyway and the ' +
+    'answer is 503 `runners_unavailable` with Retry-After: the same upload again answers 200 with the count.',
   request: {
     headers: billableHeaders,
     body: { description: 'The document (required).', content: { 'application/json': { schema: uploadJsonSchema }, ...textBodies } },
@@ -21,6 +23,6 @@ export const uploadRoute = createRoute({
   responses: {
     200: { description: 'The caller already had this text.', headers: locationHeader, content: { 'application/json': { schema: documentViewSchema } } },
     201: { description: 'Stored.', headers: locationHeader, content: { 'application/json': { schema: documentViewSchema } } },
-    ...errorResponses(400, 413, 415, 503, ...GATE_ERRORS),
+    ...errorResponses(400, 413, 415, 502, 503, ...GATE_ERRORS),
   },
 });

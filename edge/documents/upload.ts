@@ -16,16 +16,14 @@ import { countCodePoints, countLines, type UploadBody } from '../http/read-text.
 import { gate } from '../tenancy/gate.ts';
 import { clientIdempotencyKey, meter } from '../usage/store.ts';
 import { storeDocument, type DocumentRecord } from '../storage/documents.ts';
+import { textTokensOf } from './text-tokens.ts';
 
-/**
- * Body of an upload response. `textTokens` is null until the document's first render (the runner
- * counts them: see edge/README.md, "Text tokens").
- */
+/** Body of an upload response; `textTokens` is counted at upload (documents/text-tokens.ts). */
 export type DocumentView = z.infer<typeof documentViewSchema>;
 
-/** The public view of a stored document. */
-export function documentView(record: DocumentRecord): DocumentView {
-  return { id: record.sha256, sha256: record.sha256, chars: record.chars, textTokens: record.textTokens };
+/** The public view of a stored document whose text tokens are `textTokens`. */
+export function documentView(record: DocumentRecord, textTokens: number): DocumentView {
+  return { id: record.sha256, sha256: record.sha256, chars: record.chars, textTokens };
 }
 
 /** Stores an upload body for the caller and bills it; shared with `/v1/compress`. */
@@ -55,7 +53,10 @@ export const documentRoutes = apiRoutes();
 
 // The JSON body's schema allows only "text", so by here the upload is exactly a document.
 documentRoutes.openapi(createRoute({ ...uploadRoute, middleware: [gate({ quota: true }), uploadBody()] as const }), async (c) => {
-  const { created, record } = await ingest(c, c.get('upload'));
+  const upload = c.get('upload');
+  const { created, record } = await ingest(c, upload);
+  // Stored (and billed) first: if no runner can count, nothing is lost and the retry is cheap.
+  const textTokens = await textTokensOf(c, record, upload.text);
   c.header('location', `/v1/documents/${record.sha256}`);
-  return c.json(documentView(record), created ? 201 : 200);
+  return c.json(documentView(record, textTokens), created ? 201 : 200);
 });

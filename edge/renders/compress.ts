@@ -4,6 +4,7 @@
  */
 import { createRoute } from '@hono/zod-openapi';
 import { documentView, ingest } from '../documents/upload.ts';
+import { textTokensOf } from '../documents/text-tokens.ts';
 import { apiRoutes } from '../http/api-routes.ts';
 import { uploadBody } from '../http/body-middleware.ts';
 import { gate } from '../tenancy/gate.ts';
@@ -26,9 +27,8 @@ compressRoutes.openapi(createRoute({ ...compressRoute, middleware: [gate({ quota
   const resolved = await resolveRender(fields);
   const { record } = await ingest(c, upload);
   const outcome = await renderFor(c, record, resolved);
-  // textTokens is known once the render is: report it rather than the upload's null.
-  const document = documentView(record);
-  if (outcome.status === 202) return c.json({ document, ...outcome.body }, 202);
+  // A render reports the text tokens; a job (202) has not rendered yet, so a runner counts them.
+  if (outcome.status === 202) return c.json({ document: documentView(record, await textTokensOf(c, record, upload.text)), ...outcome.body }, 202);
   const delivered = await withDelivery(c, outcome.body, Object.keys(bodyFields).length > 0 ? bodyFields : c.req.valid('query'));
-  return c.json({ document: { ...document, textTokens: outcome.body.totals.textTokens }, ...delivered }, 200);
+  return c.json({ document: documentView(record, outcome.body.totals.textTokens), ...delivered }, 200);
 });

@@ -8,7 +8,7 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import type { RenderConfig } from '../../protocol/render-config.ts';
-import type { PlanOutcome, PlanTask } from './plan-task.ts';
+import type { CountTask, PlanOutcome, PlanTask } from './plan-task.ts';
 
 /** Options of {@link RenderPlanner.plan}. */
 export interface PlanOptions {
@@ -20,6 +20,8 @@ export interface PlanOptions {
 /** Lays a document out (page sizes, layout map, glyph places) and optionally counts its tokens. */
 export interface RenderPlanner {
   plan(text: string, config: RenderConfig, options?: PlanOptions): Promise<PlanOutcome>;
+  /** Counts the text's Qwen3 tokens, without laying it out (`POST /v1/tokens`). */
+  countTokens(text: string, options?: { signal?: AbortSignal }): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -61,6 +63,18 @@ export class ThreadPlanner implements RenderPlanner {
       return await this.pool.run({ text, config, countTokens: options.countTokens ?? false }, { signal: signal ?? null });
     } catch (e) {
       // piscina rejects with its own AbortError; the caller's reason (a deadline: 504) is what counts.
+      if (signal?.aborted) throw signal.reason;
+      throw e;
+    }
+  }
+
+  async countTokens(text: string, options: { signal?: AbortSignal } = {}): Promise<number> {
+    const { signal } = options;
+    try {
+      // The task module's `countTokens` export, in the same threads (their tokenizer is loaded).
+      const task: CountTask = { text };
+      return (await this.pool.run(task as never, { name: 'countTokens', signal: signal ?? null })) as unknown as number;
+    } catch (e) {
       if (signal?.aborted) throw signal.reason;
       throw e;
     }

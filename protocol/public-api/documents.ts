@@ -20,11 +20,11 @@ export const documentViewSchema = z
     id: z.string().openapi({ description: 'SHA-256 of the text: the same text always has the same id.' }),
     sha256: z.string(),
     chars: z.number().int().openapi({ description: 'Unicode code points.' }),
-    textTokens: z
-      .number()
-      .int()
-      .nullable()
-      .openapi({ description: "Qwen3 tokens; null until the document's first render (the runner counts them)." }),
+    textTokens: z.number().int().openapi({
+      description:
+        'Qwen3 tokens of the text, counted by a runner at upload and stored with the document (an upload no runner ' +
+        'could count is a 503 `runners_unavailable` after the text was stored: retry it).',
+    }),
   })
   .openapi('Document');
 
