@@ -7,10 +7,7 @@
  */
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import type { RenderConfig } from '../../protocol/render-config.ts';
-import type { DocumentKind } from '../../protocol/document-kinds.ts';
-import { KindError, pdfDocumentText, toStyledDocument } from '../kinds/index.ts';
 import { planPages } from '../render/index.ts';
-import { planStyledDocument } from '../render/styled/index.ts';
 import { packPlan, planBuffers, type DocumentPlan } from './document-plan.ts';
 
 /** What a plan task is given (structured-cloned into the thread). */
@@ -19,11 +16,6 @@ export interface PlanTask {
   config: RenderConfig;
   /** Count the text's Qwen3 tokens too (a render's manifest needs them; decode and answer do not). */
   countTokens: boolean;
-  /** The input kind of `text` (absent or `text`: the plain renderer); others are drawn styled. */
-  kind?: DocumentKind;
-  /** Code language, and the file name to take it from otherwise. */
-  language?: string;
-  fileName?: string;
 }
 
 /** What a plan task returns. */
@@ -31,54 +23,14 @@ export interface PlanOutcome {
   plan: DocumentPlan;
   /** Undefined when the task did not ask for them. */
   textTokens: number | undefined;
-  /**
-   * A styled kind's drawn plain text: what the layout map's offsets index, decode compares
-   * against and tokens are counted on. Absent for kind `text` (the offsets index `text`).
-   */
-  plainText?: string;
 }
 
 /** Plans a document in the calling thread (what a planner thread runs, minus the transfer). */
 export async function planDocument(task: PlanTask): Promise<PlanOutcome> {
-  if (task.kind && task.kind !== 'text') return planStyled(task);
   const plan = packPlan(planPages(task.text, task.config));
   // The tokenizer (~90 MB, ~0.5 s to build) is loaded on the first count, not with this module.
   const textTokens = task.countTokens ? (await import('../tokens/qwen3.ts')).countTextTokens(task.text) : undefined;
   return { plan, textTokens };
-}
-
-/** A structured kind: converted to a styled document, laid out by the styled renderer. */
-async function planStyled(task: PlanTask): Promise<PlanOutcome> {
-  const doc = await toStyledDocument(task.text, { kind: task.kind!, language: task.language, fileName: task.fileName });
-  const styled = planStyledDocument(doc, task.config);
-  const plan = packPlan(styled);
-  const textTokens = task.countTokens ? (await import('../tokens/qwen3.ts')).countTextTokens(styled.plainText) : undefined;
-  return { plan, textTokens, plainText: styled.plainText };
-}
-
-/** What an extract task is given: a PDF's bytes (transferred) and the limits. */
-export interface ExtractTask {
-  bytes: Uint8Array;
-  maxPages: number;
-  maxChars: number;
-}
-
-/**
- * A PDF's text layer in the stored form (kinds/pdf-text.ts), read by pdf.js in a planner thread.
- * A refused PDF comes back as `{error}` (status, code, message): an Error thrown across the
- * thread boundary would lose its class.
- */
-export async function extractPdf(
-  task: ExtractTask,
-): Promise<{ text: string; pages: number; pageStarts: number[]; title?: string } | { error: { status: number; code: string; message: string } }> {
-  try {
-    const doc = await toStyledDocument(task.bytes, { kind: 'pdf', maxPages: task.maxPages, maxChars: task.maxChars });
-    const { text, pageStarts } = pdfDocumentText(doc);
-    return { text, pages: doc.pages ?? pageStarts.length, pageStarts, ...(doc.title ? { title: doc.title } : {}) };
-  } catch (e) {
-    if (e instanceof KindError) return { error: { status: e.status, code: e.code, message: e.message } };
-    throw e;
-  }
 }
 
 /** Runs a plan task in a planner thread; the plan's buffers are moved to the caller, not copied. */
