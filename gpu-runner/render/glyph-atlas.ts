@@ -4,15 +4,25 @@ import type { FontChain } from './fonts.ts';
 /** Sub-pixel pen positions a glyph is rasterized at (x only): quarter pixels. */
 export const SUBPIXEL_STEPS = 4;
 
-/** Faces a font chain may have (3 DejaVu families and Noto Sans SC's ~100 subsets fit). */
-export const MAX_FACES = 128;
+/**
+ * Key slots per code point: a chain's faces plus the .notdef box. DejaVu's faces and the ~100
+ * subsets each of Noto Sans SC and TC need ~220; 256 keeps every key (× 2 with the marker bit)
+ * inside a Uint32Array for every code point up to U+10FFFF.
+ */
+export const MAX_FACES = 256;
 
 /**
  * One number for (face, code point, sub-pixel phase): the atlas key, and with a marker bit the
- * code of a placed glyph. Below 2^30 for every code point, so it fits a Uint32Array.
+ * code of a placed glyph. Below 2^31 for every code point, so twice it fits a Uint32Array.
  */
 export function glyphKey(face: number, cp: number, phase: number): number {
   return (cp * MAX_FACES + face + 1) * SUBPIXEL_STEPS + phase;
+}
+
+/** The (face, code point, phase) a {@link glyphKey} was made of. */
+export function splitGlyphKey(key: number): { face: number; cp: number; phase: number } {
+  const slot = Math.floor(key / SUBPIXEL_STEPS);
+  return { face: (slot % MAX_FACES) - 1, cp: Math.floor(slot / MAX_FACES), phase: key % SUBPIXEL_STEPS };
 }
 
 /** A glyph's coverage mask, placed relative to the pen position on the baseline. */
@@ -53,6 +63,8 @@ export class GlyphAtlas {
     private readonly hScale: number,
     private readonly inkThreshold: number,
   ) {
+    // A chain with more faces than key slots would silently draw one face's glyph for another's.
+    if (chain.faces.length >= MAX_FACES) throw new RangeError(`font chain has ${chain.faces.length} faces; keys hold ${MAX_FACES - 1}`);
     const w = Math.ceil(fontPx * hScale * 4) + 16;
     const h = Math.ceil(fontPx * 3) + 16;
     this.originX = Math.ceil(fontPx * hScale) + 4;
@@ -70,7 +82,8 @@ export class GlyphAtlas {
   byKey(key: number): GlyphMask {
     let mask = this.masks.get(key);
     if (!mask) {
-      mask = this.rasterize(((key >>> 2) & (MAX_FACES - 1)) - 1, Math.floor(key / (4 * MAX_FACES)), key & 3);
+      const { face, cp, phase } = splitGlyphKey(key);
+      mask = this.rasterize(face, cp, phase);
       this.masks.set(key, mask);
     }
     return mask;
