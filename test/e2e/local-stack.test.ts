@@ -57,8 +57,15 @@ describe('npm start (local stack)', () => {
         reject(new Error(`npm start exited (${code}):\n${stack.output()}`));
       });
     });
+    // Ready, not just up: /healthz answers before the runner has loaded its models.
+    for (const deadline = Date.now() + 120_000; ; ) {
+      const res = await fetch(`http://127.0.0.1:${edgePort}/readyz`).catch(() => undefined);
+      if (res?.status === 200) break;
+      if (Date.now() > deadline) throw new Error(`edge /readyz never answered 200:\n${stack.output()}`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
     startSeconds = (Date.now() - started) / 1000;
-    console.log(`local stack answered in ${startSeconds.toFixed(1)} s`);
+    console.log(`local stack ready in ${startSeconds.toFixed(1)} s`);
   }, 180_000);
 
   afterAll(async () => {
@@ -72,6 +79,9 @@ describe('npm start (local stack)', () => {
   it('serves /healthz on both processes and the demo page at /, and prints the URLs and key', async () => {
     expect((await fetch(`http://127.0.0.1:${edgePort}/healthz`)).status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${runnerPort}/healthz`)).status).toBe(200);
+    const ready = await fetch(`http://127.0.0.1:${edgePort}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ ready: true, runners: [{ url: `http://127.0.0.1:${runnerPort}`, ok: true }] });
     const page = await fetch(`http://127.0.0.1:${edgePort}/`);
     expect(page.headers.get('content-type')).toContain('text/html');
     expect(await page.text()).toContain('glyphgate');
