@@ -22,6 +22,7 @@ import { documentPath, queryString, Transport } from './transport.ts';
 import type {
   Answer,
   Compressed,
+  CompressPassthrough,
   CompressJob,
   DecodeView,
   DocumentView,
@@ -46,12 +47,17 @@ export interface PageResult {
   etag: string;
 }
 
+/** True when compress answered with the text itself: pages would have cost the model more (`passthrough: true` asked). */
+export function isPassthrough<T extends object>(result: T | CompressPassthrough): result is CompressPassthrough {
+  return 'passthrough' in result && result.passthrough === true;
+}
+
 /** True when a render or compress call was handed to a job (202) rather than answered. */
 export function isJobAccepted<T extends object>(result: T | JobAccepted): result is JobAccepted {
   return 'jobId' in result;
 }
 
-const RENDER_KEYS = ['preset', 'config', 'profile'] as const;
+const RENDER_KEYS = ['preset', 'config', 'profile', 'reflow', 'readbackFloor'] as const;
 // Render and compress also take how the pages reach a model (key-free URLs, a payload format).
 const RENDER_CALL_KEYS = [...RENDER_KEYS, 'format', 'imageDelivery', 'urlTtl'] as const;
 
@@ -125,13 +131,16 @@ export class GlyphgateClient {
    * `POST /v1/compress`: upload and render in one call. Sent as JSON by default; with a text
    * `contentType` the text goes as is and the render fields as query parameters.
    */
-  async compress(text: string, options: CompressOptions = {}): Promise<Compressed | CompressJob> {
-    const render: RenderOptions = fields(options, RENDER_CALL_KEYS);
+  async compress(text: string, options: CompressOptions = {}): Promise<Compressed | CompressPassthrough | CompressJob> {
+    const render: RenderOptions & { passthrough?: boolean } = fields(options, [...RENDER_CALL_KEYS, 'passthrough']);
     const asText = options.contentType !== undefined && options.contentType !== 'application/json';
     const query = asText
       ? queryString({
           preset: render.preset,
           profile: render.profile,
+          reflow: render.reflow,
+          readbackFloor: render.readbackFloor === undefined ? undefined : String(render.readbackFloor),
+          passthrough: render.passthrough === undefined ? undefined : String(render.passthrough),
           config: render.config && JSON.stringify(render.config),
           format: render.format,
           imageDelivery: render.imageDelivery,
@@ -147,7 +156,7 @@ export class GlyphgateClient {
         : { json: { text, ...render } }),
       signal: options.signal,
     });
-    return (await response.json()) as Compressed | CompressJob;
+    return (await response.json()) as Compressed | CompressPassthrough | CompressJob;
   }
 
   /** `GET /v1/documents/{id}/renders/{renderId}/pages/{n}`: a page PNG, or 304 for a current `etag`. */

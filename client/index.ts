@@ -2,7 +2,7 @@
  * `glyphgate/client`: a typed client for the glyphgate API, on Web-standard fetch only (Node 20+,
  * browsers, Cloudflare Workers). Types come from the zod schemas the API validates with.
  */
-export { GlyphgateClient, isJobAccepted, type PageResult, type UploadedDocument } from './client.ts';
+export { GlyphgateClient, isJobAccepted, isPassthrough, type PageResult, type UploadedDocument } from './client.ts';
 export { GlyphgateError, type GlyphgateErrorInit } from './errors.ts';
 export type {
   BillableOptions,

@@ -42,7 +42,11 @@ export interface UploadOptions extends BillableOptions {
 export type RenderCallOptions = RenderOptions & BillableOptions;
 
 /** Options of {@link GlyphgateClient.compress}. */
-export type CompressOptions = RenderOptions & UploadOptions;
+export type CompressOptions = RenderOptions &
+  UploadOptions & {
+    /** Answer with the text itself when pages would cost the model more tokens than it (default false). */
+    passthrough?: boolean;
+  };
 
 /** Options of {@link GlyphgateClient.page}. */
 export interface PageOptions extends CallOptions {

@@ -10,8 +10,10 @@ import type {
   citationSchema,
   compressedSchema,
   compressJobSchema,
+  compressPassthroughSchema,
   decodeOptionsSchema,
   decodeViewSchema,
+  fitSchema,
   documentViewSchema,
   errorBodySchema,
   jobAcceptedSchema,
@@ -21,6 +23,8 @@ import type {
   renderOptionsSchema,
   renderPageSchema,
   renderViewSchema,
+  resolvedConfigSchema,
+  tokenizerSchema,
   usageRowSchema,
   usageTotalsSchema,
   usageViewSchema,
@@ -28,7 +32,10 @@ import type {
 
 /** A stored document (`POST /v1/documents`). */
 export type DocumentView = z.output<typeof documentViewSchema>;
-/** How to render: `preset`, `config` overrides, `profile`. */
+/**
+ * How to render: `preset` (`glyph-en`, `glyph-zh`, or `auto`: pages fitted to `profile`),
+ * `config` overrides, `profile`, `reflow` (`auto` | `on` | `off`), `readbackFloor` (auto only).
+ */
 export type RenderOptions = z.output<typeof renderOptionsSchema>;
 /** One page of a render. */
 export type RenderPage = z.output<typeof renderPageSchema>;
@@ -38,6 +45,14 @@ export type RenderView = z.output<typeof renderViewSchema>;
 export type JobAccepted = z.output<typeof jobAcceptedSchema>;
 /** `POST /v1/compress`, 200: the document and its render. */
 export type Compressed = z.output<typeof compressedSchema>;
+/** `POST /v1/compress`, 200 with `passthrough: true` asked and pages that do not pay: the text itself. */
+export type CompressPassthrough = z.output<typeof compressPassthroughSchema>;
+/** The complete render config a render was drawn with (send it back as `config` for the same pages). */
+export type ResolvedRenderConfig = z.output<typeof resolvedConfigSchema>;
+/** The tokenizer family a render's text tokens were counted in. */
+export type TextTokenizer = z.output<typeof tokenizerSchema>;
+/** What preset `auto`'s fit search chose. */
+export type RenderFit = z.output<typeof fitSchema>;
 /** `POST /v1/compress`, 202: the document and the job rendering it. */
 export type CompressJob = z.output<typeof compressJobSchema>;
 /** Body of a query. */
