@@ -16,7 +16,8 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withFaults } from './faults/inject.ts';
 import { FaultConfigError, faultRules, parseFaultRules, type FaultEnv } from './faults/rules.ts';
-import { renderConfigHash, resolveRenderConfig } from '../../protocol/render-config.ts';
+import { resolveRenderConfig } from '../../protocol/render-config.ts';
+import { fixedRenderId } from '../../edge/renders/render-id.ts';
 import { freePort, startEdge, startRunner, type EdgeHandle, type RunnerHandle } from './worker-stack.ts';
 
 const novel = readFileSync(new URL('../fixtures/texts/pride_and_prejudice.txt', import.meta.url), 'utf8').replace(/^\ufeff/, '');
@@ -97,7 +98,8 @@ describe('edge faults, in workerd: R2, usage rows, the Queue, the runner', () =>
   let stall: { server: Server; sockets: Set<Socket> } | undefined;
   let edge: EdgeHandle;
   let key: string;
-  const configHash = renderConfigHash(resolveRenderConfig({}));
+  // The render id of a default request (glyph-en, reflow auto): edge/renders/render-id.ts.
+  const configHash = fixedRenderId({ config: resolveRenderConfig({}), reflow: 'auto' });
 
   const usage = async (doc?: string): Promise<UsageRow[]> => {
     const rows = ((await (await edge.call(key, '/v1/usage?limit=1000')).json()) as { rows: UsageRow[] }).rows;

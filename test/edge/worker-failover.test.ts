@@ -5,7 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderConfigHash, resolveRenderConfig } from '../../protocol/render-config.ts';
+import { resolveRenderConfig } from '../../protocol/render-config.ts';
+import { fixedRenderId } from '../../edge/renders/render-id.ts';
 import { rendezvousOrder } from '../../edge/runners/rendezvous.ts';
 import { freePort, startEdge, startRunner, type EdgeHandle, type RunnerHandle } from './worker-stack.ts';
 
@@ -90,7 +91,8 @@ describe('edge worker: runner failure mid-render', () => {
   it('commits no manifest when the render breaks off, and the next request succeeds on another runner', async () => {
     const sha = await upload(`A second copy, so that no cache helps.\n\n${novel}`);
     const [first, second] = await order(sha);
-    const configHash = await renderConfigHash(resolveRenderConfig({}));
+    // The render id of a default request (glyph-en, reflow auto): edge/renders/render-id.ts.
+    const configHash = await fixedRenderId({ config: resolveRenderConfig({}), reflow: 'auto' });
     const prefix = `t/failover/renders/${sha}/${configHash}`;
 
     // The second runner is frozen: the retry after the kill reaches it but never gets an answer.
