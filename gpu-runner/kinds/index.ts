@@ -10,6 +10,7 @@ import { type LogOptions, logToStyledDocument } from './log.ts';
 import { type MarkdownOptions, markdownToStyledDocument } from './markdown.ts';
 import type { StyledDocument } from './model.ts';
 import { type PdfOptions, pdfToStyledDocument } from './pdf.ts';
+import { pdfDocumentText, pdfTextToStyledDocument } from './pdf-text.ts';
 import { textToStyledDocument } from './text.ts';
 
 export {
@@ -21,6 +22,7 @@ export {
   textToStyledDocument,
 };
 export { KindError } from './errors.ts';
+export { pdfDocumentText, pdfTextToStyledDocument, type PdfText } from './pdf-text.ts';
 export { MAX_PDF_PAGES } from './pdf.ts';
 export * from './model.ts';
 
@@ -39,7 +41,8 @@ export async function toStyledDocument(
   options: ToStyledDocumentOptions,
 ): Promise<StyledDocument> {
   if (options.kind === 'pdf') {
-    return pdfToStyledDocument(typeof input === 'string' ? new TextEncoder().encode(input) : input, options);
+    // A string is the text `/v1/extract` made of a PDF (what the edge stores and renders from).
+    return typeof input === 'string' ? pdfTextToStyledDocument(input) : pdfToStyledDocument(input, options);
   }
   const text = typeof input === 'string' ? input : decoder.decode(input);
   switch (options.kind) {

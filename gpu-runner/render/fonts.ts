@@ -68,7 +68,39 @@ function parseUnicodeRange(spec: string): Array<[number, number]> {
   });
 }
 
-const familyFaces = new Map<FontFamily, () => FontFace[]>([
+/**
+ * Faces the styled renderer draws with beyond the config's families: DejaVu's bold and oblique
+ * cuts (headings, emphasis, syntax colours in bold). Not config families: a render config still
+ * names one of `FONT_FAMILIES`; these are chosen per run by the styled layout.
+ */
+export const STYLED_FACES = [
+  'DejaVu Sans Bold',
+  'DejaVu Sans Oblique',
+  'DejaVu Sans Bold Oblique',
+  'DejaVu Sans Mono Bold',
+  'DejaVu Sans Mono Oblique',
+  'DejaVu Sans Mono Bold Oblique',
+] as const;
+
+/** A config family or one of the {@link STYLED_FACES}. */
+export type FaceName = FontFamily | (typeof STYLED_FACES)[number];
+
+const familyFaces = new Map<FaceName, () => FontFace[]>([
+  ['DejaVu Sans Bold', () => [{ alias: 'glyphgate-dejavu-sans-bold', path: dejavuPath('DejaVuSans-Bold.ttf') }]],
+  ['DejaVu Sans Oblique', () => [{ alias: 'glyphgate-dejavu-sans-oblique', path: dejavuPath('DejaVuSans-Oblique.ttf') }]],
+  [
+    'DejaVu Sans Bold Oblique',
+    () => [{ alias: 'glyphgate-dejavu-sans-bold-oblique', path: dejavuPath('DejaVuSans-BoldOblique.ttf') }],
+  ],
+  ['DejaVu Sans Mono Bold', () => [{ alias: 'glyphgate-dejavu-sans-mono-bold', path: dejavuPath('DejaVuSansMono-Bold.ttf') }]],
+  [
+    'DejaVu Sans Mono Oblique',
+    () => [{ alias: 'glyphgate-dejavu-sans-mono-oblique', path: dejavuPath('DejaVuSansMono-Oblique.ttf') }],
+  ],
+  [
+    'DejaVu Sans Mono Bold Oblique',
+    () => [{ alias: 'glyphgate-dejavu-sans-mono-bold-oblique', path: dejavuPath('DejaVuSansMono-BoldOblique.ttf') }],
+  ],
   ['DejaVu Sans', () => [{ alias: 'glyphgate-dejavu-sans', path: dejavuPath('DejaVuSans.ttf') }]],
   ['DejaVu Serif', () => [{ alias: 'glyphgate-dejavu-serif', path: dejavuPath('DejaVuSerif.ttf') }]],
   ['DejaVu Sans Mono', () => [{ alias: 'glyphgate-dejavu-sans-mono', path: dejavuPath('DejaVuSansMono.ttf') }]],
@@ -89,8 +121,8 @@ function traditionalFaces(): FontFace[] {
 }
 let traditionalCache: FontFace[] | undefined;
 
-const faceCache = new Map<FontFamily, FontFace[]>();
-function facesOf(family: FontFamily): FontFace[] {
+const faceCache = new Map<FaceName, FontFace[]>();
+function facesOf(family: FaceName): FontFace[] {
   let faces = faceCache.get(family);
   if (!faces) {
     faces = familyFaces.get(family)!();
@@ -116,10 +148,10 @@ export class FontChain {
   }
 
   /** The chain for a config's `font-family` (shared: chains are immutable apart from caches). */
-  static for(family: FontFamily): FontChain {
+  static for(family: FaceName): FontChain {
     let chain = chains.get(family);
     if (!chain) {
-      const order: FontFamily[] = [family, 'DejaVu Sans', 'Noto Sans SC'];
+      const order: FaceName[] = [family, 'DejaVu Sans', 'Noto Sans SC'];
       const faces = [...[...new Set(order)].flatMap(facesOf), ...traditionalFaces()];
       chain = new FontChain(faces);
       chains.set(family, chain);
@@ -171,7 +203,7 @@ export class FontChain {
   }
 }
 
-const chains = new Map<FontFamily, FontChain>();
+const chains = new Map<FaceName, FontChain>();
 
 function inRanges(ranges: Array<[number, number]>, cp: number): boolean {
   for (const [a, b] of ranges) if (cp >= a && cp <= b) return true;

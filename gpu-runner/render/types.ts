@@ -17,6 +17,8 @@ export interface LayoutLine {
   /** Source range [start, end) in UTF-16 code units of the original input text. */
   start: number;
   end: number;
+  /** Where a styled document's line comes from in its source: a 1-based line, or a PDF page. */
+  source?: { line?: number; pdfPage?: number };
 }
 
 /** Raw page pixels: 8-bit grayscale (channels 1) or RGB (channels 3), row-major, no padding. */
