@@ -22,7 +22,6 @@ import { compressRoutes } from './renders/compress.ts';
 import { renderRoutes } from './renders/render.ts';
 import { usageRoutes } from './usage/usage.ts';
 import { layoutRoutes } from './renders/layout.ts';
-import { demoRoutes } from './demo/routes.ts';
 import { gatewayRoutes } from './gateway/chat-completions.ts';
 import { workerGatewayDeps } from './gateway/worker-deps.ts';
 import { sharedPageRoutes } from './page-urls/shared-page.ts';
@@ -67,8 +66,8 @@ app.route('/v1/usage', usageRoutes);
 // gateway (errors in OpenAI's shape; documented in edge/README.md, not in the OpenAPI document).
 app.route('/v1/shared', sharedPageRoutes);
 app.route('/v1/chat', gatewayRoutes(workerGatewayDeps));
-// The demo page (GET /, /demo/<asset>): calls /v1 with the key the visitor enters.
-app.route('/', demoRoutes);
+// The demo page (GET /, /demo/…) is static assets (wrangler.toml [assets], built from demo/):
+// served before the Worker runs, so no route here.
 
 app.notFound(() => new ApiError(404, 'not_found', 'no such route').getResponse());
 app.onError((error) => toErrorResponse(error));

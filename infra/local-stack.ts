@@ -12,6 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { buildDemoSite, SITE_DIR } from '../demo/build/site.ts';
 import { builtPath } from './stack/build.ts';
 import { startChild, waitForHealthy, type StackChild } from './stack/child.ts';
 import { REPO_ROOT } from './stack/paths.ts';
@@ -77,6 +78,9 @@ run('registering the dev API key', process.execPath, [
   '--no-migrate',
   '--json',
 ]);
+
+// The demo page is the Worker's static assets (wrangler.toml [assets]): built from the sources now.
+await buildDemoSite(join(root, SITE_DIR));
 
 const children: StackChild[] = [];
 let stopping = false;

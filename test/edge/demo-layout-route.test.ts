@@ -1,14 +1,21 @@
 /**
- * The layout route the demo outlines citations with (edge/renders/layout.ts), in workerd with a
- * real runner: line boxes of a committed render, per page, tenant-scoped like the page route, and
- * naming the same (page, line) pairs a query's citations do.
+ * The demo in workerd with a real runner: its static assets (wrangler.toml [assets], built from
+ * demo/) served with their security headers while /v1 still reaches the Worker; and the layout
+ * route it outlines citations with (edge/renders/layout.ts): line boxes of a committed render,
+ * per page, tenant-scoped like the page route, and naming the same (page, line) pairs a query's
+ * citations do.
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_CSP } from '../../demo/build/headers.ts';
 import { startEdge, startRunner, type EdgeHandle, type RunnerHandle } from './worker-stack.ts';
 
 const fixture = readFileSync(new URL('../fixtures/glyph/input.txt', import.meta.url), 'utf8');
-const json = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const json = (body: unknown): RequestInit => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
 
 interface LayoutBody {
   documentId: string;
@@ -29,13 +36,50 @@ beforeAll(async () => {
   keyA = edge.createKey('layout-a').key;
   keyB = edge.createKey('layout-b').key;
   const { id } = (await (await edge.call(keyA, '/v1/documents', json({ text: fixture }))).json()) as { id: string };
-  view = (await (await edge.call(keyA, `/v1/documents/${id}/render`, json({ preset: 'glyph-en' }))).json()) as typeof view;
+  view = (await (
+    await edge.call(keyA, `/v1/documents/${id}/render`, json({ preset: 'glyph-en' }))
+  ).json()) as typeof view;
   base = `/v1/documents/${view.documentId}/renders/${view.renderId}/layout`;
 }, 180_000);
 
 afterAll(async () => {
   await edge?.stop();
   await runner?.stop();
+});
+
+describe('the demo site in workerd ([assets])', () => {
+  it('serves the page and its files with the security headers', async () => {
+    const types: Record<string, string> = {
+      '/': 'text/html; charset=utf-8',
+      '/?key=abc': 'text/html; charset=utf-8',
+      '/demo/main.js': 'text/javascript; charset=utf-8',
+      '/demo/demo.css': 'text/css; charset=utf-8',
+    };
+    for (const [path, type] of Object.entries(types)) {
+      const res = await fetch(edge.url + path);
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get('content-type'), path).toBe(type);
+      expect(res.headers.get('content-security-policy'), path).toBe(DEMO_CSP);
+      expect(res.headers.get('x-content-type-options'), path).toBe('nosniff');
+      expect(res.headers.get('referrer-policy'), path).toBe('no-referrer');
+      expect(res.headers.get('x-frame-options'), path).toBe('DENY');
+      expect(res.headers.get('etag'), path).toBeTruthy();
+      const body = await res.text();
+      if (path.startsWith('/?') || path === '/')
+        expect(body).toContain('<script type="module" src="/demo/main.js"></script>');
+    }
+  });
+
+  it('leaves every path that is no file to the Worker', async () => {
+    for (const path of ['/demo/nope.js', '/_headers', '/demo/']) {
+      const res = await fetch(edge.url + path);
+      expect(res.status, path).toBe(404);
+      expect(await res.json(), path).toEqual({ error: { code: 'not_found', message: 'no such route' } });
+    }
+    expect((await fetch(`${edge.url}/healthz`)).status).toBe(200);
+    // An API route is the Worker's too, key check and all.
+    expect((await edge.call(null, '/v1/usage')).status).toBe(401);
+  });
 });
 
 describe('GET /v1/documents/:id/renders/:renderId/layout', () => {
@@ -58,7 +102,11 @@ describe('GET /v1/documents/:id/renders/:renderId/layout', () => {
   });
 
   it('has a box for every line a query cites', async () => {
-    const res = await edge.call(keyA, `/v1/documents/${view.documentId}/query`, json({ question: 'What did the wolf put on?', preset: 'glyph-en' }));
+    const res = await edge.call(
+      keyA,
+      `/v1/documents/${view.documentId}/query`,
+      json({ question: 'What did the wolf put on?', preset: 'glyph-en' }),
+    );
     const { citations } = (await res.json()) as { citations: { page: number; line: number }[] };
     expect(citations.length).toBeGreaterThan(0);
     const { lines } = (await (await edge.call(keyA, base)).json()) as LayoutBody;
@@ -71,10 +119,18 @@ describe('GET /v1/documents/:id/renders/:renderId/layout', () => {
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe(code);
     };
     await expectError(await edge.call(keyB, base), 404, 'not_found');
-    await expectError(await edge.call(keyA, `/v1/documents/${view.documentId}/renders/${'0'.repeat(64)}/layout`), 404, 'not_found');
+    await expectError(
+      await edge.call(keyA, `/v1/documents/${view.documentId}/renders/${'0'.repeat(64)}/layout`),
+      404,
+      'not_found',
+    );
     await expectError(await edge.call(keyA, `${base}?page=${view.pages.length + 1}`), 404, 'not_found');
     await expectError(await edge.call(keyA, `${base}?page=0`), 400, 'invalid_page');
-    await expectError(await edge.call(keyA, `/v1/documents/${view.documentId}/renders/nope/layout`), 400, 'invalid_render_id');
+    await expectError(
+      await edge.call(keyA, `/v1/documents/${view.documentId}/renders/nope/layout`),
+      400,
+      'invalid_render_id',
+    );
     await expectError(await edge.call(null, base), 401, 'unauthorized');
   });
 });

@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildDemoSite } from '../../demo/build/site.ts';
 import { freePort } from '../../infra/stack/ports.ts';
 import { startRunnerProcess } from '../../infra/stack/runner-process.ts';
 
@@ -111,10 +112,14 @@ export async function startEdge(options: EdgeOptions): Promise<EdgeHandle> {
   // sources and restart the Worker mid-test whenever anyone edits edge/ or protocol/.
   const outdir = join(persistDir, 'bundle');
   const entry = options.vars?.FAULT_INJECTION !== undefined ? FAULT_ENTRY : PRODUCTION_ENTRY;
-  const build = spawnSync(bin('wrangler'), ['deploy', entry, '--dry-run', '--outdir', outdir], { cwd: root, env, encoding: 'utf8' });
+  // The demo page's static assets, built from today's sources (not whatever dist/site holds).
+  const site = join(persistDir, 'site');
+  await buildDemoSite(site);
+  const build = spawnSync(bin('wrangler'), ['deploy', entry, '--dry-run', '--outdir', outdir, '--assets', site], { cwd: root, env, encoding: 'utf8' });
   if (build.status !== 0) throw new Error(`bundling the Worker failed:\n${build.stderr}${build.stdout}`);
   const config = readFileSync(join(root, 'wrangler.toml'), 'utf8')
     .replace(/^main = .*$/m, `main = "${basename(entry, '.ts')}.js"\nno_bundle = true`)
+    .replace(/^directory = .*$/m, `directory = ${JSON.stringify(site)}`)
     .replace(/^migrations_dir = .*$/m, `migrations_dir = ${JSON.stringify(join(root, 'migrations'))}`);
   writeFileSync(join(outdir, 'wrangler.toml'), config);
 

@@ -1,10 +1,12 @@
 /**
- * The demo page's HTML: a static shell (no inline script or style, see headers.ts) whose preset
- * and profile choices come from the same lists the API validates against.
+ * The demo page's HTML, written at build time: a static shell (no inline script or style, see
+ * headers.ts) whose preset and profile choices come from the same lists the API validates against.
  */
 import { PROFILE_NAMES } from '../../protocol/profiles.ts';
-import { DEFAULT_PRESET, PRESET_NAMES } from '../../protocol/render-config.ts';
-import { DEFAULT_PROFILE } from '../renders/render-options.ts';
+import { DEFAULT_PRESET, PRESET_CHOICES } from '../../protocol/render-config.ts';
+
+/** The profile the page starts on: the API's default (test/edge/demo-site.test.ts holds them equal). */
+export const DEMO_DEFAULT_PROFILE = 'glm-4.1v';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -14,11 +16,14 @@ function escapeHtml(text: string): string {
 
 function options(names: readonly string[], selected: string): string {
   return names
-    .map((name) => `<option value="${escapeHtml(name)}"${name === selected ? ' selected' : ''}>${escapeHtml(name)}</option>`)
+    .map(
+      (name) =>
+        `<option value="${escapeHtml(name)}"${name === selected ? ' selected' : ''}>${escapeHtml(name)}</option>`,
+    )
     .join('');
 }
 
-/** The page served at `GET /`. */
+/** The page served at `GET /` (`index.html` of the assets). */
 export function demoPageHtml(): string {
   return `<!doctype html>
 <html lang="en">
@@ -47,8 +52,8 @@ export function demoPageHtml(): string {
     <p id="text-hint" class="hint">Paste text, drop a .txt or .md file on the box, or choose one:</p>
     <input id="file" type="file" accept=".txt,.md,.markdown,text/plain,text/markdown" aria-label="Choose a .txt or .md file">
     <div class="choices">
-      <label>Preset <select id="preset">${options(PRESET_NAMES, DEFAULT_PRESET)}</select></label>
-      <label>Profile <select id="profile">${options(PROFILE_NAMES, DEFAULT_PROFILE)}</select></label>
+      <label>Preset <select id="preset">${options(PRESET_CHOICES, DEFAULT_PRESET)}</select></label>
+      <label>Profile <select id="profile">${options(PROFILE_NAMES, DEMO_DEFAULT_PROFILE)}</select></label>
     </div>
     <button type="submit" id="render">Render</button>
   </form>
