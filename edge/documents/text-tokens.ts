@@ -24,7 +24,11 @@ export async function textTokensOf(c: Context<AppEnv>, record: DocumentRecord, t
   } catch (error) {
     const failure = describeFailure(error);
     if (failure.status !== 503) throw error;
-    throw unavailable(`the document is stored, but no runner could count its tokens; retry the upload (${failure.message})`, failure.retryAfterSeconds ?? 5, failure.code);
+    throw unavailable(
+      `the document is stored, but no runner could count its tokens; retry the upload (${failure.message})`,
+      failure.retryAfterSeconds ?? 5,
+      failure.code,
+    );
   }
   await setTextTokens(c.env, c.get('caller').tenant, record.sha256, textTokens);
   return textTokens;

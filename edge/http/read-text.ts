@@ -59,7 +59,11 @@ export async function discardBody(body: ReadableStream<Uint8Array>, budget: numb
  * `limitName` is what the 413 names as the limit (the var or constant that sets it). The rest of a
  * refused body is left unread (the stream unlocked) for `discardUnreadBody` to throw away.
  */
-export async function readLimited(request: Request, maxBytes: number, limitName = 'MAX_UPLOAD_BYTES'): Promise<Uint8Array> {
+export async function readLimited(
+  request: Request,
+  maxBytes: number,
+  limitName = 'MAX_UPLOAD_BYTES',
+): Promise<Uint8Array> {
   const declared = request.headers.get('content-length');
   if (declared !== null && /^\d+$/.test(declared) && Number(declared) > maxBytes) throw tooLarge(maxBytes, limitName);
   if (!request.body) return new Uint8Array(0);
@@ -98,7 +102,11 @@ export function decodeUtf8(bytes: Uint8Array): string {
 function mediaType(request: Request): { type: string; charset?: string } {
   const header = request.headers.get('content-type') ?? '';
   const [type = '', ...params] = header.split(';').map((s) => s.trim());
-  const charset = params.find((p) => p.toLowerCase().startsWith('charset='))?.slice(8).replace(/"/g, '').toLowerCase();
+  const charset = params
+    .find((p) => p.toLowerCase().startsWith('charset='))
+    ?.slice(8)
+    .replace(/"/g, '')
+    .toLowerCase();
   return { type: type.toLowerCase(), charset };
 }
 
@@ -139,7 +147,10 @@ export async function readUploadBody(request: Request, maxBytes: number): Promis
   // invisible characters has nothing to draw, so it is refused here, before it is stored and billed,
   // rather than stored as a document no render could ever succeed on.
   if (!hasVisibleText(text)) {
-    throw badRequest('empty_document', text === '' ? 'document is empty' : 'document has only whitespace and invisible characters: nothing to render');
+    throw badRequest(
+      'empty_document',
+      text === '' ? 'document is empty' : 'document has only whitespace and invisible characters: nothing to render',
+    );
   }
   // Re-encode unless the bytes already are exactly the text (no BOM stripped, not JSON).
   const bytes = !isJson && raw[0] !== 0xef ? raw : new TextEncoder().encode(text);

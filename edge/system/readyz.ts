@@ -23,7 +23,9 @@ const runnerSchema = z
     ok: z.boolean().openapi({ description: 'It answered the signed probe: ready.' }),
     status: z.enum(['ready', 'loading', 'draining']).optional().openapi({ description: "The runner's own state." }),
     executionProvider: z.string().optional().openapi({ description: 'Where its OCR model runs (`cuda`, `cpu`).' }),
-    error: z.string().optional().openapi({ description: 'Why it is down: `timeout (… ms)`, `unreachable`, or the HTTP status and code it answered.' }),
+    error: z.string().optional().openapi({
+      description: 'Why it is down: `timeout (… ms)`, `unreachable`, or the HTTP status and code it answered.',
+    }),
     ms: z.number().int().openapi({ description: 'How long the probe took.' }),
   })
   .openapi('RunnerReadiness');
@@ -32,7 +34,10 @@ const readinessSchema = z
   .object({
     ready: z.boolean(),
     runners: z.array(runnerSchema),
-    error: z.string().optional().openapi({ description: 'Why no runner could be probed at all (a configuration error).' }),
+    error: z
+      .string()
+      .optional()
+      .openapi({ description: 'Why no runner could be probed at all (a configuration error).' }),
   })
   .openapi('Readiness');
 
@@ -52,7 +57,10 @@ export const readyzRoute = createRoute({
   security: [],
   responses: {
     200: { description: 'At least one runner is ready.', content: { 'application/json': { schema: readinessSchema } } },
-    503: { description: 'No runner is ready (each entry says why).', content: { 'application/json': { schema: readinessSchema } } },
+    503: {
+      description: 'No runner is ready (each entry says why).',
+      content: { 'application/json': { schema: readinessSchema } },
+    },
   },
 });
 
@@ -75,10 +83,16 @@ export function serveReadyz(app: OpenAPIHono<AppEnv>): void {
     try {
       runners = await probeRound(runnerClient(c.env));
     } catch (error) {
-      const body: Readiness = { ready: false, runners: [], error: error instanceof Error ? error.message : String(error) };
+      const body: Readiness = {
+        ready: false,
+        runners: [],
+        error: error instanceof Error ? error.message : String(error),
+      };
       return c.json(body, 503, headers);
     }
     const ready = runners.some((r) => r.ok);
-    return ready ? c.json({ ready, runners } satisfies Readiness, 200, headers) : c.json({ ready, runners } satisfies Readiness, 503, headers);
+    return ready
+      ? c.json({ ready, runners } satisfies Readiness, 200, headers)
+      : c.json({ ready, runners } satisfies Readiness, 503, headers);
   });
 }

@@ -33,13 +33,29 @@ interface Answer {
  * 16 KiB chunks; `chunked` leaves Content-Length out. The server may answer, and close, before the
  * body is all sent: the answer counts, a later write error does not.
  */
-function send(path: string, options: { method?: string; headers?: Record<string, string>; body?: Uint8Array; chunked?: boolean; timeoutMs: number }): Promise<Answer> {
+function send(
+  path: string,
+  options: {
+    method?: string;
+    headers?: Record<string, string>;
+    body?: Uint8Array;
+    chunked?: boolean;
+    timeoutMs: number;
+  },
+): Promise<Answer> {
   const url = new URL(edge.url + path);
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { ...options.headers };
     if (options.body && !options.chunked) headers['content-length'] = String(options.body.byteLength);
     const req = httpRequest(
-      { host: url.hostname, port: url.port, path: url.pathname, method: options.method ?? 'GET', headers, agent: false },
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: options.method ?? 'GET',
+        headers,
+        agent: false,
+      },
       (res) => {
         let body = '';
         res.setEncoding('utf8');
@@ -48,7 +64,9 @@ function send(path: string, options: { method?: string; headers?: Record<string,
         res.on('error', reject);
       },
     );
-    req.setTimeout(options.timeoutMs, () => req.destroy(new Error(`no answer to ${options.method ?? 'GET'} ${path} in ${options.timeoutMs} ms`)));
+    req.setTimeout(options.timeoutMs, () =>
+      req.destroy(new Error(`no answer to ${options.method ?? 'GET'} ${path} in ${options.timeoutMs} ms`)),
+    );
     req.on('error', (error) => {
       if (!req.writableEnded || !(error as NodeJS.ErrnoException).code?.match(/EPIPE|ECONNRESET/)) reject(error);
     });
@@ -91,28 +109,163 @@ interface Case {
 }
 
 const CASES: Case[] = [
-  { label: 'query 413 (length)', path: `/v1/documents/${DOC}/query`, status: 413, code: 'payload_too_large', body: options, type: 'application/json' },
-  { label: 'query 413 (streamed)', path: `/v1/documents/${DOC}/query`, status: 413, code: 'payload_too_large', body: options, type: 'application/json', chunked: true },
-  { label: 'query 401', path: `/v1/documents/${DOC}/query`, status: 401, code: 'unauthorized', body: options, type: 'application/json', key: 'not-a-key-at-all' },
-  { label: 'render 413 (length)', path: `/v1/documents/${DOC}/render`, status: 413, code: 'payload_too_large', body: options, type: 'application/json' },
-  { label: 'render 413 (streamed)', path: `/v1/documents/${DOC}/render`, status: 413, code: 'payload_too_large', body: options, type: 'application/json', chunked: true },
-  { label: 'decode 413 (length)', path: `/v1/documents/${DOC}/decode`, status: 413, code: 'payload_too_large', body: options, type: 'application/json' },
-  { label: 'upload 401', path: '/v1/documents', status: 401, code: 'unauthorized', body: plain, type: 'text/plain', key: 'not-a-key-at-all' },
-  { label: 'upload 415', path: '/v1/documents', status: 415, code: 'unsupported_media_type', body: plain, type: 'image/png' },
-  { label: 'upload 400 (UTF-8)', path: '/v1/documents', status: 400, code: 'invalid_utf8', body: notUtf8, type: 'text/plain', upTo: MAX_UPLOAD_BYTES },
-  { label: 'upload 400 (JSON)', path: '/v1/documents', status: 400, code: 'invalid_json', body: plain, type: 'application/json', upTo: MAX_UPLOAD_BYTES },
-  { label: 'upload 413 (length)', path: '/v1/documents', status: 413, code: 'payload_too_large', body: plain, type: 'text/plain', over: MAX_UPLOAD_BYTES },
-  { label: 'upload 413 (streamed)', path: '/v1/documents', status: 413, code: 'payload_too_large', body: plain, type: 'text/plain', chunked: true, over: MAX_UPLOAD_BYTES },
-  { label: 'compress 401', path: '/v1/compress', status: 401, code: 'unauthorized', body: plain, type: 'text/plain', key: 'not-a-key-at-all' },
-  { label: 'compress 413 (length)', path: '/v1/compress', status: 413, code: 'payload_too_large', body: plain, type: 'text/plain', over: MAX_UPLOAD_BYTES },
-  { label: 'compress 413 (streamed)', path: '/v1/compress', status: 413, code: 'payload_too_large', body: plain, type: 'text/plain', chunked: true, over: MAX_UPLOAD_BYTES },
-  { label: 'compress 415', path: '/v1/compress', status: 415, code: 'unsupported_media_type', body: plain, type: 'image/png' },
-  { label: 'no such route 404', path: '/v1/nothing-here', status: 404, code: 'not_found', body: plain, type: 'text/plain' },
+  {
+    label: 'query 413 (length)',
+    path: `/v1/documents/${DOC}/query`,
+    status: 413,
+    code: 'payload_too_large',
+    body: options,
+    type: 'application/json',
+  },
+  {
+    label: 'query 413 (streamed)',
+    path: `/v1/documents/${DOC}/query`,
+    status: 413,
+    code: 'payload_too_large',
+    body: options,
+    type: 'application/json',
+    chunked: true,
+  },
+  {
+    label: 'query 401',
+    path: `/v1/documents/${DOC}/query`,
+    status: 401,
+    code: 'unauthorized',
+    body: options,
+    type: 'application/json',
+    key: 'not-a-key-at-all',
+  },
+  {
+    label: 'render 413 (length)',
+    path: `/v1/documents/${DOC}/render`,
+    status: 413,
+    code: 'payload_too_large',
+    body: options,
+    type: 'application/json',
+  },
+  {
+    label: 'render 413 (streamed)',
+    path: `/v1/documents/${DOC}/render`,
+    status: 413,
+    code: 'payload_too_large',
+    body: options,
+    type: 'application/json',
+    chunked: true,
+  },
+  {
+    label: 'decode 413 (length)',
+    path: `/v1/documents/${DOC}/decode`,
+    status: 413,
+    code: 'payload_too_large',
+    body: options,
+    type: 'application/json',
+  },
+  {
+    label: 'upload 401',
+    path: '/v1/documents',
+    status: 401,
+    code: 'unauthorized',
+    body: plain,
+    type: 'text/plain',
+    key: 'not-a-key-at-all',
+  },
+  {
+    label: 'upload 415',
+    path: '/v1/documents',
+    status: 415,
+    code: 'unsupported_media_type',
+    body: plain,
+    type: 'image/png',
+  },
+  {
+    label: 'upload 400 (UTF-8)',
+    path: '/v1/documents',
+    status: 400,
+    code: 'invalid_utf8',
+    body: notUtf8,
+    type: 'text/plain',
+    upTo: MAX_UPLOAD_BYTES,
+  },
+  {
+    label: 'upload 400 (JSON)',
+    path: '/v1/documents',
+    status: 400,
+    code: 'invalid_json',
+    body: plain,
+    type: 'application/json',
+    upTo: MAX_UPLOAD_BYTES,
+  },
+  {
+    label: 'upload 413 (length)',
+    path: '/v1/documents',
+    status: 413,
+    code: 'payload_too_large',
+    body: plain,
+    type: 'text/plain',
+    over: MAX_UPLOAD_BYTES,
+  },
+  {
+    label: 'upload 413 (streamed)',
+    path: '/v1/documents',
+    status: 413,
+    code: 'payload_too_large',
+    body: plain,
+    type: 'text/plain',
+    chunked: true,
+    over: MAX_UPLOAD_BYTES,
+  },
+  {
+    label: 'compress 401',
+    path: '/v1/compress',
+    status: 401,
+    code: 'unauthorized',
+    body: plain,
+    type: 'text/plain',
+    key: 'not-a-key-at-all',
+  },
+  {
+    label: 'compress 413 (length)',
+    path: '/v1/compress',
+    status: 413,
+    code: 'payload_too_large',
+    body: plain,
+    type: 'text/plain',
+    over: MAX_UPLOAD_BYTES,
+  },
+  {
+    label: 'compress 413 (streamed)',
+    path: '/v1/compress',
+    status: 413,
+    code: 'payload_too_large',
+    body: plain,
+    type: 'text/plain',
+    chunked: true,
+    over: MAX_UPLOAD_BYTES,
+  },
+  {
+    label: 'compress 415',
+    path: '/v1/compress',
+    status: 415,
+    code: 'unsupported_media_type',
+    body: plain,
+    type: 'image/png',
+  },
+  {
+    label: 'no such route 404',
+    path: '/v1/nothing-here',
+    status: 404,
+    code: 'not_found',
+    body: plain,
+    type: 'text/plain',
+  },
 ];
 
 beforeAll(async () => {
   // No runner answers: every answer here comes before a runner would be asked.
-  edge = await startEdge({ runners: [`http://127.0.0.1:${await freePort()}`], vars: { MAX_UPLOAD_BYTES: String(MAX_UPLOAD_BYTES) } });
+  edge = await startEdge({
+    runners: [`http://127.0.0.1:${await freePort()}`],
+    vars: { MAX_UPLOAD_BYTES: String(MAX_UPLOAD_BYTES) },
+  });
   key = edge.createKey('early-reject').key;
 }, 180_000);
 
@@ -120,10 +273,15 @@ afterAll(async () => {
   if (latencies.length > 0) {
     const sorted = latencies.map((l) => l.ms).sort((a, b) => a - b);
     const rows = SIZES.map((size) => {
-      const ms = latencies.filter((l) => l.size === size).map((l) => l.ms).sort((a, b) => a - b);
+      const ms = latencies
+        .filter((l) => l.size === size)
+        .map((l) => l.ms)
+        .sort((a, b) => a - b);
       return `${size} B: median ${ms[Math.floor(ms.length / 2)]?.toFixed(1)} ms, max ${ms.at(-1)?.toFixed(1)} ms (${ms.length} requests)`;
     });
-    console.log(`second-request latency after an early answer (new connection, GET /v1/usage):\n  ${rows.join('\n  ')}\n  all: median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(1)} ms, max ${sorted.at(-1)!.toFixed(1)} ms`);
+    console.log(
+      `second-request latency after an early answer (new connection, GET /v1/usage):\n  ${rows.join('\n  ')}\n  all: median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(1)} ms, max ${sorted.at(-1)!.toFixed(1)} ms`,
+    );
   }
   await edge?.stop();
 });
@@ -143,9 +301,10 @@ describe('an early answer leaves the local stack healthy', () => {
         expect((JSON.parse(first.body) as { error: { code: string } }).error.code).toBe(c.code);
 
         const started = performance.now();
-        const second = await send('/v1/usage', { headers: { authorization: `Bearer ${key}` }, timeoutMs: SECOND_REQUEST_TIMEOUT_MS }).catch(
-          (error: Error) => ({ status: 0, body: error.message }),
-        );
+        const second = await send('/v1/usage', {
+          headers: { authorization: `Bearer ${key}` },
+          timeoutMs: SECOND_REQUEST_TIMEOUT_MS,
+        }).catch((error: Error) => ({ status: 0, body: error.message }));
         latencies.push({ label: c.label, size, ms: performance.now() - started });
         expect(second.status, `after ${c.label} with ${size} B: ${second.body}`).toBe(200);
       }

@@ -38,12 +38,15 @@ async function readyz(): Promise<{ status: number; body: Readiness; ms: number }
 }
 
 /** Polls /readyz until `done` holds (runners take a while to load their models), for up to 90 s. */
-async function readyzUntil(done: (r: { status: number; body: Readiness }) => boolean): Promise<{ status: number; body: Readiness; ms: number }> {
+async function readyzUntil(
+  done: (r: { status: number; body: Readiness }) => boolean,
+): Promise<{ status: number; body: Readiness; ms: number }> {
   const deadline = Date.now() + 90_000;
   for (;;) {
     const result = await readyz();
     if (done(result)) return result;
-    if (Date.now() > deadline) throw new Error(`readyz never reached the expected state; last: ${result.status} ${JSON.stringify(result.body)}`);
+    if (Date.now() > deadline)
+      throw new Error(`readyz never reached the expected state; last: ${result.status} ${JSON.stringify(result.body)}`);
     await new Promise((resolve) => setTimeout(resolve, REUSE_MS + 100));
   }
 }
@@ -84,7 +87,7 @@ describe('GET /readyz on the edge', () => {
 
   it('is 200 once one of two runners is ready, and names the one that is down', async () => {
     runners.push(await startRunner({ GLYPH_RUNNER_PORT: new URL(urls[0]).port }));
-    const { status, body } = await readyzUntil((r) => r.status === 200);
+    const { body } = await readyzUntil((r) => r.status === 200);
     expect(body.ready).toBe(true);
     expect(entry(body, urls[0])).toMatchObject({ ok: true, status: 'ready', executionProvider: 'cpu' });
     expect(entry(body, urls[1])).toMatchObject({ ok: false, error: 'unreachable' });
@@ -127,7 +130,9 @@ describe('GET /readyz on the edge', () => {
   });
 
   it('is in the OpenAPI document, without security, with its 200 and 503', async () => {
-    const doc = (await (await edge.call(null, '/openapi.json')).json()) as { paths: Record<string, { get?: { security?: unknown[]; responses: Record<string, unknown> } }> };
+    const doc = (await (await edge.call(null, '/openapi.json')).json()) as {
+      paths: Record<string, { get?: { security?: unknown[]; responses: Record<string, unknown> } }>;
+    };
     const op = doc.paths['/readyz']?.get;
     expect(op?.security).toEqual([]);
     expect(Object.keys(op?.responses ?? {}).sort()).toEqual(['200', '503']);

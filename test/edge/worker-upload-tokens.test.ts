@@ -23,7 +23,12 @@ let runner: RunnerHandle;
 let port: string;
 let key: string;
 
-const upload = (text: string) => edge.call(key, '/v1/documents', { method: 'POST', headers: { 'content-type': 'text/plain; charset=utf-8' }, body: text });
+const upload = (text: string) =>
+  edge.call(key, '/v1/documents', {
+    method: 'POST',
+    headers: { 'content-type': 'text/plain; charset=utf-8' },
+    body: text,
+  });
 
 beforeAll(async () => {
   port = String(await freePort());
