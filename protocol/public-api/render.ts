@@ -93,7 +93,8 @@ export const renderFieldsSchema = z.object({
 export const renderOptionsSchema = renderFieldsSchema.extend(deliveryFieldsSchema.shape).strict().openapi('RenderOptions');
 
 /** The resolved, complete config of a render. */
-export const resolvedConfigSchema = renderConfigSchema.openapi('RenderConfig', {
+// Rebuilt from the shared shape: the shared schema is plain zod, made before the OpenAPI extension.
+export const resolvedConfigSchema = z.object(renderConfigSchema.shape).openapi('RenderConfig', {
   description:
     'The complete render config the pages were drawn with (Glyph keys). Sent back as `config` (with `preset` unset and ' +
     'the same `reflow`), it asks for the same pages.',

@@ -4,7 +4,7 @@ import { visualTokensFor } from '../../protocol/profiles.ts';
 import { needsFamilyCount, renderView } from '../../edge/renders/render-view.ts';
 import type { StoredManifest } from '../../edge/storage/renders.ts';
 
-const config = resolveRenderConfig({});
+const config = resolveRenderConfig({}) as NonNullable<StoredManifest['config']>;
 const sha = 'a'.repeat(64);
 const renderId = 'b'.repeat(64);
 

@@ -12,6 +12,7 @@ import { RunnerPool } from '../../edge/runners/pool.ts';
 import { RunnerClient } from '../../edge/runners/runner-client.ts';
 import { ApiError } from '../../edge/http/errors.ts';
 import type { AnswerResponse, RenderManifest } from '../../protocol/runner-api.ts';
+import { renderConfigHash, resolveRenderConfig } from '../../protocol/render-config.ts';
 
 const SHA = 'a'.repeat(64);
 const CONFIG = 'b'.repeat(64);
@@ -37,6 +38,10 @@ function manifest(pages: number, overrides: Partial<RenderManifest> = {}): Rende
   return {
     textSha256: SHA,
     configHash: CONFIG,
+    config: resolveRenderConfig({}) as RenderManifest['config'],
+    reflowed: false,
+    textTokenizer: { family: 'qwen3', estimate: true },
+    worthIt: true,
     profile: 'glm-4.1v',
     chars: 10,
     pages: Array.from({ length: pages }, (_, i) => ({ n: i + 1, width: 100, height: 200, visualTokens: 12 })),
@@ -89,6 +94,20 @@ describe('runner client: render', () => {
 
     const notMultipart = client(() => Response.json(manifest(1)));
     await expect(notMultipart.runners.render(SHA, { text: 'x' }, expect_)).rejects.toThrow(/not multipart/);
+  });
+
+  it('preset auto (no config hash expected): takes a manifest whose hash is its own config\'s, refuses one whose is not', async () => {
+    const config = resolveRenderConfig({ config: { 'font-size': 7, 'line-height': 8 } }) as RenderManifest['config'];
+    const own = await renderConfigHash(config);
+    const auto = { expect: { textSha256: SHA } };
+    const good = client(() => multipart([{ name: 'manifest', body: JSON.stringify(manifest(1, { config, configHash: own })) }, { name: 'page-1', body: 'png1' }]));
+    const answer = await good.runners.render(SHA, { text: 'x', auto: { profile: 'gpt-4o' }, reflow: 'auto', profile: 'gpt-4o' }, auto);
+    expect(answer.manifest.config).toEqual(config);
+    expect(await collect(answer.pages)).toEqual([1]);
+    expect(good.sent[0]!.body).toEqual({ text: 'x', auto: { profile: 'gpt-4o' }, reflow: 'auto', profile: 'gpt-4o' });
+
+    const lying = client(() => multipart([{ name: 'manifest', body: JSON.stringify(manifest(1, { config, configHash: CONFIG })) }]));
+    await expect(lying.runners.render(SHA, { text: 'x', auto: { profile: 'gpt-4o' } }, auto)).rejects.toMatchObject({ code: 'runner_mismatch' });
   });
 
   it("passes a runner's 400 through and makes its other refusals a 502", async () => {
