@@ -10,6 +10,7 @@ import { resolveRenderConfig } from '../../protocol/render-config.ts';
 import { app } from '../../edge/app.ts';
 import { passthroughBody } from '../../edge/renders/passthrough.ts';
 import { renderView } from '../../edge/renders/render-view.ts';
+import type { StoredManifest } from '../../edge/storage/renders.ts';
 
 type Schema = { properties?: Record<string, Schema & { enum?: unknown[] }>; required?: string[]; anyOf?: unknown[]; oneOf?: unknown[] };
 let doc: { components: { schemas: Record<string, Schema> }; paths: Record<string, Record<string, { responses: Record<string, { content: Record<string, { schema: Schema }> }> }>> };
@@ -49,7 +50,7 @@ describe('issue 11 in /openapi.json', () => {
   });
 
   it("the edge's render view and passthrough answer validate against the document", () => {
-    const config = resolveRenderConfig({});
+    const config = resolveRenderConfig({}) as NonNullable<StoredManifest['config']>;
     const pages = [{ n: 1, width: 512, height: 1536, visualTokens: visualTokensFor('gpt-4o', 512, 1536), sha256: 'c'.repeat(64) }];
     const view = renderView({
       manifest: {
