@@ -2,9 +2,10 @@
  * Document rows in isolate memory, for the cached query path: a re-query answered from R2 then
  * needs no D1 read at all (the usage row is written after the response, in `waitUntil`).
  *
- * Only complete rows are kept — those whose `text_tokens` is known. Such a row never changes
- * (`setTextTokens` only fills a NULL, the id is the text's hash, and no route deletes documents),
- * so serving it from memory is exact. Should a delete ever be added, an isolate could still see a
+ * Only complete rows are kept — those whose `text_tokens` is known. Such a row's fields this path
+ * reads never change (`setTextTokens` only fills a NULL, the id is the text's hash, and no route
+ * deletes documents), so serving it from memory is exact; its per-family counts
+ * (`textTokensByFamily`) may grow meanwhile, so the render path reads D1 instead. Should a delete ever be added, an isolate could still see a
  * deleted row for up to `ttlMs` (AUTH_CACHE_TTL_MS): the bound is kept for that case.
  * Bounded: at most MAX_ROWS entries, the least recently used dropped first (lru-cache).
  */
