@@ -41,7 +41,8 @@ compressRoutes.openapi(createRoute({ ...compressRoute, middleware: [gate({ quota
     // cannot be paid for by pages. (For `auto` the page estimate is not a lower bound: one page.)
     const family = textTokenizerFor(resolved.profile).family;
     const textTokens = await familyTextTokens({ env: c.env, runners: runnerClient(c.env), tenant: c.get('caller').tenant, doc: record, family, text: upload.text });
-    const pages = resolved.auto ? 1 : estimatePages(record.chars, resolved.config, record.lines);
+    // Reflow can join lines, so the line count bounds the pages only with reflow off.
+    const pages = resolved.auto ? 1 : estimatePages(record.chars, resolved.config, resolved.reflow === 'off' ? record.lines : null);
     if (textTokens !== undefined && textAloneIsCheaper(resolved.profile, textTokens, pages)) {
       c.header('x-glyph-cache', 'miss');
       const body = passthroughBody({ profile: resolved.profile, text: upload.text, textTokens, visualTokens: cheapestPageTokens(resolved.profile) * pages, pages, rendered: false });

@@ -17,6 +17,7 @@ import { resolveRender, type ResolvedRender } from './render-options.ts';
 import { needsFamilyCount, renderView, type RenderView } from './render-view.ts';
 import { familyTextTokens } from './family-tokens.ts';
 import { runnerClient } from '../runners/runner-client.ts';
+import { describeForLog } from '../http/log-safe.ts';
 import { estimatePages } from '../jobs/estimate.ts';
 import { gate } from '../tenancy/gate.ts';
 import { clientIdempotencyKey, meter } from '../usage/store.ts';
@@ -64,8 +65,14 @@ export async function renderFor(c: Context<AppEnv>, doc: DocumentRecord, resolve
 
   // A render priced for another profile counted its text in that profile's family: this profile's own count.
   const family = needsFamilyCount(manifest, resolved.profile);
+  // No runner to count: the view reports the count it has, under the family it is in (never a wrong label).
   const textTokens =
-    family === undefined ? undefined : await familyTextTokens({ env: c.env, runners: runnerClient(c.env), tenant: caller.tenant, doc, family });
+    family === undefined
+      ? undefined
+      : await familyTextTokens({ env: c.env, runners: runnerClient(c.env), tenant: caller.tenant, doc, family }).catch((error: unknown) => {
+          console.warn(`edge: no ${family} count for ${doc.sha256.slice(0, 12)}: ${describeForLog(error)}`);
+          return undefined;
+        });
   const view = renderView({
     manifest,
     renderId: resolved.renderId,
