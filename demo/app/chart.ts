@@ -1,21 +1,20 @@
-/** The visual-token cost of one document per profile, as a horizontal bar chart in inline SVG. */
+/**
+ * The visual-token cost of one document per profile, as a horizontal bar chart in inline SVG:
+ * one group per profile, one bar per series (a fixed preset beside `auto`, say) within it.
+ */
 
 const SVG = 'http://www.w3.org/2000/svg';
-const ROW = 28;
+const BAR = 18;
+const GAP = 10;
+const LEGEND = 24;
 const WIDTH = 360;
 const LABEL = 92;
 const VALUE = 72;
 
-/** One bar: what it prices (e.g. a preset) and its visual tokens (null: not available). */
-export interface ChartBar {
-  label: string;
-  visualTokens: number | null;
-}
-
-/** One profile's bars, drawn side by side in its row group. */
+/** One profile's visual tokens per series, in series order (null: not available). */
 export interface ChartRow {
   profile: string;
-  bars: ChartBar[];
+  visualTokens: (number | null)[];
 }
 
 function node(name: string, attributes: Record<string, string | number>, text?: string): SVGElement {
@@ -25,48 +24,46 @@ function node(name: string, attributes: Record<string, string | number>, text?: 
   return element;
 }
 
-function valueText(bar: ChartBar): string {
-  return bar.visualTokens === null ? 'n/a' : bar.visualTokens.toLocaleString('en');
-}
+const said = (value: number | null) => (value === null ? 'unavailable' : String(value));
 
 /**
- * Bars of visual tokens, one row group per profile (one bar per series within it), the current
- * profile highlighted. No library: the page loads nothing from elsewhere. The numbers are also in
- * the accessible name, for screen readers.
+ * Bars of visual tokens for `rows` under each of `series` (their names, shown in a legend), the
+ * `current` profile highlighted. No library: the page loads nothing from elsewhere. The numbers
+ * are also in the accessible name, for screen readers.
  */
-export function profileChart(rows: readonly ChartRow[], current: string): SVGElement {
-  const all = rows.flatMap((row) => row.bars);
-  const max = Math.max(1, ...all.map((bar) => bar.visualTokens ?? 0));
-  const series = rows[0]?.bars.length ?? 1;
-  const summary = rows
-    .map((row) => {
-      const values = row.bars.map(
-        (bar) => (series > 1 ? `${bar.label} ` : '') + (bar.visualTokens === null ? 'unavailable' : bar.visualTokens),
-      );
-      return `${row.profile} ${values.join(' / ')}`;
-    })
-    .join(', ');
+export function profileChart(rows: readonly ChartRow[], series: readonly string[], current: string): SVGElement {
+  const max = Math.max(1, ...rows.flatMap((row) => row.visualTokens.map((v) => v ?? 0)));
+  const groupHeight = series.length * BAR + GAP;
+  const summary = rows.map((row) => `${row.profile} ${row.visualTokens.map(said).join(' / ')}`).join(', ');
   const svg = node('svg', {
-    viewBox: `0 0 ${WIDTH} ${rows.length * series * ROW}`,
+    viewBox: `0 0 ${WIDTH} ${LEGEND + rows.length * groupHeight}`,
     role: 'img',
-    'aria-label': `Visual tokens by profile: ${summary}`,
+    'aria-label': `Visual tokens by profile (${series.join(' / ')}): ${summary}`,
   });
-  let y = 0;
-  for (const row of rows) {
-    row.bars.forEach((bar, i) => {
-      const mid = y + ROW / 2 + 4;
-      const length = bar.visualTokens === null ? 0 : Math.max(1, ((WIDTH - LABEL - VALUE) * bar.visualTokens) / max);
+  const legend = node('g', { class: 'legend', 'aria-hidden': 'true' });
+  series.forEach((name, i) => {
+    const x = LABEL + i * 110;
+    legend.append(
+      node('rect', { class: `swatch series-${i}`, x, y: 4, width: 12, height: 12, rx: 2 }),
+      node('text', { x: x + 18, y: 14 }, name),
+    );
+  });
+  svg.append(legend);
+  rows.forEach((row, r) => {
+    const top = LEGEND + r * groupHeight;
+    row.visualTokens.forEach((value, i) => {
+      const y = top + i * BAR;
+      const mid = y + BAR / 2 + 4;
+      const length = value === null ? 0 : Math.max(1, ((WIDTH - LABEL - VALUE) * value) / max);
       const classes = ['bar', `series-${i}`, ...(row.profile === current ? ['current'] : [])];
       const group = node('g', { class: classes.join(' '), 'aria-hidden': 'true' });
-      const label = series > 1 ? (i === 0 ? `${row.profile} ${bar.label}` : bar.label) : row.profile;
+      if (i === 0) group.append(node('text', { x: LABEL - 8, y: mid, 'text-anchor': 'end' }, row.profile));
       group.append(
-        node('text', { x: LABEL - 8, y: mid, 'text-anchor': 'end' }, label),
-        node('rect', { x: LABEL, y: y + 6, width: length, height: ROW - 12, rx: 2 }),
-        node('text', { x: LABEL + length + 6, y: mid }, valueText(bar)),
+        node('rect', { x: LABEL, y: y + 2, width: length, height: BAR - 4, rx: 2 }),
+        node('text', { x: LABEL + length + 6, y: mid }, value === null ? 'n/a' : value.toLocaleString('en')),
       );
       svg.append(group);
-      y += ROW;
     });
-  }
+  });
   return svg;
 }

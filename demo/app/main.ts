@@ -189,30 +189,48 @@ function showTotals(totals: RenderView['totals']): void {
   byId('total-ratio', HTMLElement).textContent = `${totals.ratio.toFixed(2)}×`;
 }
 
+/** What the chart sets beside `auto` when the page renders with `auto` itself. */
+const FIXED_PRESET: Preset = 'glyph-en';
+
+/** Visual tokens of the document under `preset` and `profile`; null when the API gives none (yet). */
+async function visualTokens(id: string, preset: Preset, profile: Profile): Promise<number | null> {
+  try {
+    const view = await api().render(id, { preset, profile });
+    // A render big enough to be a job is not waited for here: the bar says n/a.
+    return isJobAccepted(view) ? null : view.totals.visualTokens;
+  } catch {
+    return null;
+  }
+}
+
 /**
- * The same pages priced under every profile. Pixels do not depend on the profile, so each of
- * these renders is a cache hit that the API just reprices.
+ * The document priced under every profile, a fixed preset beside `auto` (pages fitted to each
+ * profile). Pixels do not depend on the profile, so the fixed preset's renders are cache hits the
+ * API just reprices; each `auto` render is its own, so those bars arrive later. The chart is
+ * aria-busy until every bar is in.
  */
 async function showChart(id: string, preset: Preset, view: RenderView): Promise<void> {
   const chart = byId('chart', HTMLElement);
+  chart.setAttribute('aria-busy', 'true');
   chart.replaceChildren(el('p', 'hint', 'Pricing every profile…'));
+  const fixed = preset === 'auto' ? FIXED_PRESET : preset;
+  const series: Preset[] = [fixed, 'auto'];
   const profiles = [...profileField.options].map((o) => o.value as Profile);
-  const rows: ChartRow[] = await Promise.all(
-    profiles.map(async (profile) => {
-      if (profile === view.profile)
-        return { profile, bars: [{ label: preset, visualTokens: view.totals.visualTokens }] };
-      try {
-        const other = await api().render(id, { preset, profile });
-        return {
-          profile,
-          bars: [{ label: preset, visualTokens: isJobAccepted(other) ? null : other.totals.visualTokens }],
-        };
-      } catch {
-        return { profile, bars: [{ label: preset, visualTokens: null }] };
-      }
-    }),
+  const price = (p: Preset, profile: Profile) =>
+    p === preset && profile === view.profile ? view.totals.visualTokens : visualTokens(id, p, profile);
+  const draw = (rows: ChartRow[]) => chart.replaceChildren(profileChart(rows, series, view.profile));
+  const fixedRows = await Promise.all(
+    profiles.map(async (profile) => ({ profile, fixed: await price(fixed, profile) })),
   );
-  chart.replaceChildren(profileChart(rows, view.profile));
+  draw(fixedRows.map((row) => ({ profile: row.profile, visualTokens: [row.fixed, null] })));
+  const rows = await Promise.all(
+    fixedRows.map(async (row) => ({
+      profile: row.profile,
+      visualTokens: [row.fixed, await price('auto', row.profile)],
+    })),
+  );
+  draw(rows);
+  chart.setAttribute('aria-busy', 'false');
 }
 
 async function renderDocument(): Promise<void> {

@@ -119,10 +119,15 @@ describe('demo page in Chromium', () => {
       expect(await thumbs.count()).toBe(pages);
       await expect.poll(() => thumbs.first().evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0 && img.src.startsWith('blob:'))).toBe(true);
 
-      // The chart prices the same pages under all six profiles.
-      await page.locator('#chart svg').waitFor();
-      expect(await page.locator('#chart svg g.bar').count()).toBe(6);
-      expect(await page.locator('#chart svg').getAttribute('aria-label')).not.toContain('unavailable');
+      // The chart prices the document under all six profiles, glyph-en beside auto (pages fitted
+      // to each profile): twelve bars, every one with a number.
+      await page.locator('#chart[aria-busy="false"] svg').waitFor({ timeout: 120_000 });
+      expect(await page.locator('#chart svg g.bar').count()).toBe(12);
+      expect(await page.locator('#chart svg g.bar.series-1').count()).toBe(6);
+      const label = (await page.locator('#chart svg').getAttribute('aria-label'))!;
+      expect(label).toMatch(/^Visual tokens by profile \(glyph-en \/ auto\): /);
+      expect(label).not.toContain('unavailable');
+      expect(label).toMatch(/glm-4\.1v \d+ \/ \d+/);
 
       // Full size in a dialog, by keyboard: Enter opens it, Escape closes it and focus comes back.
       await page.locator('#thumbs .thumb').first().focus();
@@ -204,7 +209,7 @@ describe('demo page in Chromium', () => {
       await expect.poll(() => page.getByLabel('Text').inputValue()).toBe('# Notes\n\nDropped text.');
       expect(await page.locator('#status').textContent()).toBe('Loaded notes.md: 22 characters.');
       await renderFixture(page);
-      await page.locator('#chart svg').waitFor();
+      await page.locator('#chart[aria-busy="false"] svg').waitFor({ timeout: 120_000 });
       await page.getByLabel('Question').fill(QUESTION);
       await page.getByRole('button', { name: 'Ask' }).click();
       await page.locator('#answer figure.cited .outline').first().waitFor();
