@@ -1,7 +1,13 @@
 /** `POST /v1/compress`: upload and render in one call. */
 import { createRoute } from '@hono/zod-openapi';
 import { z } from '@hono/zod-openapi';
-import { compressedSchema, compressJobSchema, compressJsonSchema, compressPassthroughSchema, compressQuerySchema } from '../../protocol/public-api/compress.ts';
+import {
+  compressedSchema,
+  compressJobSchema,
+  compressJsonSchema,
+  compressPassthroughSchema,
+  compressQuerySchema,
+} from '../../protocol/public-api/compress.ts';
 import { textBodies } from '../../protocol/public-api/documents.ts';
 import { errorResponses, GATE_ERRORS, RUNNER_ERRORS } from '../http/error-responses.ts';
 import { billableHeaders, cacheHeader, locationHeader } from '../http/header-docs.ts';
@@ -20,7 +26,10 @@ export const compressRoute = createRoute({
   request: {
     query: compressQuerySchema,
     headers: billableHeaders,
-    body: { description: 'The document (required).', content: { 'application/json': { schema: compressJsonSchema }, ...textBodies } },
+    body: {
+      description: 'The document (required).',
+      content: { 'application/json': { schema: compressJsonSchema }, ...textBodies },
+    },
   },
   responses: {
     200: {

@@ -9,7 +9,13 @@
  * itself (profile, reflow, floor, overrides), and the stored manifest carries the resolved config.
  */
 import { sha256Hex } from '../../protocol/primitives/bytes.ts';
-import { canonicalConfigJson, expandHexColor, renderConfigHash, type ReflowMode, type RenderConfig } from '../../protocol/render-config.ts';
+import {
+  canonicalConfigJson,
+  expandHexColor,
+  renderConfigHash,
+  type ReflowMode,
+  type RenderConfig,
+} from '../../protocol/render-config.ts';
 
 /** A render of a complete config. */
 export interface FixedRenderKey {
@@ -40,7 +46,11 @@ export function canonicalOverrideJson(overrides: Partial<RenderConfig>): string 
     const value = (overrides as Record<string, unknown>)[key];
     if (value === undefined) continue;
     if (key.endsWith('-color') && typeof value === 'string') normalized[key] = expandHexColor(value);
-    else if (key === 'page-size' && typeof value === 'string') normalized[key] = value.split(',').map((v) => Number(v.trim())).join(',');
+    else if (key === 'page-size' && typeof value === 'string')
+      normalized[key] = value
+        .split(',')
+        .map((v) => Number(v.trim()))
+        .join(',');
     else normalized[key] = value;
   }
   return JSON.stringify(normalized);

@@ -66,7 +66,13 @@ const NOMINAL_AUTO_FONT = { 'font-size': 8, 'line-height': 9 } as const;
 export function nominalAutoConfig(profile: ProfileName, overrides: Partial<RenderConfig>): RenderConfig {
   const page = recommendedPageSize(profile);
   const cjk = overrides['font-family'] === 'Noto Sans SC';
-  return { ...PRESETS[cjk ? 'glyph-zh' : 'glyph-en'], 'page-size': `${page.width},${page.height}`, dpi: 72, ...NOMINAL_AUTO_FONT, ...overrides };
+  return {
+    ...PRESETS[cjk ? 'glyph-zh' : 'glyph-en'],
+    'page-size': `${page.width},${page.height}`,
+    dpi: 72,
+    ...NOMINAL_AUTO_FONT,
+    ...overrides,
+  };
 }
 
 // Resolved requests by their form: a cached re-query or re-render would otherwise validate the
@@ -82,13 +88,19 @@ function configError(error: unknown): never {
 async function resolveFields(fields: RenderFields): Promise<Omit<ResolvedRender, 'render'>> {
   const profile = fields.profile ?? DEFAULT_PROFILE;
   if (!isProfileName(profile)) {
-    throw badRequest('invalid_profile', `profile: unknown visual-token profile; expected one of ${PROFILE_NAMES.join(', ')}`);
+    throw badRequest(
+      'invalid_profile',
+      `profile: unknown visual-token profile; expected one of ${PROFILE_NAMES.join(', ')}`,
+    );
   }
   const reflow = fields.reflow ?? DEFAULT_REFLOW;
   if (!isReflowMode(reflow)) throw badRequest('invalid_config', `reflow must be one of ${REFLOW_MODES.join(', ')}`);
   const auto = isAutoPreset(fields.preset);
   if (!auto && fields.readbackFloor !== undefined) {
-    throw badRequest('invalid_config', 'readbackFloor applies to preset "auto" only: set preset to "auto" or drop readbackFloor');
+    throw badRequest(
+      'invalid_config',
+      'readbackFloor applies to preset "auto" only: set preset to "auto" or drop readbackFloor',
+    );
   }
   if (auto) {
     let overrides: Partial<RenderConfig>;
@@ -121,9 +133,16 @@ export async function resolveRender(fields: RenderFields): Promise<ResolvedRende
   // Only flat configs are looked up and kept (every valid one is: its values are strings, numbers
   // or booleans). A nested value is refused anyway, and JSON.stringify of a deeply nested one
   // (100 000 levels fit in an upload) would overflow the stack: a 500 instead of the 400.
-  const flat = fields.config === undefined || Object.values(fields.config).every((v) => v === null || typeof v !== 'object');
+  const flat =
+    fields.config === undefined || Object.values(fields.config).every((v) => v === null || typeof v !== 'object');
   const key = flat
-    ? JSON.stringify([fields.preset ?? null, fields.config ?? null, fields.profile ?? null, fields.reflow ?? null, fields.readbackFloor ?? null])
+    ? JSON.stringify([
+        fields.preset ?? null,
+        fields.config ?? null,
+        fields.profile ?? null,
+        fields.reflow ?? null,
+        fields.readbackFloor ?? null,
+      ])
     : undefined;
   let resolved = key === undefined ? undefined : resolvedRequests.get(key);
   if (!resolved) {

@@ -79,7 +79,8 @@ export function renderView(options: RenderViewOptions): RenderView {
       pages: pages.length,
       visualTokens,
       textTokens,
-      ratio: reprice || textTokens !== manifest.totals.textTokens ? ratio(textTokens, visualTokens) : manifest.totals.ratio,
+      ratio:
+        reprice || textTokens !== manifest.totals.textTokens ? ratio(textTokens, visualTokens) : manifest.totals.ratio,
     },
     missingGlyphs: manifest.missingGlyphs,
   };

@@ -14,7 +14,10 @@ export const compressJsonSchema = renderFieldsSchema
   .extend({
     text: documentTextSchema,
     ...deliveryFieldsSchema.shape,
-    passthrough: z.boolean({ error: 'passthrough must be true or false' }).optional().openapi({ description: passthroughDescription }),
+    passthrough: z
+      .boolean({ error: 'passthrough must be true or false' })
+      .optional()
+      .openapi({ description: passthroughDescription }),
   })
   .strict()
   .openapi('CompressJson');
@@ -50,7 +53,10 @@ export const compressQuerySchema = z
       })
       .refine(isJsonObject, coded('invalid_config', 'config query parameter must be a JSON object'))
       .optional()
-      .openapi({ type: 'string', description: 'Render config overrides as a JSON object (see `config` of RenderOptions).' }),
+      .openapi({
+        type: 'string',
+        description: 'Render config overrides as a JSON object (see `config` of RenderOptions).',
+      }),
   })
   .strict();
 
@@ -58,7 +64,10 @@ export const compressQuerySchema = z
 export const compressedSchema = renderViewSchema
   .extend({
     document: documentViewSchema,
-    passthrough: z.literal(false).optional().openapi({ description: 'Present (false) when `passthrough` was asked for and pages pay.' }),
+    passthrough: z
+      .literal(false)
+      .optional()
+      .openapi({ description: 'Present (false) when `passthrough` was asked for and pages pay.' }),
   })
   .openapi('Compressed');
 
@@ -69,7 +78,11 @@ export const compressPassthroughSchema = z
     worthIt: z.literal(false),
     document: documentViewSchema,
     profile: z.string(),
-    text: z.string().openapi({ description: 'The text as sent (UTF-8, a leading byte-order mark dropped): give it to the model as it is.' }),
+    text: z
+      .string()
+      .openapi({
+        description: 'The text as sent (UTF-8, a leading byte-order mark dropped): give it to the model as it is.',
+      }),
     tokenizer: tokenizerSchema,
     rendered: z.boolean().openapi({
       description:

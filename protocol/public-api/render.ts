@@ -30,20 +30,26 @@ export const renderFieldsSchema = z.object({
   preset: z
     .string()
     .max(64)
-    .refine(isPresetChoice, coded('invalid_config', (name) => `unknown preset "${String(name)}": use one of ${PRESET_CHOICES.join(', ')}`))
+    .refine(
+      isPresetChoice,
+      coded('invalid_config', (name) => `unknown preset "${String(name)}": use one of ${PRESET_CHOICES.join(', ')}`),
+    )
     .optional()
     .openapi({
       enum: [...PRESET_CHOICES],
       description:
         'Preset to start from (default `glyph-en`). `auto`: pages fitted to `profile` (its cost grid, never resized by the ' +
-        'model) with the densest font whose OCR read-back at the model\'s resolution meets `readbackFloor`; the response ' +
+        "model) with the densest font whose OCR read-back at the model's resolution meets `readbackFloor`; the response " +
         'carries the resolved `config`.',
     }),
   // The parsed JSON object itself, not a copy: z.record rebuilds the object and silently drops a
   // "__proto__" key, which must reach the config validator and be refused as an unknown key (as at
   // the runner) rather than vanish and leave a render with defaults.
   config: z
-    .custom<Record<string, unknown>>(isJsonObject, coded('invalid_config', 'config must be a JSON object of render keys'))
+    .custom<Record<string, unknown>>(
+      isJsonObject,
+      coded('invalid_config', 'config must be a JSON object of render keys'),
+    )
     .optional()
     .openapi({
       type: 'object',
@@ -80,7 +86,10 @@ export const renderFieldsSchema = z.object({
     }),
   readbackFloor: z
     .number({ error: floorMessage })
-    .refine((n) => n >= READBACK_FLOOR_RANGE.min && n <= READBACK_FLOOR_RANGE.max, coded('invalid_config', floorMessage))
+    .refine(
+      (n) => n >= READBACK_FLOOR_RANGE.min && n <= READBACK_FLOOR_RANGE.max,
+      coded('invalid_config', floorMessage),
+    )
     .optional()
     .openapi({
       description:
@@ -90,7 +99,10 @@ export const renderFieldsSchema = z.object({
 });
 
 /** Body of `POST /v1/documents/{id}/render`: the render fields and nothing else. */
-export const renderOptionsSchema = renderFieldsSchema.extend(deliveryFieldsSchema.shape).strict().openapi('RenderOptions');
+export const renderOptionsSchema = renderFieldsSchema
+  .extend(deliveryFieldsSchema.shape)
+  .strict()
+  .openapi('RenderOptions');
 
 /** The resolved, complete config of a render. */
 // Rebuilt from the shared shape: the shared schema is plain zod, made before the OpenAPI extension.
@@ -107,7 +119,8 @@ export const tokenizerSchema = z
     estimate: z.boolean().openapi({ description: "True when the count is not the model's own tokenizer's." }),
   })
   .openapi('TextTokenizer', {
-    description: "gpt-4o → o200k; glm-4.1v, qwen2.5-vl, qwen3-vl → qwen3; gemini → gemma3; claude → claude-approx (an estimate).",
+    description:
+      'gpt-4o → o200k; glm-4.1v, qwen2.5-vl, qwen3-vl → qwen3; gemini → gemma3; claude → claude-approx (an estimate).',
   });
 
 /** What the fit search of preset `auto` chose. */
@@ -116,10 +129,16 @@ export const fitSchema = z
     profile: z.string(),
     fontSize: z.number().openapi({ description: 'Points.' }),
     lineHeight: z.number().openapi({ description: 'Points.' }),
-    readback: z.number().openapi({ description: "OCR read-back of the calibration page at the model's resolution, 0..1." }),
+    readback: z
+      .number()
+      .openapi({ description: "OCR read-back of the calibration page at the model's resolution, 0..1." }),
     floor: z.number(),
-    floorMet: z.boolean().openapi({ description: 'False when no setting met the floor (the best read-back was taken).' }),
-    resizedDown: z.boolean().openapi({ description: "Whether the model's preprocessing scales the page down (never for a fitted page)." }),
+    floorMet: z
+      .boolean()
+      .openapi({ description: 'False when no setting met the floor (the best read-back was taken).' }),
+    resizedDown: z
+      .boolean()
+      .openapi({ description: "Whether the model's preprocessing scales the page down (never for a fitted page)." }),
   })
   .openapi('Fit', { description: 'Preset `auto` only: the font the search chose and its read-back.' });
 
@@ -150,13 +169,18 @@ export const renderViewSchema = z
     config: resolvedConfigSchema,
     reflowed: z.boolean().openapi({ description: 'Whether hard-wrapped prose was joined before layout.' }),
     tokenizer: tokenizerSchema,
-    worthIt: z.boolean().openapi({ description: "True when the pages cost the profile's model fewer tokens than the text." }),
+    worthIt: z
+      .boolean()
+      .openapi({ description: "True when the pages cost the profile's model fewer tokens than the text." }),
     fit: fitSchema.optional(),
     pages: z.array(renderPageSchema),
     totals: z.object({
       pages: z.number().int(),
       visualTokens: z.number().int(),
-      textTokens: z.number().int().openapi({ description: "Tokens of the text in the profile's tokenizer family (`tokenizer`)." }),
+      textTokens: z
+        .number()
+        .int()
+        .openapi({ description: "Tokens of the text in the profile's tokenizer family (`tokenizer`)." }),
       ratio: z.number().openapi({ description: 'textTokens / visualTokens, two decimals.' }),
     }),
     missingGlyphs: z.object({
@@ -174,6 +198,8 @@ export const jobAcceptedSchema = z
     status: z.literal('queued'),
     documentId: z.string(),
     renderId: z.string(),
-    statusUrl: z.string().openapi({ description: 'Path of the job: poll it, then ask for the render again (a cache hit).' }),
+    statusUrl: z
+      .string()
+      .openapi({ description: 'Path of the job: poll it, then ask for the render again (a cache hit).' }),
   })
   .openapi('JobAccepted');

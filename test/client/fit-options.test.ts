@@ -17,7 +17,11 @@ function recording(answer: unknown) {
     apiKey: 'k',
     fetch: async (input, init) => {
       const headers = new Headers(init?.headers);
-      sent.push({ url: new URL(String(input)), body: init?.body as string | undefined, contentType: headers.get('content-type') });
+      sent.push({
+        url: new URL(String(input)),
+        body: init?.body as string | undefined,
+        contentType: headers.get('content-type'),
+      });
       return Response.json(answer);
     },
   });
@@ -36,13 +40,24 @@ describe('SDK: preset auto, reflow, readbackFloor, passthrough', () => {
   it('compress as JSON and as a text body with query parameters', async () => {
     const answer = { passthrough: true, worthIt: false, text: 'short' };
     const { client, sent } = recording(answer);
-    const json = await client.compress('short', { preset: 'auto', profile: 'gpt-4o', passthrough: true, reflow: 'auto' });
+    const json = await client.compress('short', {
+      preset: 'auto',
+      profile: 'gpt-4o',
+      passthrough: true,
+      reflow: 'auto',
+    });
     expect(isPassthrough(json)).toBe(true);
     const body = JSON.parse(sent[0]!.body!) as unknown;
     expect(body).toEqual({ text: 'short', preset: 'auto', profile: 'gpt-4o', reflow: 'auto', passthrough: true });
     expect(compressJsonSchema.safeParse(body).success).toBe(true);
 
-    await client.compress('short', { contentType: 'text/plain', preset: 'auto', profile: 'gpt-4o', passthrough: false, readbackFloor: 0.97 });
+    await client.compress('short', {
+      contentType: 'text/plain',
+      preset: 'auto',
+      profile: 'gpt-4o',
+      passthrough: false,
+      readbackFloor: 0.97,
+    });
     const query = Object.fromEntries(sent[1]!.url.searchParams);
     expect(query).toEqual({ preset: 'auto', profile: 'gpt-4o', readbackFloor: '0.97', passthrough: 'false' });
     const parsed = compressQuerySchema.safeParse(query);

@@ -12,8 +12,16 @@ import { passthroughBody } from '../../edge/renders/passthrough.ts';
 import { renderView } from '../../edge/renders/render-view.ts';
 import type { StoredManifest } from '../../edge/storage/renders.ts';
 
-type Schema = { properties?: Record<string, Schema & { enum?: unknown[] }>; required?: string[]; anyOf?: unknown[]; oneOf?: unknown[] };
-let doc: { components: { schemas: Record<string, Schema> }; paths: Record<string, Record<string, { responses: Record<string, { content: Record<string, { schema: Schema }> }> }>> };
+type Schema = {
+  properties?: Record<string, Schema & { enum?: unknown[] }>;
+  required?: string[];
+  anyOf?: unknown[];
+  oneOf?: unknown[];
+};
+let doc: {
+  components: { schemas: Record<string, Schema> };
+  paths: Record<string, Record<string, { responses: Record<string, { content: Record<string, { schema: Schema }> }> }>>;
+};
 let ajv: InstanceType<typeof Ajv2020>;
 
 const check = (name: string, value: unknown) => {
@@ -34,7 +42,9 @@ describe('issue 11 in /openapi.json', () => {
     expect(options.reflow!.enum).toEqual(['auto', 'on', 'off']);
     expect(options).toHaveProperty('readbackFloor');
     for (const name of ['QueryOptions', 'DecodeOptions', 'CompressJson']) {
-      expect(Object.keys(doc.components.schemas[name]!.properties!)).toEqual(expect.arrayContaining(['preset', 'profile', 'reflow', 'readbackFloor']));
+      expect(Object.keys(doc.components.schemas[name]!.properties!)).toEqual(
+        expect.arrayContaining(['preset', 'profile', 'reflow', 'readbackFloor']),
+      );
     }
     expect(doc.components.schemas.CompressJson!.properties).toHaveProperty('passthrough');
   });
@@ -43,7 +53,12 @@ describe('issue 11 in /openapi.json', () => {
     const render = doc.components.schemas.Render!;
     for (const field of ['config', 'reflowed', 'tokenizer', 'worthIt']) expect(render.required).toContain(field);
     expect(render.properties).toHaveProperty('fit');
-    expect(doc.components.schemas.TextTokenizer!.properties!.family!.enum).toEqual(['o200k', 'qwen3', 'gemma3', 'claude-approx']);
+    expect(doc.components.schemas.TextTokenizer!.properties!.family!.enum).toEqual([
+      'o200k',
+      'qwen3',
+      'gemma3',
+      'claude-approx',
+    ]);
     const compress200 = doc.paths['/v1/compress']!.post!.responses['200']!.content['application/json']!.schema;
     expect(JSON.stringify(compress200)).toContain('#/components/schemas/CompressPassthrough');
     expect(JSON.stringify(compress200)).toContain('#/components/schemas/Compressed');
@@ -51,7 +66,9 @@ describe('issue 11 in /openapi.json', () => {
 
   it("the edge's render view and passthrough answer validate against the document", () => {
     const config = resolveRenderConfig({}) as NonNullable<StoredManifest['config']>;
-    const pages = [{ n: 1, width: 512, height: 1536, visualTokens: visualTokensFor('gpt-4o', 512, 1536), sha256: 'c'.repeat(64) }];
+    const pages = [
+      { n: 1, width: 512, height: 1536, visualTokens: visualTokensFor('gpt-4o', 512, 1536), sha256: 'c'.repeat(64) },
+    ];
     const view = renderView({
       manifest: {
         textSha256: 'a'.repeat(64),
@@ -59,7 +76,16 @@ describe('issue 11 in /openapi.json', () => {
         config,
         reflowed: true,
         textTokenizer: { family: 'o200k', estimate: false },
-        fit: { profile: 'gpt-4o', script: 'latin', fontSize: 7, lineHeight: 8, readback: 0.995, floor: 0.99, floorMet: true, resizedDown: false },
+        fit: {
+          profile: 'gpt-4o',
+          script: 'latin',
+          fontSize: 7,
+          lineHeight: 8,
+          readback: 0.995,
+          floor: 0.99,
+          floorMet: true,
+          resizedDown: false,
+        },
         profile: 'gpt-4o',
         chars: 4000,
         pages,
@@ -76,7 +102,17 @@ describe('issue 11 in /openapi.json', () => {
     check('Render', view);
     const document = { id: 'a'.repeat(64), sha256: 'a'.repeat(64), chars: 47, textTokens: 11 };
     check('Compressed', { ...view, document, passthrough: false });
-    const passed = { ...passthroughBody({ profile: 'gpt-4o', text: 'x'.repeat(47), textTokens: 11, visualTokens: 255, pages: 1, rendered: false }), document };
+    const passed = {
+      ...passthroughBody({
+        profile: 'gpt-4o',
+        text: 'x'.repeat(47),
+        textTokens: 11,
+        visualTokens: 255,
+        pages: 1,
+        rendered: false,
+      }),
+      document,
+    };
     check('CompressPassthrough', passed);
     // And a wrong one does not: the document is not vacuous.
     const validate = ajv.getSchema('openapi#/components/schemas/CompressPassthrough')!;

@@ -12,7 +12,9 @@ import { cheapestPageTokens, textAloneIsCheaper } from '../../edge/renders/passt
 
 const glyphEn = resolveRenderConfig({});
 
-async function refusal(fields: Parameters<typeof resolveRender>[0]): Promise<{ status: number; code: string; message: string }> {
+async function refusal(
+  fields: Parameters<typeof resolveRender>[0],
+): Promise<{ status: number; code: string; message: string }> {
   try {
     await resolveRender(fields);
   } catch (error) {
@@ -60,7 +62,9 @@ describe('render ids', () => {
     expect(new Set([id, ...variants]).size).toBe(5);
     expect(await autoRenderId({ ...base })).toBe(id);
     // Overrides are canonical: key order and colour spelling do not matter.
-    expect(canonicalOverrideJson({ 'page-bg-color': '#fff', dpi: 96 })).toBe(canonicalOverrideJson({ dpi: 96, 'page-bg-color': '#FFFFFF' }));
+    expect(canonicalOverrideJson({ 'page-bg-color': '#fff', dpi: 96 })).toBe(
+      canonicalOverrideJson({ dpi: 96, 'page-bg-color': '#FFFFFF' }),
+    );
     expect(await autoRenderId({ ...base, overrides: { 'page-bg-color': '#fff', dpi: 96 } })).toBe(
       await autoRenderId({ ...base, overrides: { dpi: 96, 'page-bg-color': '#FFFFFF' } }),
     );
@@ -83,7 +87,12 @@ describe('resolveRender', () => {
   });
 
   it('auto: the runner is sent auto {profile, readbackFloor} and the overrides; no config hash is expected', async () => {
-    const r = await resolveRender({ preset: 'auto', profile: 'gpt-4o', readbackFloor: 0.98, config: { 'font-family': 'DejaVu Serif' } });
+    const r = await resolveRender({
+      preset: 'auto',
+      profile: 'gpt-4o',
+      readbackFloor: 0.98,
+      config: { 'font-family': 'DejaVu Serif' },
+    });
     expect(r.auto).toBe(true);
     expect(r.expectedConfigHash).toBeUndefined();
     expect(r.render).toEqual({
@@ -93,7 +102,12 @@ describe('resolveRender', () => {
       profile: 'gpt-4o',
     });
     expect(r.renderId).toBe(
-      await autoRenderId({ profile: 'gpt-4o', reflow: 'auto', readbackFloor: 0.98, overrides: { 'font-family': 'DejaVu Serif' } }),
+      await autoRenderId({
+        profile: 'gpt-4o',
+        reflow: 'auto',
+        readbackFloor: 0.98,
+        overrides: { 'font-family': 'DejaVu Serif' },
+      }),
     );
     // The page estimate assumes the profile's recommended page.
     const page = recommendedPageSize('gpt-4o');
@@ -102,9 +116,20 @@ describe('resolveRender', () => {
   });
 
   it('refuses readbackFloor without auto, and a bad override with auto, naming them (400 invalid_config)', async () => {
-    expect(await refusal({ preset: 'glyph-en', readbackFloor: 0.9 })).toMatchObject({ status: 400, code: 'invalid_config', message: expect.stringMatching(/readbackFloor/) });
-    expect(await refusal({ preset: 'auto', config: { 'font-size': 0 } })).toMatchObject({ status: 400, code: 'invalid_config', message: expect.stringMatching(/^font-size/) });
-    expect(await refusal({ preset: 'auto', config: { 'font-sise': 9 } })).toMatchObject({ code: 'invalid_config', message: expect.stringMatching(/font-sise/) });
+    expect(await refusal({ preset: 'glyph-en', readbackFloor: 0.9 })).toMatchObject({
+      status: 400,
+      code: 'invalid_config',
+      message: expect.stringMatching(/readbackFloor/),
+    });
+    expect(await refusal({ preset: 'auto', config: { 'font-size': 0 } })).toMatchObject({
+      status: 400,
+      code: 'invalid_config',
+      message: expect.stringMatching(/^font-size/),
+    });
+    expect(await refusal({ preset: 'auto', config: { 'font-sise': 9 } })).toMatchObject({
+      code: 'invalid_config',
+      message: expect.stringMatching(/font-sise/),
+    });
     expect(await refusal({ profile: 'gpt-5' as never })).toMatchObject({ code: 'invalid_profile' });
   });
 });
@@ -116,18 +141,40 @@ describe('the public schema of the render fields', () => {
   });
 
   it('refuses a bad preset, reflow or floor, naming the field', () => {
-    expect(schemaRefusal({ preset: 'automatic' })).toEqual({ code: 'invalid_config', message: 'unknown preset "automatic": use one of glyph-en, glyph-zh, auto' });
-    expect(schemaRefusal({ reflow: 'sometimes' })).toEqual({ code: 'invalid_config', message: 'reflow must be one of auto, on, off' });
-    expect(schemaRefusal({ preset: 'auto', readbackFloor: 0.2 })).toEqual({ code: 'invalid_config', message: 'readbackFloor must be a number from 0.5 to 1' });
-    expect(schemaRefusal({ preset: 'auto', readbackFloor: 1.5 })).toEqual({ code: 'invalid_config', message: 'readbackFloor must be a number from 0.5 to 1' });
+    expect(schemaRefusal({ preset: 'automatic' })).toEqual({
+      code: 'invalid_config',
+      message: 'unknown preset "automatic": use one of glyph-en, glyph-zh, auto',
+    });
+    expect(schemaRefusal({ reflow: 'sometimes' })).toEqual({
+      code: 'invalid_config',
+      message: 'reflow must be one of auto, on, off',
+    });
+    expect(schemaRefusal({ preset: 'auto', readbackFloor: 0.2 })).toEqual({
+      code: 'invalid_config',
+      message: 'readbackFloor must be a number from 0.5 to 1',
+    });
+    expect(schemaRefusal({ preset: 'auto', readbackFloor: 1.5 })).toEqual({
+      code: 'invalid_config',
+      message: 'readbackFloor must be a number from 0.5 to 1',
+    });
     const wrongType = schemaRefusal({ preset: 'auto', readbackFloor: 'high' });
     expect(wrongType).not.toBe('ok');
     expect((wrongType as { message: string }).message).toMatch(/^readbackFloor/);
   });
 
   it('compress query parameters: reflow, readbackFloor, passthrough as strings', () => {
-    const ok = compressQuerySchema.safeParse({ preset: 'auto', reflow: 'off', readbackFloor: '0.97', passthrough: 'true' });
-    expect(ok.success && ok.data).toMatchObject({ preset: 'auto', reflow: 'off', readbackFloor: 0.97, passthrough: true });
+    const ok = compressQuerySchema.safeParse({
+      preset: 'auto',
+      reflow: 'off',
+      readbackFloor: '0.97',
+      passthrough: 'true',
+    });
+    expect(ok.success && ok.data).toMatchObject({
+      preset: 'auto',
+      reflow: 'off',
+      readbackFloor: 0.97,
+      passthrough: true,
+    });
     expect(compressQuerySchema.safeParse({ readbackFloor: '0.3' }).success).toBe(false);
     expect(compressQuerySchema.safeParse({ passthrough: 'yes' }).success).toBe(false);
   });

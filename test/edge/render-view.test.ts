@@ -10,7 +10,13 @@ const renderId = 'b'.repeat(64);
 
 /** A manifest priced for glm-4.1v (Qwen3 text tokens): two 512 x 1536 pages. */
 function manifest(overrides: Partial<StoredManifest> = {}): StoredManifest {
-  const pages = [1, 2].map((n) => ({ n, width: 512, height: 1536, visualTokens: visualTokensFor('glm-4.1v', 512, 1536), sha256: 'c'.repeat(64) }));
+  const pages = [1, 2].map((n) => ({
+    n,
+    width: 512,
+    height: 1536,
+    visualTokens: visualTokensFor('glm-4.1v', 512, 1536),
+    sha256: 'c'.repeat(64),
+  }));
   const visualTokens = pages.reduce((s, p) => s + p.visualTokens, 0);
   return {
     textSha256: sha,
@@ -30,7 +36,14 @@ function manifest(overrides: Partial<StoredManifest> = {}): StoredManifest {
 
 describe('renderView', () => {
   it("reports the runner's profile as priced: config, reflowed, tokenizer, worthIt, page URLs under the render id", () => {
-    const view = renderView({ manifest: manifest(), renderId, profile: 'glm-4.1v', cached: true, origin: 'https://g.example', config });
+    const view = renderView({
+      manifest: manifest(),
+      renderId,
+      profile: 'glm-4.1v',
+      cached: true,
+      origin: 'https://g.example',
+      config,
+    });
     expect(view.renderId).toBe(renderId);
     expect(view.pages[0]!.url).toBe(`https://g.example/v1/documents/${sha}/renders/${renderId}/pages/1`);
     expect(view.config).toEqual(config);
@@ -43,20 +56,47 @@ describe('renderView', () => {
   it("another family's profile: its own count when given (o200k for gpt-4o), repriced pages, worthIt from both", () => {
     const m = manifest();
     expect(needsFamilyCount(m, 'gpt-4o')).toBe('o200k');
-    const view = renderView({ manifest: m, renderId, profile: 'gpt-4o', cached: true, origin: 'https://g.example', config, textTokens: 300 });
+    const view = renderView({
+      manifest: m,
+      renderId,
+      profile: 'gpt-4o',
+      cached: true,
+      origin: 'https://g.example',
+      config,
+      textTokens: 300,
+    });
     const perPage = visualTokensFor('gpt-4o', 512, 1536);
-    expect(view.totals).toEqual({ pages: 2, visualTokens: 2 * perPage, textTokens: 300, ratio: Math.round((300 / (2 * perPage)) * 100) / 100 });
+    expect(view.totals).toEqual({
+      pages: 2,
+      visualTokens: 2 * perPage,
+      textTokens: 300,
+      ratio: Math.round((300 / (2 * perPage)) * 100) / 100,
+    });
     expect(view.tokenizer).toEqual({ family: 'o200k', estimate: false });
     expect(view.worthIt).toBe(300 > 2 * perPage);
     // Without the count, the view says which family the count it shows is in.
-    const unlabelled = renderView({ manifest: m, renderId, profile: 'gpt-4o', cached: true, origin: 'https://g.example', config });
+    const unlabelled = renderView({
+      manifest: m,
+      renderId,
+      profile: 'gpt-4o',
+      cached: true,
+      origin: 'https://g.example',
+      config,
+    });
     expect(unlabelled.tokenizer.family).toBe('qwen3');
     expect(unlabelled.totals.textTokens).toBe(5000);
   });
 
   it('a manifest stored before configs were kept reports the config it was asked with', () => {
     const { config: _dropped, ...old } = manifest();
-    const view = renderView({ manifest: old, renderId, profile: 'glm-4.1v', cached: true, origin: 'https://g.example', config });
+    const view = renderView({
+      manifest: old,
+      renderId,
+      profile: 'glm-4.1v',
+      cached: true,
+      origin: 'https://g.example',
+      config,
+    });
     expect(view.config).toEqual(config);
   });
 });

@@ -24,10 +24,18 @@ let edge: EdgeHandle;
 let runner: RunnerHandle;
 let key: string;
 
-const json = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const json = (body: unknown): RequestInit => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
 
 async function upload(text: string): Promise<string> {
-  const res = await edge.call(key, '/v1/documents', { method: 'POST', headers: { 'content-type': 'text/plain; charset=utf-8' }, body: text });
+  const res = await edge.call(key, '/v1/documents', {
+    method: 'POST',
+    headers: { 'content-type': 'text/plain; charset=utf-8' },
+    body: text,
+  });
   expect([200, 201]).toContain(res.status);
   return ((await res.json()) as { id: string }).id;
 }
@@ -67,7 +75,8 @@ describe('preset auto', () => {
     const id = await upload(prose);
     const view = await render(id, { preset: 'auto', profile: 'gpt-4o' });
     expect(view.pages.length).toBeGreaterThan(1);
-    for (const page of view.pages) expect(isFittedPage('gpt-4o', page.width, page.height), `${page.width}x${page.height}`).toBe(true);
+    for (const page of view.pages)
+      expect(isFittedPage('gpt-4o', page.width, page.height), `${page.width}x${page.height}`).toBe(true);
     const config = renderConfigSchema.parse(view.config);
     expect(view.fit).toMatchObject({ profile: 'gpt-4o', floorMet: true, resizedDown: false });
     expect(view.fit!.fontSize).toBe(config['font-size']);
@@ -81,7 +90,9 @@ describe('preset auto', () => {
     expect(again.renderId).not.toBe(view.renderId);
     expect(again.reflowed).toBe(view.reflowed);
     expect(again.pages.map((p) => [p.width, p.height])).toEqual(view.pages.map((p) => [p.width, p.height]));
-    expect(await etags(id, again.renderId, again.pages.length)).toEqual(await etags(id, view.renderId, view.pages.length));
+    expect(await etags(id, again.renderId, again.pages.length)).toEqual(
+      await etags(id, view.renderId, view.pages.length),
+    );
   }, 300_000);
 });
 
@@ -115,10 +126,21 @@ describe('pages that do not pay', () => {
 
     const text = `${SHORT.slice(0, 46)}!`;
     const rendersBefore = await runner.requests('/v1/render');
-    const res = await edge.call(key, '/v1/compress', json({ text, profile: 'gpt-4o', preset: 'auto', passthrough: true }));
+    const res = await edge.call(
+      key,
+      '/v1/compress',
+      json({ text, profile: 'gpt-4o', preset: 'auto', passthrough: true }),
+    );
     expect(res.status).toBe(200);
     const passed = compressPassthroughSchema.parse(await res.json());
-    expect(passed).toMatchObject({ passthrough: true, worthIt: false, text, profile: 'gpt-4o', rendered: false, tokenizer: { family: 'o200k' } });
+    expect(passed).toMatchObject({
+      passthrough: true,
+      worthIt: false,
+      text,
+      profile: 'gpt-4o',
+      rendered: false,
+      tokenizer: { family: 'o200k' },
+    });
     expect(passed.totals.textTokens).toBe(o200k(text).length);
     expect(passed.document.textTokens).toBeGreaterThan(0);
     expect(await runner.requests('/v1/render')).toBe(rendersBefore);
