@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_PRESET, RenderConfigError, resolveRenderConfig, type RenderConfig } from '../../protocol/render-config.ts';
 import { getProfile, PROFILE_NAMES } from '../../protocol/profiles.ts';
 import { compressionRatio } from '../../protocol/compression-ratio.ts';
-import { countTextTokensInWorker, type TokenCountTask } from '../tokens/qwen3.ts';
+import { startTokenCount, type TokenCountTask } from '../tokens/qwen3.ts';
 
 /** Exit code for bad input (file, preset, profile, config, encoding), as documented in the help. */
 export const EXIT_BAD_INPUT = 2;
@@ -91,9 +91,8 @@ async function run(argv: string[]): Promise<number> {
   const preset = values.preset ?? DEFAULT_PRESET;
   const config = resolveRenderConfig({ preset, config: override });
   const text = decodeUtf8(await readInput(file), file);
-  // The tokenizer is built in a worker thread while the pages are painted here: building it takes
-  // longer than rendering a few pages.
-  const counter = countTextTokensInWorker(text);
+  // Counted while the pages are painted (a long text in a worker thread; see startTokenCount).
+  const counter = startTokenCount(text);
 
   try {
     const outDir = resolve(values.out!);

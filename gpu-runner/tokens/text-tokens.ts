@@ -5,9 +5,9 @@
  */
 import { piecesForTokenizer } from './token-runs.ts';
 
-/** A built tokenizer: the part of `@lenml/tokenizers`' PreTrainedTokenizer counting needs. */
+/** A built tokenizer, as counting needs it: the number of tokens in a piece of text. */
 export interface TextTokenizer {
-  tokenize(text: string): unknown[];
+  countTokens(text: string): number;
 }
 
 /**
@@ -98,7 +98,7 @@ export function splitAtTokenBoundaries(text: string, maxChunkChars: number = TOK
 export function countTokensWith(tokenizer: TextTokenizer, text: string): number {
   let count = 0;
   for (const chunk of splitAtTokenBoundaries(text)) {
-    for (const piece of piecesForTokenizer(chunk, TOKENIZE_CHUNK_CHARS)) count += tokenizer.tokenize(piece).length;
+    for (const piece of piecesForTokenizer(chunk, TOKENIZE_CHUNK_CHARS)) count += tokenizer.countTokens(piece);
   }
   return count;
 }
