@@ -6,6 +6,7 @@
 export * from './runner-api/answer.ts';
 export * from './runner-api/decode.ts';
 export * from './runner-api/error-body.ts';
+export * from './runner-api/extract.ts';
 export * from './runner-api/readiness.ts';
 export * from './runner-api/render.ts';
 export * from './runner-api/requests.ts';

@@ -7,7 +7,15 @@ import { z } from 'zod';
 import { errorBodySchema } from './error-body.ts';
 
 /** A cited line of the document. */
-export const citationSchema = z.object({ page: z.number().int(), line: z.number().int(), text: z.string() });
+export const citationSchema = z.object({
+  page: z.number().int(),
+  line: z.number().int(),
+  text: z.string(),
+  /** The cited line's own 1-based line number in the source (code, logs, Markdown; for a PDF, the line on `pdfPage`). */
+  sourceLine: z.number().int().optional(),
+  /** The PDF page the cited line is on (PDF documents). */
+  pdfPage: z.number().int().optional(),
+});
 /** A cited line of the document. */
 export type Citation = z.infer<typeof citationSchema>;
 

@@ -4,6 +4,7 @@
  * stores a single page.
  */
 import { z } from 'zod';
+import { DOCUMENT_KINDS } from '../document-kinds.ts';
 import { renderConfigSchema } from '../render-config.ts';
 import { TEXT_TOKENIZER_FAMILIES, type TextTokenizerFamily } from '../text-tokenizers.ts';
 
@@ -19,6 +20,12 @@ export const manifestLineSchema = z.object({
   box: manifestBoxSchema,
   start: z.number().int(),
   end: z.number().int(),
+  /**
+   * Where the line comes from in the source of a structured kind: its 1-based source line (code,
+   * logs, Markdown) or PDF page (and line on it). `start`/`end` then index the document's drawn
+   * plain text. Absent for plain text, whose offsets index the text itself.
+   */
+  source: z.object({ line: z.number().int().optional(), pdfPage: z.number().int().optional() }).optional(),
 });
 /** One line of the layout map. */
 export type ManifestLine = z.infer<typeof manifestLineSchema>;
@@ -78,6 +85,8 @@ export const renderManifestSchema = z.object({
   worthIt: z.boolean(),
   /** Set for preset `auto`: what the fit search chose. */
   fit: manifestFitSchema.optional(),
+  /** The input kind the pages were drawn as (absent: `text`). */
+  kind: z.enum(DOCUMENT_KINDS).optional(),
   profile: z.string(),
   chars: z.number().int(),
   pages: z.array(manifestPageSchema),

@@ -3,6 +3,7 @@
  * by the edge's runner client), and the limits they are held to.
  */
 import { z } from 'zod';
+import { DOCUMENT_KINDS } from '../document-kinds.ts';
 import { REFLOW_MODES, readbackFloorSchema } from '../render-config.ts';
 
 /** Most characters a single runner request may carry (the edge's default upload limit is 20 MB). */
@@ -60,6 +61,15 @@ export const renderRequestSchema = z.strictObject({
   /** Render only pages [firstPage, lastPage] (1-based, inclusive): for big documents in jobs. */
   firstPage: z.number().int().min(1).optional(),
   lastPage: z.number().int().min(1).optional(),
+  /**
+   * The input kind of `text` (default `text`): the runner turns it into a styled document
+   * (Markdown structure, code in colour, logs unreflowed; `pdf`: the text `/v1/extract` returned).
+   */
+  kind: z.enum(DOCUMENT_KINDS, { error: `kind must be one of ${DOCUMENT_KINDS.join(', ')}` }).optional(),
+  /** Highlighter language of a `code` document (`python`); else taken from `fileName`. */
+  language: z.string().max(32, 'language must be at most 32 characters').optional(),
+  /** The uploaded file's name, to take a code document's language from its extension. */
+  fileName: z.string().max(255, 'fileName must be at most 255 characters').optional(),
 });
 /** Body of `POST /v1/render`. */
 export type RenderRequest = z.infer<typeof renderRequestSchema>;

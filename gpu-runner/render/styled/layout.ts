@@ -14,7 +14,7 @@ import { blockText, plainTextIndex, type Block, type SourceRef, type StyledDocum
 import { isBreakingSpace, isDropped, isInvisible } from '../char-classes.ts';
 import { FontChain } from '../fonts.ts';
 import { pageGeometry, type PageGeometry, type ParagraphBox } from '../layout.ts';
-import { MUTED_COLOR, StyleTable } from './styles.ts';
+import { MONO_SCALE, MUTED_COLOR, StyleTable } from './styles.ts';
 
 /** The continuation mark drawn before the rest of a wrapped line. */
 export const WRAP_MARK = '↪';
@@ -102,7 +102,7 @@ export function layoutStyledDocument(doc: StyledDocument, config: RenderConfig):
   const left = geo.frameLeft + config['left-indent'] * s;
   const right = geo.frameLeft + geo.frameWidth - config['right-indent'] * s;
   const em = geo.fontPx;
-  const markStyle = styles.spec('DejaVu Sans Mono', geo.fontPx, MUTED_COLOR);
+  const markStyle = styles.spec('DejaVu Sans Mono', geo.fontPx * MONO_SCALE, MUTED_COLOR);
   const pages: StyledPageLayout[] = [];
   let page = newPage(0);
   let y = geo.frameTop;
@@ -126,6 +126,12 @@ export function layoutStyledDocument(doc: StyledDocument, config: RenderConfig):
 
   /** Places one finished line: a new page when it does not fit; a blank row when it has no ink. */
   function emit(glyphs: StyledGlyph[], x: number, px: number, source: LineSource | undefined): void {
+    // A hung list marker is part of the line (its text and box); a continuation mark is not.
+    const hang = Math.min(0, ...glyphs.filter((g) => !g.mark).map((g) => g.x));
+    if (hang < 0) {
+      for (const g of glyphs) g.x -= hang;
+      x += hang;
+    }
     const height = geo.leading * (px / em);
     if (!fits(height) && (page.lines.length || row > 0)) nextPage();
     const ink = glyphs.filter((g) => !g.mark && g.cp !== SPACE);
@@ -249,11 +255,28 @@ export function layoutStyledDocument(doc: StyledDocument, config: RenderConfig):
         line = [];
         n++;
       };
+      // A table's header rule (`---+---`, its second line) is drawn as a rule, not as dashes:
+      // a row of hyphens reads as dots, to a model as to OCR.
+      const headerRule = block.role === 'table' && block.header;
+      let gridRight = x0;
+      const flushOrRule = () => {
+        if (headerRule && n === 1) {
+          if (!fits(geo.leading)) nextPage();
+          page.rules.push({ x: x0, y: Math.round(y + geo.leading / 2), width: Math.max(1, gridRight - x0), height: 1 });
+          y += geo.leading;
+          row += 1;
+          line = [];
+          n++;
+          return;
+        }
+        if (headerRule && n === 0) gridRight = x0 + toGlyphs(line).reduce((w, g) => w + g.advance, 0);
+        flushSourceLine();
+      };
       for (const it of items) {
-        if (it.cp === NEWLINE) flushSourceLine();
+        if (it.cp === NEWLINE) flushOrRule();
         else line.push(it);
       }
-      flushSourceLine();
+      flushOrRule();
     } else {
       // Running prose: source line breaks and whitespace runs are word gaps; words fill lines.
       const words: Array<{ glyphs: StyledGlyph[]; width: number; line: number }> = [];

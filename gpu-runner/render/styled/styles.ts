@@ -15,6 +15,14 @@ export interface StyleSpec {
   color: string;
 }
 
+/**
+ * Monospace runs are drawn this much larger than the body size. At the body size (9 px in
+ * glyph-en) DejaVu Sans Mono's narrow letters blur: a reader takes `O` for `0` and the dotted
+ * zero for `θ` (OCR read-back of the code fixture 96.3 %, of the log fixture 97.7 %; at 1.15×
+ * 97.1 % and 98.5 %, measured with the kinds runner test).
+ */
+export const MONO_SCALE = 1.15;
+
 /** Colour of the continuation mark of a wrapped line and of rules: muted, clearly not text. */
 export const MUTED_COLOR = '#6e7781';
 
@@ -43,7 +51,9 @@ export class StyleTable {
 
   /** Index of the spec for a run style at body size `fontPx`. */
   of(style: RunStyle, fontPx: number): number {
-    return this.spec(faceOf(style.family, style.bold, style.italic, this.config), fontPx * style.scale, style.color ?? this.config['font-color']);
+    const face = faceOf(style.family, style.bold, style.italic, this.config);
+    const px = fontPx * style.scale * (style.family === 'mono' ? MONO_SCALE : 1);
+    return this.spec(face, px, style.color ?? this.config['font-color']);
   }
 
   /** Index of an explicit spec (the continuation mark). */
