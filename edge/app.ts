@@ -25,6 +25,7 @@ import { layoutRoutes } from './renders/layout.ts';
 import { gatewayRoutes } from './gateway/chat-completions.ts';
 import { workerGatewayDeps } from './gateway/worker-deps.ts';
 import { sharedPageRoutes } from './page-urls/shared-page.ts';
+import { conversationRoutes } from './conversations/conversations.ts';
 
 /** Turns anything a handler threw into the JSON error response. */
 export function toErrorResponse(error: unknown): Response {
@@ -62,6 +63,8 @@ app.route('/v1/documents', layoutRoutes);
 app.route('/v1/compress', compressRoutes);
 app.route('/v1/jobs', jobRoutes);
 app.route('/v1/usage', usageRoutes);
+// Query and decode of a conversation are the document routes on its transcript: handed to the app itself.
+app.route('/v1/conversations', conversationRoutes((request, env, ctx) => app.fetch(request, env, ctx)));
 // Key-free page URLs (no API key: the signed URL is the credential) and the OpenAI-compatible
 // gateway (errors in OpenAI's shape; documented in edge/README.md, not in the OpenAPI document).
 app.route('/v1/shared', sharedPageRoutes);

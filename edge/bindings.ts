@@ -29,6 +29,8 @@ export interface Env {
   DB: D1Database;
   /** {@link import('./coordinator/document-coordinator.ts').DocumentCoordinator}, one per tenant + document. */
   COORDINATOR: DurableObjectNamespace;
+  /** {@link import('./conversations/conversation-log.ts').ConversationLog}, one per tenant + conversation. */
+  CONVERSATIONS: DurableObjectNamespace;
   /** Page-range render jobs of big documents. */
   JOBS: Queue<JobMessage>;
   RUNNERS: string;

@@ -8,6 +8,7 @@ import { consumeJobs } from './jobs/consumer.ts';
 import type { JobMessage } from './jobs/messages.ts';
 
 export { DocumentCoordinator } from './coordinator/document-coordinator.ts';
+export { ConversationLog } from './conversations/conversation-log.ts';
 
 /** The Worker's handlers: HTTP (the Hono app) and the job queue. */
 export default {

@@ -12,6 +12,9 @@ import type { JobMessage } from '../../../edge/jobs/messages.ts';
 import { withFaults } from './inject.ts';
 import { FaultConfigError, type FaultEnv } from './rules.ts';
 
+// Declared in wrangler.toml, so the test entry exports it too (no faults wrapped around it).
+export { ConversationLog } from '../../../edge/index.ts';
+
 /** The coordinator, its bindings wrapped as the handlers' are. */
 export class DocumentCoordinator extends ProductionCoordinator {
   /** Takes its bindings through `withFaults`. */
