@@ -1,4 +1,5 @@
 /** The glyphgate API client: one typed method per route (DESIGN.md, "Public API"). */
+import { Conversations } from './conversations.ts';
 import { GlyphgateError } from './errors.ts';
 import type {
   BillableOptions,
@@ -91,9 +92,12 @@ function timeParam(value: TimeInput | undefined): string | undefined {
  */
 export class GlyphgateClient {
   readonly #transport: Transport;
+  /** Conversations: append turns, render them with the past's pages reused (client/conversations.ts). */
+  readonly conversations: Conversations;
 
   constructor(options: GlyphgateClientOptions) {
     this.#transport = new Transport(options);
+    this.conversations = new Conversations(this.#transport);
   }
 
   /** `POST /v1/documents`: stores a text (a string as `text/plain`, `{ text }` as JSON). */

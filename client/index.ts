@@ -4,6 +4,15 @@
  */
 export { GlyphgateClient, isJobAccepted, isPassthrough, type PageResult, type UploadedDocument } from './client.ts';
 export { GlyphgateError, type GlyphgateErrorInit } from './errors.ts';
+export {
+  Conversations,
+  type ConversationAppended,
+  type ConversationCreated,
+  type ConversationMessage,
+  type ConversationMessages,
+  type ConversationRender,
+  type ConversationView,
+} from './conversations.ts';
 export type {
   BillableOptions,
   CachedCallOptions,

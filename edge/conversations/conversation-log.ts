@@ -50,9 +50,13 @@ export class ConversationLog extends DurableObject<Env> implements ConversationR
     super(ctx, env);
     const sql = this.ctx.storage.sql;
     sql.exec(`CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`);
-    sql.exec(`CREATE TABLE IF NOT EXISTS messages (seq INTEGER PRIMARY KEY, role TEXT NOT NULL, content TEXT NOT NULL)`);
+    sql.exec(
+      `CREATE TABLE IF NOT EXISTS messages (seq INTEGER PRIMARY KEY, role TEXT NOT NULL, content TEXT NOT NULL)`,
+    );
     // The page hashes of the last render per render id, to count the pages the next one reuses.
-    sql.exec(`CREATE TABLE IF NOT EXISTS renders (render_id TEXT PRIMARY KEY, document TEXT NOT NULL, pages TEXT NOT NULL)`);
+    sql.exec(
+      `CREATE TABLE IF NOT EXISTS renders (render_id TEXT PRIMARY KEY, document TEXT NOT NULL, pages TEXT NOT NULL)`,
+    );
   }
 
   #meta(key: string): string | null {
@@ -61,7 +65,11 @@ export class ConversationLog extends DurableObject<Env> implements ConversationR
   }
 
   #setMeta(key: string, value: string): void {
-    this.ctx.storage.sql.exec('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value', key, value);
+    this.ctx.storage.sql.exec(
+      'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+      key,
+      value,
+    );
   }
 
   #stat(): ConversationStat | null {
@@ -97,7 +105,13 @@ export class ConversationLog extends DurableObject<Env> implements ConversationR
       }
       if (chars > maxChars) return { kind: 'too_large', chars, limit: maxChars };
       let seq = stat.messages;
-      for (const m of messages) this.ctx.storage.sql.exec('INSERT INTO messages (seq, role, content) VALUES (?, ?, ?)', ++seq, m.role, m.content);
+      for (const m of messages)
+        this.ctx.storage.sql.exec(
+          'INSERT INTO messages (seq, role, content) VALUES (?, ?, ?)',
+          ++seq,
+          m.role,
+          m.content,
+        );
       this.#setMeta('messages', String(count));
       this.#setMeta('chars', String(chars));
       return { kind: 'appended', messages: count, chars };
@@ -121,7 +135,9 @@ export class ConversationLog extends DurableObject<Env> implements ConversationR
   }
 
   #messages(): Message[] {
-    return this.ctx.storage.sql.exec<{ role: string; content: string }>('SELECT role, content FROM messages ORDER BY seq').toArray() as Message[];
+    return this.ctx.storage.sql
+      .exec<{ role: string; content: string }>('SELECT role, content FROM messages ORDER BY seq')
+      .toArray() as Message[];
   }
 
   /** Remembers that the transcript of `messages` turns is the tenant's document `document`. */
@@ -135,7 +151,9 @@ export class ConversationLog extends DurableObject<Env> implements ConversationR
    */
   async swapRenderPages(renderId: string, document: string, pageHashes: string[]): Promise<string[] | null> {
     return this.ctx.storage.transactionSync(() => {
-      const row = this.ctx.storage.sql.exec<{ pages: string }>('SELECT pages FROM renders WHERE render_id = ?', renderId).toArray()[0];
+      const row = this.ctx.storage.sql
+        .exec<{ pages: string }>('SELECT pages FROM renders WHERE render_id = ?', renderId)
+        .toArray()[0];
       this.ctx.storage.sql.exec(
         'INSERT INTO renders (render_id, document, pages) VALUES (?, ?, ?) ON CONFLICT(render_id) DO UPDATE SET document = excluded.document, pages = excluded.pages',
         renderId,

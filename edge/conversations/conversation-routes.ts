@@ -27,9 +27,13 @@ export const createConversationRoute = createRoute({
   operationId: 'createConversation',
   tags: TAGS,
   summary: 'Start a conversation',
-  description: 'An empty conversation of the caller\'s tenant; its turns are appended with `POST …/messages`. No body.',
+  description: "An empty conversation of the caller's tenant; its turns are appended with `POST …/messages`. No body.",
   responses: {
-    201: { description: 'Created.', headers: locationHeader, content: { 'application/json': { schema: conversationCreatedSchema } } },
+    201: {
+      description: 'Created.',
+      headers: locationHeader,
+      content: { 'application/json': { schema: conversationCreatedSchema } },
+    },
     ...errorResponses(...GATE_ERRORS),
   },
 });
@@ -62,7 +66,7 @@ export const getConversationRoute = createRoute({
   path: '/{id}',
   operationId: 'getConversation',
   tags: TAGS,
-  summary: 'Count a conversation\'s turns and characters',
+  summary: "Count a conversation's turns and characters",
   request: { params: conversationParams },
   responses: {
     200: { description: 'The conversation.', content: { 'application/json': { schema: conversationViewSchema } } },
@@ -104,7 +108,11 @@ export const renderConversationRoute = createRoute({
     body: { content: { 'application/json': { schema: renderOptionsSchema } } },
   },
   responses: {
-    200: { description: 'The render.', headers: cacheHeader, content: { 'application/json': { schema: conversationRenderSchema } } },
+    200: {
+      description: 'The render.',
+      headers: cacheHeader,
+      content: { 'application/json': { schema: conversationRenderSchema } },
+    },
     202: {
       description: 'Handed to a job: poll `statusUrl`, then render again.',
       headers: { ...cacheHeader, ...locationHeader },
@@ -146,14 +154,19 @@ export const decodeConversationRoute = createRoute({
   operationId: 'decodeConversation',
   tags: TAGS,
   summary: "OCR read-back of a conversation's pages",
-  description: 'The transcript as a document (`reflow` defaults to `off`), read back as `POST /v1/documents/{id}/decode`.',
+  description:
+    'The transcript as a document (`reflow` defaults to `off`), read back as `POST /v1/documents/{id}/decode`.',
   request: {
     params: conversationParams,
     headers: cachedCallHeaders,
     body: { content: { 'application/json': { schema: decodeOptionsSchema } } },
   },
   responses: {
-    200: { description: 'The read-back.', headers: cacheHeader, content: { 'application/json': { schema: decodeViewSchema } } },
+    200: {
+      description: 'The read-back.',
+      headers: cacheHeader,
+      content: { 'application/json': { schema: decodeViewSchema } },
+    },
     ...errorResponses(400, 404, 413, 415, ...GATE_ERRORS, ...RUNNER_ERRORS),
   },
 });

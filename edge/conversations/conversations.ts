@@ -60,13 +60,23 @@ export function reusedPages(previous: readonly string[] | null, next: readonly s
  * Asks the document route `op` about the conversation's transcript document, with the caller's
  * headers (key, idempotency key, cache control) and the validated body (reflow defaulted to off).
  */
-async function delegate(c: Context<AppEnv>, dispatch: Dispatch, id: string, op: 'query' | 'decode', body: RenderFields): Promise<Response> {
+async function delegate(
+  c: Context<AppEnv>,
+  dispatch: Dispatch,
+  id: string,
+  op: 'query' | 'decode',
+  body: RenderFields,
+): Promise<Response> {
   const { record } = await transcriptDocument(c, id);
   const url = new URL(`/v1/documents/${record.sha256}/${op}`, c.req.url);
   const headers = new Headers(c.req.raw.headers);
   headers.delete('content-length');
   headers.set('content-type', 'application/json');
-  const request = new Request(url, { method: 'POST', headers, body: JSON.stringify({ ...body, reflow: body.reflow ?? CONVERSATION_REFLOW }) });
+  const request = new Request(url, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ ...body, reflow: body.reflow ?? CONVERSATION_REFLOW }),
+  });
   return dispatch(request, c.env, c.executionCtx as ExecutionContext);
 }
 
@@ -74,32 +84,43 @@ async function delegate(c: Context<AppEnv>, dispatch: Dispatch, id: string, op: 
 export function conversationRoutes(dispatch: Dispatch) {
   const routes = apiRoutes();
 
-  routes.openapi(createRoute({ ...createConversationRoute, middleware: [gate({ quota: false })] as const }), async (c) => {
-    const id = `conv_${randomHex(16)}`;
-    await conversationFor(c.env, c.get('caller').tenant, id).create();
-    c.header('location', `/v1/conversations/${id}`);
-    return c.json({ id }, 201);
-  });
+  routes.openapi(
+    createRoute({ ...createConversationRoute, middleware: [gate({ quota: false })] as const }),
+    async (c) => {
+      const id = `conv_${randomHex(16)}`;
+      await conversationFor(c.env, c.get('caller').tenant, id).create();
+      c.header('location', `/v1/conversations/${id}`);
+      return c.json({ id }, 201);
+    },
+  );
 
-  routes.openapi(createRoute({ ...appendMessagesRoute, middleware: [gate({ quota: false }), messagesBody()] as const }), async (c) => {
-    const { id } = c.req.valid('param');
-    const body = c.req.valid('json');
-    const batch = body.messages !== undefined;
-    const messages: Message[] = batch ? body.messages! : [{ role: body.role!, content: body.content! }];
-    if (messages.length > MAX_MESSAGES_PER_APPEND) throw tooLarge(`messages: at most ${MAX_MESSAGES_PER_APPEND} a request (MAX_MESSAGES_PER_APPEND)`);
-    messages.forEach((m, i) => {
-      const chars = countCodePoints(m.content);
-      if (chars > MAX_MESSAGE_CHARS) {
-        throw tooLarge(`${batch ? `messages.${i}.` : ''}content: ${chars} characters, over the ${MAX_MESSAGE_CHARS}-character limit of a message (MAX_MESSAGE_CHARS)`);
+  routes.openapi(
+    createRoute({ ...appendMessagesRoute, middleware: [gate({ quota: false }), messagesBody()] as const }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const body = c.req.valid('json');
+      const batch = body.messages !== undefined;
+      const messages: Message[] = batch ? body.messages! : [{ role: body.role!, content: body.content! }];
+      if (messages.length > MAX_MESSAGES_PER_APPEND)
+        throw tooLarge(`messages: at most ${MAX_MESSAGES_PER_APPEND} a request (MAX_MESSAGES_PER_APPEND)`);
+      messages.forEach((m, i) => {
+        const chars = countCodePoints(m.content);
+        if (chars > MAX_MESSAGE_CHARS) {
+          throw tooLarge(
+            `${batch ? `messages.${i}.` : ''}content: ${chars} characters, over the ${MAX_MESSAGE_CHARS}-character limit of a message (MAX_MESSAGE_CHARS)`,
+          );
+        }
+      });
+      const result = await conversationFor(c.env, c.get('caller').tenant, id).append(messages, MAX_CONVERSATION_CHARS);
+      if (result.kind === 'not_found') throw notFound('conversation');
+      if (result.kind === 'too_large') {
+        throw tooLarge(
+          `the transcript would be ${result.chars} characters, over the ${result.limit}-character limit of a conversation (MAX_CONVERSATION_CHARS); nothing was appended`,
+        );
       }
-    });
-    const result = await conversationFor(c.env, c.get('caller').tenant, id).append(messages, MAX_CONVERSATION_CHARS);
-    if (result.kind === 'not_found') throw notFound('conversation');
-    if (result.kind === 'too_large') {
-      throw tooLarge(`the transcript would be ${result.chars} characters, over the ${result.limit}-character limit of a conversation (MAX_CONVERSATION_CHARS); nothing was appended`);
-    }
-    return c.json({ id, messages: result.messages }, 200);
-  });
+      return c.json({ id, messages: result.messages }, 200);
+    },
+  );
 
   routes.openapi(createRoute({ ...getConversationRoute, middleware: [gate({ quota: false })] as const }), async (c) => {
     const { id } = c.req.valid('param');
@@ -115,33 +136,54 @@ export function conversationRoutes(dispatch: Dispatch) {
     return c.json({ id, messages }, 200);
   });
 
-  routes.openapi(createRoute({ ...renderConversationRoute, middleware: [gate({ quota: true }), jsonOptions()] as const }), async (c) => {
-    const { id } = c.req.valid('param');
-    const fields = c.req.valid('json');
-    const { tenant } = c.get('caller');
-    // Resolved before anything is stored: a bad config refuses the call, storing and billing nothing.
-    const resolved = await resolveRender({ ...fields, reflow: fields.reflow ?? CONVERSATION_REFLOW });
-    const { record, messages } = await transcriptDocument(c, id);
-    const outcome = await renderFor(c, record, resolved);
-    if (outcome.status === 202) return c.json(outcome.body, 202);
-    const manifest = await readManifest(c.env, { tenant, sha: record.sha256, configHash: resolved.renderId });
-    if (!manifest) throw new ApiError(503, 'storage_unavailable', 'the render was committed but its manifest could not be read: retry');
-    const hashes = manifest.pages.map((p) => p.sha256);
-    const previous = await conversationFor(c.env, tenant, id).swapRenderPages(resolved.renderId, record.sha256, hashes);
-    const pagesReused = reusedPages(previous, hashes);
-    const delivered = await withDelivery(c, outcome.body, fields);
-    return c.json({ ...delivered, conversationId: id, messages, pagesReused, pagesRendered: hashes.length - pagesReused }, 200);
-  });
+  routes.openapi(
+    createRoute({ ...renderConversationRoute, middleware: [gate({ quota: true }), jsonOptions()] as const }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const fields = c.req.valid('json');
+      const { tenant } = c.get('caller');
+      // Resolved before anything is stored: a bad config refuses the call, storing and billing nothing.
+      const resolved = await resolveRender({ ...fields, reflow: fields.reflow ?? CONVERSATION_REFLOW });
+      const { record, messages } = await transcriptDocument(c, id);
+      const outcome = await renderFor(c, record, resolved);
+      if (outcome.status === 202) return c.json(outcome.body, 202);
+      const manifest = await readManifest(c.env, { tenant, sha: record.sha256, configHash: resolved.renderId });
+      if (!manifest)
+        throw new ApiError(
+          503,
+          'storage_unavailable',
+          'the render was committed but its manifest could not be read: retry',
+        );
+      const hashes = manifest.pages.map((p) => p.sha256);
+      const previous = await conversationFor(c.env, tenant, id).swapRenderPages(
+        resolved.renderId,
+        record.sha256,
+        hashes,
+      );
+      const pagesReused = reusedPages(previous, hashes);
+      const delivered = await withDelivery(c, outcome.body, fields);
+      return c.json(
+        { ...delivered, conversationId: id, messages, pagesReused, pagesRendered: hashes.length - pagesReused },
+        200,
+      );
+    },
+  );
 
-  routes.openapi(createRoute({ ...queryConversationRoute, middleware: [gate({ quota: true }), jsonOptions()] as const }), async (c) => {
-    const response = await delegate(c, dispatch, c.req.valid('param').id, 'query', c.req.valid('json'));
-    return response as never;
-  });
+  routes.openapi(
+    createRoute({ ...queryConversationRoute, middleware: [gate({ quota: true }), jsonOptions()] as const }),
+    async (c) => {
+      const response = await delegate(c, dispatch, c.req.valid('param').id, 'query', c.req.valid('json'));
+      return response as never;
+    },
+  );
 
-  routes.openapi(createRoute({ ...decodeConversationRoute, middleware: [gate({ quota: true }), jsonOptions()] as const }), async (c) => {
-    const response = await delegate(c, dispatch, c.req.valid('param').id, 'decode', c.req.valid('json'));
-    return response as never;
-  });
+  routes.openapi(
+    createRoute({ ...decodeConversationRoute, middleware: [gate({ quota: true }), jsonOptions()] as const }),
+    async (c) => {
+      const response = await delegate(c, dispatch, c.req.valid('param').id, 'decode', c.req.valid('json'));
+      return response as never;
+    },
+  );
 
   return routes;
 }

@@ -14,7 +14,8 @@ export function messagesBody() {
   return createMiddleware<AppEnv>(async (c, next) => {
     const bytes = await readLimited(c.req.raw, MAX_MESSAGES_BODY_BYTES, 'conversation message bodies');
     const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-    if (bytes.byteLength > 0 && type !== 'application/json') throw new ApiError(415, 'unsupported_media_type', 'send messages as application/json');
+    if (bytes.byteLength > 0 && type !== 'application/json')
+      throw new ApiError(415, 'unsupported_media_type', 'send messages as application/json');
     const text = decodeUtf8(bytes);
     let value: unknown;
     try {

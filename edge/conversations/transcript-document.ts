@@ -23,7 +23,8 @@ export async function transcriptDocument(c: Context<AppEnv>, id: string): Promis
   const log = conversationFor(c.env, tenant, id);
   const snapshot = await log.snapshot();
   if (!snapshot) throw notFound('conversation');
-  if (snapshot.messages === 0) throw badRequest('empty_conversation', 'the conversation has no messages yet: append some first');
+  if (snapshot.messages === 0)
+    throw badRequest('empty_conversation', 'the conversation has no messages yet: append some first');
   if (snapshot.document) {
     const known = await findDocument(c.env, tenant, snapshot.document);
     if (known) return { record: known, messages: snapshot.messages };

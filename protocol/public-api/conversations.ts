@@ -23,7 +23,10 @@ const CONVERSATION_ID = /^conv_[0-9a-f]{32}$/;
 /** A conversation's id: `conv_` and 32 hex characters. */
 export const conversationIdSchema = z
   .string()
-  .refine((value) => CONVERSATION_ID.test(value), coded('invalid_conversation_id', 'conversation id must look like conv_ followed by 32 hex characters'))
+  .refine(
+    (value) => CONVERSATION_ID.test(value),
+    coded('invalid_conversation_id', 'conversation id must look like conv_ followed by 32 hex characters'),
+  )
   .openapi({ pattern: CONVERSATION_ID.source, description: 'Conversation id.', example: `conv_${'0'.repeat(32)}` });
 
 /** `{id}` of `/v1/conversations/{id}/…`. */
@@ -39,7 +42,12 @@ const contentSchema = z
 export const messageSchema = z
   .strictObject(
     { role: roleSchema, content: contentSchema },
-    { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown field "${issue.keys[0]}": a message takes "role" and "content"` : undefined) },
+    {
+      error: (issue) =>
+        issue.code === 'unrecognized_keys'
+          ? `unknown field "${issue.keys[0]}": a message takes "role" and "content"`
+          : undefined,
+    },
   )
   .openapi('ConversationMessage', { description: 'Drawn as `User: …`, `Assistant: …` or `System: …`.' });
 
@@ -58,17 +66,28 @@ export const appendBodySchema = z
         .min(1, { error: 'messages must not be empty' })
         .optional(),
     },
-    { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown field "${issue.keys[0]}": send {role, content} or {messages: [...]}` : undefined) },
+    {
+      error: (issue) =>
+        issue.code === 'unrecognized_keys'
+          ? `unknown field "${issue.keys[0]}": send {role, content} or {messages: [...]}`
+          : undefined,
+    },
   )
   .superRefine((body, ctx) => {
     if (body.messages !== undefined) {
       if (body.role !== undefined || body.content !== undefined) {
-        ctx.addIssue({ code: 'custom', path: ['messages'], message: 'send either {role, content} or {messages: [...]}, not both' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['messages'],
+          message: 'send either {role, content} or {messages: [...]}, not both',
+        });
       }
       return;
     }
-    if (body.role === undefined) ctx.addIssue({ code: 'custom', path: ['role'], message: 'role is required (or send {messages: [...]})' });
-    if (body.content === undefined) ctx.addIssue({ code: 'custom', path: ['content'], message: 'content is required (or send {messages: [...]})' });
+    if (body.role === undefined)
+      ctx.addIssue({ code: 'custom', path: ['role'], message: 'role is required (or send {messages: [...]})' });
+    if (body.content === undefined)
+      ctx.addIssue({ code: 'custom', path: ['content'], message: 'content is required (or send {messages: [...]})' });
   })
   .openapi('AppendMessages', {
     description: `One message \`{role, content}\`, or \`{"messages": [...]}\` (at most ${MAX_MESSAGES_PER_APPEND}, appended in order, all or none).`,
@@ -87,7 +106,12 @@ export const conversationViewSchema = z
   .object({
     id: z.string(),
     messages: z.number().int(),
-    chars: z.number().int().openapi({ description: `Code points of the transcript as drawn (speaker prefixes and separators included); at most ${MAX_CONVERSATION_CHARS}.` }),
+    chars: z
+      .number()
+      .int()
+      .openapi({
+        description: `Code points of the transcript as drawn (speaker prefixes and separators included); at most ${MAX_CONVERSATION_CHARS}.`,
+      }),
   })
   .openapi('Conversation');
 
@@ -101,16 +125,22 @@ export const conversationRenderSchema = renderViewSchema
   .extend({
     conversationId: z.string(),
     messages: z.number().int().openapi({ description: 'Messages the transcript held when rendered.' }),
-    pagesReused: z.number().int().openapi({
-      description:
-        'Pages whose bytes (ETag) equal the same page of the previous render of this conversation with the same options ' +
-        '(0 for the first render).',
-    }),
-    pagesRendered: z.number().int().openapi({
-      description:
-        'The other pages: those that are new or changed. The runner does not yet start from a page, so on a cache miss it ' +
-        'paints every page and the unchanged ones come out byte-identical; this counts the pages that differ, not the ' +
-        'pages painted.',
-    }),
+    pagesReused: z
+      .number()
+      .int()
+      .openapi({
+        description:
+          'Pages whose bytes (ETag) equal the same page of the previous render of this conversation with the same options ' +
+          '(0 for the first render).',
+      }),
+    pagesRendered: z
+      .number()
+      .int()
+      .openapi({
+        description:
+          'The other pages: those that are new or changed. The runner does not yet start from a page, so on a cache miss it ' +
+          'paints every page and the unchanged ones come out byte-identical; this counts the pages that differ, not the ' +
+          'pages painted.',
+      }),
   })
   .openapi('ConversationRender');

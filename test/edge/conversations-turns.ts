@@ -42,7 +42,10 @@ export function turnGenerator(seed: number) {
   const paragraph = (sentences: number) => Array.from({ length: sentences }, sentence).join(' ');
   const list = () => Array.from({ length: int(2, 6) }, () => `- ${sentence()}`).join('\n');
   const code = () =>
-    Array.from({ length: int(2, 8) }, (_, i) => `${'  '.repeat(int(0, 3))}const v${i} = f(${int(0, 999)}, "${pick(WORDS)}");`).join('\n');
+    Array.from(
+      { length: int(2, 8) },
+      (_, i) => `${'  '.repeat(int(0, 3))}const v${i} = f(${int(0, 999)}, "${pick(WORDS)}");`,
+    ).join('\n');
 
   return (role: Message['role']): Message => {
     if (role === 'user') return { role, content: random() < 0.3 ? paragraph(int(2, 5)) : sentence() };

@@ -8,8 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEdge, startRunner, type EdgeHandle, type RunnerHandle } from './worker-stack.ts';
 import { conversationTurns, turnGenerator } from './conversations-turns.ts';
 import { transcriptOf, type Message } from '../../edge/conversations/transcript.ts';
+import { GlyphgateClient, isJobAccepted } from '../../client/index.ts';
 
-const json = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const json = (body: unknown): RequestInit => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
 
 let runner: RunnerHandle;
 let edge: EdgeHandle;
@@ -37,7 +42,11 @@ async function create(key: string): Promise<string> {
   return id;
 }
 
-async function append(key: string, id: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+async function append(
+  key: string,
+  id: string,
+  body: unknown,
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const res = await edge.call(key, `/v1/conversations/${id}/messages`, json(body));
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
@@ -72,7 +81,10 @@ describe('conversations: create, append, count', () => {
   it('serializes 20 concurrent appends: all present, each once, in the order their answers report', async () => {
     const id = await create(keyA);
     await append(keyA, id, { role: 'system', content: 'start' });
-    const sent = Array.from({ length: 20 }, (_, i): Message => ({ role: i % 2 ? 'assistant' : 'user', content: `concurrent turn ${i}` }));
+    const sent = Array.from(
+      { length: 20 },
+      (_, i): Message => ({ role: i % 2 ? 'assistant' : 'user', content: `concurrent turn ${i}` }),
+    );
     const answers = await Promise.all(sent.map((m) => append(keyA, id, m)));
     expect(answers.every((a) => a.status === 200)).toBe(true);
     // Each append saw a distinct count: the log applied them one after another.
@@ -86,7 +98,7 @@ describe('conversations: create, append, count', () => {
     expect(new Set(listed.map((m) => m.content)).size).toBe(21);
   });
 
-  it('answers another tenant\'s conversation exactly as a nonexistent one', async () => {
+  it("answers another tenant's conversation exactly as a nonexistent one", async () => {
     const id = await create(keyA);
     await append(keyA, id, { role: 'user', content: 'mine' });
     const missing = `conv_${'0'.repeat(32)}`;
@@ -113,7 +125,15 @@ describe('conversations: create, append, count', () => {
       [{ content: 'x' }, 'role'],
       [{ role: 'user', content: 42 }, 'content'],
       [{ role: 'user', content: '   ' }, 'content'],
-      [{ messages: [{ role: 'user', content: 'ok' }, { role: 'user', content: 7 }] }, 'messages.1.content'],
+      [
+        {
+          messages: [
+            { role: 'user', content: 'ok' },
+            { role: 'user', content: 7 },
+          ],
+        },
+        'messages.1.content',
+      ],
       [{ messages: [] }, 'messages'],
       [{ messages: 'no' }, 'messages'],
       [{ messages: [{ role: 'user', content: 'a' }], role: 'user' }, 'messages'],
@@ -124,7 +144,11 @@ describe('conversations: create, append, count', () => {
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect((res.body.error as { message: string }).message, JSON.stringify(body)).toContain(field);
     }
-    const notJson = await edge.call(keyA, `/v1/conversations/${id}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' });
+    const notJson = await edge.call(keyA, `/v1/conversations/${id}/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{',
+    });
     expect(notJson.status).toBe(400);
     const badId = await get(keyA, '/v1/conversations/nope');
     expect(badId.status).toBe(400);
@@ -134,7 +158,12 @@ describe('conversations: create, append, count', () => {
     expect(big.status).toBe(413);
     expect((big.body.error as { message: string }).message).toContain('100000');
     // All or none: a batch with one message over the limit appends nothing.
-    const batch = await append(keyA, id, { messages: [{ role: 'user', content: 'fine' }, { role: 'user', content: 'y'.repeat(100_001) }] });
+    const batch = await append(keyA, id, {
+      messages: [
+        { role: 'user', content: 'fine' },
+        { role: 'user', content: 'y'.repeat(100_001) },
+      ],
+    });
     expect(batch.status).toBe(413);
     expect((batch.body.error as { message: string }).message).toContain('messages.1.content');
     expect((await get(keyA, `/v1/conversations/${id}`)).body.messages).toBe(0);
@@ -149,10 +178,17 @@ describe('conversations: create, append, count', () => {
     const chunk = 'z'.repeat(99_000);
     // 20 × ~99 k characters is just under 2 000 000; the 21st passes it.
     for (let i = 0; i < 4; i++) {
-      const res = await append(keyA, id, { messages: Array.from({ length: 5 }, () => ({ role: 'user', content: chunk })) });
+      const res = await append(keyA, id, {
+        messages: Array.from({ length: 5 }, () => ({ role: 'user', content: chunk })),
+      });
       expect(res.status).toBe(200);
     }
-    const over = await append(keyA, id, { messages: [{ role: 'user', content: chunk }, { role: 'user', content: chunk }] });
+    const over = await append(keyA, id, {
+      messages: [
+        { role: 'user', content: chunk },
+        { role: 'user', content: chunk },
+      ],
+    });
     expect(over.status).toBe(413);
     expect((over.body.error as { message: string }).message).toContain('2000000');
     expect((await get(keyA, `/v1/conversations/${id}`)).body.messages).toBe(20);
@@ -214,7 +250,12 @@ describe('conversations: render, and render again after one more turn', () => {
 
     // Nothing new: the committed render, every page reused, no runner call.
     const third = await render(id);
-    expect(third).toMatchObject({ documentId: second.documentId, pagesReused: second.totals.pages, pagesRendered: 0, cached: true });
+    expect(third).toMatchObject({
+      documentId: second.documentId,
+      pagesReused: second.totals.pages,
+      pagesRendered: 0,
+      cached: true,
+    });
     expect(await runner.requests('/v1/render')).toBe(rendersBefore + 2);
   }, 180_000);
 });
@@ -241,7 +282,37 @@ describe('conversations: query and decode', () => {
     expect(read.linesChecked).toBeGreaterThan(0);
     expect(read.charAccuracy).toBeGreaterThan(0.9);
 
-    const otherTenant = await edge.call(keyB, `/v1/conversations/${id}/query`, json({ question: 'What is the cat called?' }));
+    const otherTenant = await edge.call(
+      keyB,
+      `/v1/conversations/${id}/query`,
+      json({ question: 'What is the cat called?' }),
+    );
     expect(otherTenant.status).toBe(404);
   }, 120_000);
+});
+
+describe('conversations through the SDK (client.conversations)', () => {
+  it('creates, appends, counts, lists, renders and asks', async () => {
+    const client = new GlyphgateClient({ baseUrl: edge.url, apiKey: keyA });
+    const { id } = await client.conversations.create();
+    expect(await client.conversations.append(id, { role: 'user', content: 'The parcel went to Oslo.' })).toEqual({
+      id,
+      messages: 1,
+    });
+    expect(await client.conversations.append(id, [{ role: 'assistant', content: 'Oslo, noted.' }])).toEqual({
+      id,
+      messages: 2,
+    });
+    expect(await client.conversations.get(id)).toMatchObject({ id, messages: 2 });
+    expect((await client.conversations.messages(id)).messages.map((m) => m.role)).toEqual(['user', 'assistant']);
+    const view = await client.conversations.render(id, { preset: 'glyph-en' });
+    if (isJobAccepted(view)) throw new Error('a two-turn conversation went to a job');
+    expect(view).toMatchObject({ conversationId: id, messages: 2, pagesReused: 0, pagesRendered: 1 });
+    const answer = await client.conversations.query(id, { question: 'Where did the parcel go?' });
+    expect(answer.citations.map((c) => c.text).join(' ')).toContain('Oslo');
+    await expect(client.conversations.get(`conv_${'f'.repeat(32)}`)).rejects.toMatchObject({
+      status: 404,
+      code: 'not_found',
+    });
+  }, 60_000);
 });

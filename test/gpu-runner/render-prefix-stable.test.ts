@@ -76,7 +76,10 @@ describe('prefix-stable pages of a 300-turn conversation (glyph-en, renderer alo
 // prose re-lays out every earlier page. Conversations therefore render with reflow off by default.
 describe('known cause: reflow is decided over the whole text (gpu-runner/reflow/reflow.ts:64, :104)', () => {
   // Turns of one line each: nothing to join, so reflow leaves the transcript as it is...
-  const oneLiners: Message[] = conversationTurns(120).map((m) => ({ role: m.role, content: m.content.replace(/\n+/g, ' ') }));
+  const oneLiners: Message[] = conversationTurns(120).map((m) => ({
+    role: m.role,
+    content: m.content.replace(/\n+/g, ' '),
+  }));
   const plain = transcriptOf(oneLiners);
   // ...until a turn arrives that was wrapped at 60 columns, as pasted e-mail is.
   const wrapped = (oneLiners[2]!.content.match(/.{1,60}(\s|$)/g) ?? []).map((l) => l.trim()).join('\n');
@@ -89,12 +92,15 @@ describe('known cause: reflow is decided over the whole text (gpu-runner/reflow/
     expect(firstDifference(old, next)).toBeGreaterThanOrEqual(old.length - 1);
   });
 
-  it.each(['auto', 'on'] as const)('reflow %s: the appended turn reflows the whole text, so page 1 changes (current behaviour)', async (mode) => {
-    const a = reflow(plain, mode);
-    const b = reflow(extended, mode);
-    expect(a.reflowed).toBe(false);
-    expect(b.reflowed).toBe(true);
-    expect(b.text.startsWith(a.text)).toBe(false);
-    expect(firstDifference(await pageHashes(a.text), await pageHashes(b.text))).toBe(0);
-  });
+  it.each(['auto', 'on'] as const)(
+    'reflow %s: the appended turn reflows the whole text, so page 1 changes (current behaviour)',
+    async (mode) => {
+      const a = reflow(plain, mode);
+      const b = reflow(extended, mode);
+      expect(a.reflowed).toBe(false);
+      expect(b.reflowed).toBe(true);
+      expect(b.text.startsWith(a.text)).toBe(false);
+      expect(firstDifference(await pageHashes(a.text), await pageHashes(b.text))).toBe(0);
+    },
+  );
 });
