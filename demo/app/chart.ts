@@ -11,10 +11,13 @@ const WIDTH = 360;
 const LABEL = 92;
 const VALUE = 72;
 
-/** One profile's visual tokens per series, in series order (null: not available). */
+/** A bar's value: visual tokens, `null` when the API gave none, `undefined` while still asked for. */
+export type ChartValue = number | null | undefined;
+
+/** One profile's visual tokens per series, in series order. */
 export interface ChartRow {
   profile: string;
-  visualTokens: (number | null)[];
+  visualTokens: ChartValue[];
 }
 
 function node(name: string, attributes: Record<string, string | number>, text?: string): SVGElement {
@@ -24,7 +27,8 @@ function node(name: string, attributes: Record<string, string | number>, text?: 
   return element;
 }
 
-const said = (value: number | null) => (value === null ? 'unavailable' : String(value));
+const said = (value: ChartValue) => (value === undefined ? 'pending' : value === null ? 'unavailable' : String(value));
+const shown = (value: ChartValue) => (value === undefined ? '…' : value === null ? 'n/a' : value.toLocaleString('en'));
 
 /**
  * Bars of visual tokens for `rows` under each of `series` (their names, shown in a legend), the
@@ -54,13 +58,13 @@ export function profileChart(rows: readonly ChartRow[], series: readonly string[
     row.visualTokens.forEach((value, i) => {
       const y = top + i * BAR;
       const mid = y + BAR / 2 + 4;
-      const length = value === null ? 0 : Math.max(1, ((WIDTH - LABEL - VALUE) * value) / max);
+      const length = value === null || value === undefined ? 0 : Math.max(1, ((WIDTH - LABEL - VALUE) * value) / max);
       const classes = ['bar', `series-${i}`, ...(row.profile === current ? ['current'] : [])];
       const group = node('g', { class: classes.join(' '), 'aria-hidden': 'true' });
       if (i === 0) group.append(node('text', { x: LABEL - 8, y: mid, 'text-anchor': 'end' }, row.profile));
       group.append(
         node('rect', { x: LABEL, y: y + 2, width: length, height: BAR - 4, rx: 2 }),
-        node('text', { x: LABEL + length + 6, y: mid }, value === null ? 'n/a' : value.toLocaleString('en')),
+        node('text', { x: LABEL + length + 6, y: mid }, shown(value)),
       );
       svg.append(group);
     });

@@ -191,46 +191,73 @@ function showTotals(totals: RenderView['totals']): void {
 
 /** What the chart sets beside `auto` when the page renders with `auto` itself. */
 const FIXED_PRESET: Preset = 'glyph-en';
+/** Tries per `auto` bar: a profile's first `auto` render searches for its font size, and can outlast the edge's runner timeout (the runner keeps the result for the next try). */
+const AUTO_TRIES = 4;
 
-/** Visual tokens of the document under `preset` and `profile`; null when the API gives none (yet). */
-async function visualTokens(id: string, preset: Preset, profile: Profile): Promise<number | null> {
-  try {
-    const view = await api().render(id, { preset, profile });
-    // A render big enough to be a job is not waited for here: the bar says n/a.
-    return isJobAccepted(view) ? null : view.totals.visualTokens;
-  } catch {
-    return null;
+let chartPricing: AbortController | null = null;
+
+/** Visual tokens of the document under `preset` and `profile`; null when the API gives none. */
+async function visualTokens(
+  id: string,
+  preset: Preset,
+  profile: Profile,
+  signal: AbortSignal,
+  tries = 1,
+): Promise<number | null> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const view = await api().render(id, { preset, profile, signal });
+      // A render big enough to be a job is not waited for here: the bar says n/a.
+      return isJobAccepted(view) ? null : view.totals.visualTokens;
+    } catch (error) {
+      const busy = error instanceof GlyphgateError && (error.status === 503 || error.status === 504);
+      if (!busy || attempt >= tries || signal.aborted) return null;
+      await new Promise((resolve) => setTimeout(resolve, 1000 * (error.retryAfter ?? 2)));
+    }
   }
 }
 
 /**
  * The document priced under every profile, a fixed preset beside `auto` (pages fitted to each
  * profile). Pixels do not depend on the profile, so the fixed preset's renders are cache hits the
- * API just reprices; each `auto` render is its own, so those bars arrive later. The chart is
- * aria-busy until every bar is in.
+ * API just reprices, drawn at once; each `auto` render is its own, so those bars fill in one by
+ * one (the current profile first) after the page is usable again. The chart is aria-busy until
+ * every bar is in; a newer render stops the older one's pricing.
  */
 async function showChart(id: string, preset: Preset, view: RenderView): Promise<void> {
+  chartPricing?.abort();
+  const pricing = new AbortController();
+  chartPricing = pricing;
   const chart = byId('chart', HTMLElement);
   chart.setAttribute('aria-busy', 'true');
   chart.replaceChildren(el('p', 'hint', 'Pricing every profile…'));
   const fixed = preset === 'auto' ? FIXED_PRESET : preset;
   const series: Preset[] = [fixed, 'auto'];
   const profiles = [...profileField.options].map((o) => o.value as Profile);
-  const price = (p: Preset, profile: Profile) =>
-    p === preset && profile === view.profile ? view.totals.visualTokens : visualTokens(id, p, profile);
-  const draw = (rows: ChartRow[]) => chart.replaceChildren(profileChart(rows, series, view.profile));
-  const fixedRows = await Promise.all(
-    profiles.map(async (profile) => ({ profile, fixed: await price(fixed, profile) })),
-  );
-  draw(fixedRows.map((row) => ({ profile: row.profile, visualTokens: [row.fixed, null] })));
-  const rows = await Promise.all(
-    fixedRows.map(async (row) => ({
-      profile: row.profile,
-      visualTokens: [row.fixed, await price('auto', row.profile)],
+  const known = (p: Preset, profile: Profile) =>
+    p === preset && profile === view.profile ? view.totals.visualTokens : undefined;
+  const rows: ChartRow[] = await Promise.all(
+    profiles.map(async (profile) => ({
+      profile,
+      visualTokens: [
+        known(fixed, profile) ?? (await visualTokens(id, fixed, profile, pricing.signal)),
+        known('auto', profile),
+      ],
     })),
   );
-  draw(rows);
-  chart.setAttribute('aria-busy', 'false');
+  const draw = () => {
+    if (!pricing.signal.aborted) chart.replaceChildren(profileChart(rows, series, view.profile));
+  };
+  draw();
+  void (async () => {
+    const order = [...rows].sort((a, b) => Number(b.profile === view.profile) - Number(a.profile === view.profile));
+    for (const row of order) {
+      if (row.visualTokens[1] !== undefined) continue;
+      row.visualTokens[1] = await visualTokens(id, 'auto', row.profile as Profile, pricing.signal, AUTO_TRIES);
+      draw();
+    }
+    if (!pricing.signal.aborted) chart.setAttribute('aria-busy', 'false');
+  })();
 }
 
 async function renderDocument(): Promise<void> {
