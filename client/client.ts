@@ -13,7 +13,7 @@ import type {
   QueryOptions,
   RenderCallOptions,
   TimeInput,
-  UploadOptions,
+  UploadDocumentOptions,
   UsageOptions,
   WaitOptions,
 } from './options.ts';
@@ -100,19 +100,31 @@ export class GlyphgateClient {
     this.conversations = new Conversations(this.#transport);
   }
 
-  /** `POST /v1/documents`: stores a text (a string as `text/plain`, `{ text }` as JSON). */
-  async uploadDocument(input: string | { text: string }, options: UploadOptions = {}): Promise<UploadedDocument> {
-    const text = typeof input === 'string' ? input : input.text;
-    const contentType = options.contentType ?? (typeof input === 'string' ? 'text/plain' : 'application/json');
-    const response = await this.#transport.send({
-      method: 'POST',
-      path: '/v1/documents',
-      headers: billing(options),
-      ...(contentType === 'application/json'
-        ? { json: { text } }
-        : { text: { body: text, contentType: `${contentType}; charset=utf-8` } }),
-      signal: options.signal,
-    });
+  /**
+   * `POST /v1/documents`: stores a document — a string as `text/plain`, `{ text }` as JSON, bytes
+   * (a PDF, as a Blob or Uint8Array) as `contentType` or the Blob's type; `kind` and `language`
+   * say how it is drawn.
+   */
+  async uploadDocument(
+    input: string | { text: string } | Blob | Uint8Array<ArrayBuffer>,
+    options: UploadDocumentOptions = {},
+  ): Promise<UploadedDocument> {
+    const path = `/v1/documents${queryString({ kind: options.kind, language: options.language })}`;
+    const common = { method: 'POST', path, headers: billing(options), signal: options.signal } as const;
+    let response: Response;
+    if (input instanceof Blob || input instanceof Uint8Array) {
+      const contentType = options.contentType ?? ((input instanceof Blob && input.type) || 'application/octet-stream');
+      response = await this.#transport.send({ ...common, bytes: { body: input, contentType } });
+    } else {
+      const text = typeof input === 'string' ? input : input.text;
+      const contentType = options.contentType ?? (typeof input === 'string' ? 'text/plain' : 'application/json');
+      response = await this.#transport.send({
+        ...common,
+        ...(contentType === 'application/json'
+          ? { json: { text } }
+          : { text: { body: text, contentType: `${contentType}; charset=utf-8` } }),
+      });
+    }
     return { ...((await response.json()) as DocumentView), created: response.status === 201 };
   }
 

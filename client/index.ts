@@ -26,6 +26,7 @@ export type {
   RenderCallOptions,
   TimeInput,
   UploadContentType,
+  UploadDocumentOptions,
   UploadOptions,
   UsageOptions,
   WaitOptions,

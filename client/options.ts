@@ -1,4 +1,5 @@
 /** Options objects of the client's calls. */
+import type { DocumentKind } from '../protocol/document-kinds.ts';
 import type { DecodeBody, JobView, QueryBody, RenderOptions } from './types.ts';
 
 /** How to reach the API. */
@@ -29,13 +30,28 @@ export interface CachedCallOptions extends BillableOptions {
   noCache?: boolean;
 }
 
-/** Media types an upload can be sent as. */
-export type UploadContentType = 'text/plain' | 'text/markdown' | 'application/json';
+/** Media types an upload can be sent as: text, Markdown, JSON, or an input kind's own type. */
+export type UploadContentType =
+  | 'text/plain'
+  | 'text/markdown'
+  | 'application/json'
+  | 'text/html'
+  | 'text/x-log'
+  | `text/x-${string}`
+  | 'application/pdf';
 
 /** Options of {@link GlyphgateClient.uploadDocument}. */
 export interface UploadOptions extends BillableOptions {
   /** Default: `text/plain` for a string, `application/json` for `{ text }`. */
   contentType?: UploadContentType;
+}
+
+/** Options of {@link GlyphgateClient.uploadDocument}: {@link UploadOptions} and the input kind. */
+export interface UploadDocumentOptions extends UploadOptions {
+  /** `?kind=`: how the document is drawn (wins over the content type). */
+  kind?: DocumentKind;
+  /** `?language=`: the highlighter language of `code`. */
+  language?: string;
 }
 
 /** Options of {@link GlyphgateClient.render}. */

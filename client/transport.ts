@@ -14,6 +14,8 @@ export interface SendInit {
   /** A JSON body (sent as `application/json`), or text with its media type. */
   json?: unknown;
   text?: { body: string; contentType: string };
+  /** Bytes with their media type (a PDF upload). */
+  bytes?: { body: Blob | Uint8Array<ArrayBuffer>; contentType: string };
   signal?: AbortSignal | undefined;
   /** Non-2xx statuses that are answers rather than errors (304 for a page). */
   accept?: number[];
@@ -37,13 +39,16 @@ export class Transport {
   async send(init: SendInit): Promise<Response> {
     const headers: Record<string, string> = { authorization: this.#authorization };
     for (const [name, value] of Object.entries(init.headers ?? {})) if (value !== undefined) headers[name] = value;
-    let body: string | undefined;
+    let body: BodyInit | undefined;
     if (init.json !== undefined) {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(init.json);
     } else if (init.text) {
       headers['content-type'] = init.text.contentType;
       body = init.text.body;
+    } else if (init.bytes) {
+      headers['content-type'] = init.bytes.contentType;
+      body = init.bytes.body;
     }
     let response: Response;
     try {
