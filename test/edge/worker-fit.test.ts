@@ -61,7 +61,8 @@ async function etags(id: string, renderId: string, pages: number): Promise<strin
 beforeAll(async () => {
   const port = String(await freePort());
   runner = await startRunner({ GLYPH_RUNNER_PORT: port });
-  edge = await startEdge({ runners: [`http://127.0.0.1:${port}`] });
+  // A profile's first auto render runs its font search (seconds of OCR on 2 cores): past the 30 s default.
+  edge = await startEdge({ runners: [`http://127.0.0.1:${port}`], vars: { RUNNER_TIMEOUT_MS: '240000' } });
   key = edge.createKey('fit').key;
 }, 180_000);
 
