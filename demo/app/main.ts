@@ -15,7 +15,7 @@ import {
 } from '../../client/index.ts';
 import { type ChartRow, profileChart } from './chart.ts';
 import { byId, el, fmt, plural } from './dom.ts';
-import { loadTextFile, type LoadedText } from './files.ts';
+import { kindLabel, type LoadedFile, loadFile } from './files.ts';
 import { createPageImages, createViewer, outlinedPage, type PageBox, showThumbnails } from './pages.ts';
 
 const KEY_STORE = 'glyphgate.apiKey';
@@ -44,7 +44,8 @@ interface Shown {
 }
 
 let shown: Shown | null = null;
-let textType: LoadedText['contentType'] = 'text/plain';
+/** The file loaded last, while the text box still holds what it loaded (or, for a PDF, is empty). */
+let loaded: LoadedFile | null = null;
 let busy = false;
 
 // The choices are written at build time from the lists the API validates against (demo/build/page.ts).
@@ -144,17 +145,21 @@ function initKey(): void {
   keyField.addEventListener('change', () => store(keyField.value.trim()));
 }
 
-async function loadFile(file: File | undefined): Promise<void> {
+async function takeFile(file: File | undefined): Promise<void> {
   if (!file) return;
-  const loaded = await loadTextFile(file);
-  textField.value = loaded.text;
-  textType = loaded.contentType;
-  say(`Loaded ${file.name}: ${plural(loaded.text.length, 'character')}.`);
+  const next = await loadFile(file);
+  loaded = next;
+  textField.value = next.text ?? '';
+  const size =
+    next.text !== undefined
+      ? plural(next.text.length, 'character')
+      : `${fmt(Math.ceil(file.size / 1024))} KiB, sent as the file`;
+  say(`Loaded ${file.name} (${kindLabel(next)}): ${size}.`);
 }
 
 function initText(): void {
   const fileField = byId('file', HTMLInputElement);
-  fileField.addEventListener('change', () => run(() => loadFile(fileField.files?.[0])));
+  fileField.addEventListener('change', () => run(() => takeFile(fileField.files?.[0])));
   textField.addEventListener('dragover', (event) => {
     event.preventDefault();
     textField.classList.add('dropping');
@@ -163,11 +168,11 @@ function initText(): void {
   textField.addEventListener('drop', (event) => {
     event.preventDefault();
     textField.classList.remove('dropping');
-    run(() => loadFile(event.dataTransfer?.files[0]));
+    run(() => takeFile(event.dataTransfer?.files[0]));
   });
   // Typing or pasting makes it plain text again, whatever file was loaded before.
   textField.addEventListener('input', () => {
-    textType = 'text/plain';
+    loaded = null;
   });
 }
 
@@ -262,12 +267,16 @@ async function showChart(id: string, preset: Preset, view: RenderView): Promise<
 
 async function renderDocument(): Promise<void> {
   const text = textField.value;
+  const file = loaded;
   if (!keyField.value.trim()) throw new Error('Enter an API key first.');
-  if (!text.trim()) throw new Error('Paste some text or choose a file first.');
+  if (!file?.bytes && !text.trim()) throw new Error('Paste some text or choose a file first.');
   const preset = chosenPreset();
   const profile = chosenProfile();
   say('Uploading…');
-  const doc = await api().uploadDocument(text, { contentType: textType });
+  const kind = file
+    ? { kind: file.kind, ...(file.language ? { language: file.language } : {}), contentType: file.contentType }
+    : {};
+  const doc = await api().uploadDocument(file?.bytes ?? text, kind);
   say('Rendering…');
   const view = await renderView(doc.id, preset, profile);
   shown = { id: doc.id, preset, profile, view };

@@ -23,6 +23,22 @@ function options(names: readonly string[], selected: string): string {
     .join('');
 }
 
+/**
+ * What the file chooser offers: every kind the API draws (a file dropped on the text box may be
+ * anything; the page decides its kind as the API does).
+ */
+const FILE_ACCEPT = [
+  'text/*',
+  'application/pdf',
+  '.md',
+  '.markdown',
+  '.log',
+  ...['py', 'ts', 'tsx', 'js', 'mjs', 'json', 'rs', 'go', 'java', 'kt', 'c', 'h', 'cpp', 'cs', 'rb', 'php', 'sh'].map(
+    (ext) => `.${ext}`,
+  ),
+  ...['yaml', 'yml', 'toml', 'sql', 'swift', 'lua', 'html', 'htm', 'pdf'].map((ext) => `.${ext}`),
+].join(',');
+
 /** The page served at `GET /` (`index.html` of the assets). */
 export function demoPageHtml(): string {
   return `<!doctype html>
@@ -49,8 +65,8 @@ export function demoPageHtml(): string {
     <p id="key-hint" class="hint">Kept in this browser only. The local stack's key is <code>local-dev-key</code>.</p>
     <label for="text">Text</label>
     <textarea id="text" rows="9" spellcheck="false" aria-describedby="text-hint"></textarea>
-    <p id="text-hint" class="hint">Paste text, drop a .txt or .md file on the box, or choose one:</p>
-    <input id="file" type="file" accept=".txt,.md,.markdown,text/plain,text/markdown" aria-label="Choose a .txt or .md file">
+    <p id="text-hint" class="hint">Paste text, drop a file on the box (text, Markdown, source code, HTML, a log or a PDF), or choose one:</p>
+    <input id="file" type="file" accept="${escapeHtml(FILE_ACCEPT)}" aria-label="Choose a text, Markdown, source code, HTML, log or PDF file">
     <div class="choices">
       <label>Preset <select id="preset">${options(PRESET_CHOICES, DEFAULT_PRESET)}</select></label>
       <label>Profile <select id="profile">${options(PROFILE_NAMES, DEMO_DEFAULT_PROFILE)}</select></label>

@@ -2,7 +2,8 @@
  * The demo page (`GET /`) in Debian's Chromium through playwright-core, against the local stack
  * (a runner process and the Worker in workerd): choose a fixture, render, see thumbnails, totals
  * and the profile chart; ask a question and see the cited line outlined on the page image; run
- * the OCR read-back; a big document's job progress; and the page on a 390×844 phone screen.
+ * the OCR read-back; a big document's job progress; and the page on a 390×844 phone screen,
+ * with files of every input kind dropped on it.
  *
  * No browser: skipped with a message, or a failure when GLYPH_REQUIRE_BROWSER=1 (CI).
  */
@@ -206,15 +207,37 @@ describe('demo page in Chromium', () => {
     it('fits a 390×844 phone screen without sideways scrolling', async () => {
       const { page, problems } = await openDemo(phone);
       expect(await scrollsSideways(page)).toBe(false);
-      // A file dropped on the text box is read into it.
-      const dropped = await page.evaluateHandle(() => {
-        const data = new DataTransfer();
-        data.items.add(new File(['# Notes\n\nDropped text.'], 'notes.md', { type: 'text/markdown' }));
-        return data;
-      });
-      await page.locator('#text').dispatchEvent('drop', { dataTransfer: dropped });
+      // A file dropped on the text box is read into it, its kind decided as the API decides it.
+      const drop = async (name: string, type: string, content: string) => {
+        const dropped = await page.evaluateHandle(
+          ([n, t, c]) => {
+            const data = new DataTransfer();
+            data.items.add(new File([c], n, { type: t }));
+            return data;
+          },
+          [name, type, content] as const,
+        );
+        await page.locator('#text').dispatchEvent('drop', { dataTransfer: dropped });
+      };
+      await drop('notes.md', 'text/markdown', '# Notes\n\nDropped text.');
       await expect.poll(() => page.getByLabel('Text').inputValue()).toBe('# Notes\n\nDropped text.');
-      expect(await page.locator('#status').textContent()).toBe('Loaded notes.md: 22 characters.');
+      expect(await page.locator('#status').textContent()).toBe('Loaded notes.md (markdown): 22 characters.');
+      // Source code by its extension (browsers often send no type for it), a log, HTML.
+      await drop('fib.py', '', 'def fib(n):\n    return n\n');
+      await expect.poll(() => page.locator('#status').textContent()).toBe('Loaded fib.py (code, python): 25 characters.');
+      expect(await page.getByLabel('Text').inputValue()).toBe('def fib(n):\n    return n\n');
+      await drop('run.log', '', '12:00 start\n');
+      await expect.poll(() => page.locator('#status').textContent()).toBe('Loaded run.log (log): 12 characters.');
+      await drop('page.html', 'text/html', '<p>Hi</p>');
+      await expect.poll(() => page.locator('#status').textContent()).toBe('Loaded page.html (html): 9 characters.');
+      // A PDF is kept as the file (sent as its bytes), not read into the box.
+      await drop('paper.pdf', 'application/pdf', '%PDF-1.4 not really');
+      await expect.poll(() => page.locator('#status').textContent()).toBe('Loaded paper.pdf (pdf): 1 KiB, sent as the file.');
+      expect(await page.getByLabel('Text').inputValue()).toBe('');
+      // Anything else is refused with a message.
+      await drop('photo.png', 'image/png', 'PNG');
+      await page.locator('#error:not([hidden])').waitFor();
+      expect(await page.locator('#error').textContent()).toBe('Choose a text, Markdown, source code, HTML, log or PDF file (got photo.png).');
       await renderFixture(page);
       await page.locator('#chart svg').waitFor();
       await page.getByLabel('Question').fill(QUESTION);
