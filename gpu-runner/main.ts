@@ -7,11 +7,14 @@
  * Start-up logs one line each for the device, the models, the cache, the answer backend, and
  * `listening on http://HOST:PORT` with the real port (tests start it with port 0 and parse it).
  */
+import { resolve } from 'node:path';
 import { serve } from '@hono/node-server';
-import { resolveRenderConfig } from '../protocol/render-config.ts';
+import { DEFAULT_READBACK_FLOOR, resolveRenderConfig } from '../protocol/render-config.ts';
 import { createAnswerBackend } from './answer/backend.ts';
+import { DEFAULT_CACHE_DIR } from './cache/disk-tier.ts';
 import { createRenderCache } from './cache/from-settings.ts';
-import { OcrService } from './ocr/service.ts';
+import { FitSearches } from './fit/index.ts';
+import { OcrService, lineStrip } from './ocr/service.ts';
 import { ThreadPlanner } from './planner/planner.ts';
 import { WorkQueue } from './queue/work-queue.ts';
 import { createRunnerApp } from './server/app.ts';
@@ -60,6 +63,23 @@ async function main(): Promise<void> {
   log.info(`answer backend ${backend.name}`);
   log.info('queue', { concurrency: queue.concurrency, maxQueued: queue.maxQueued, timeoutMs: queue.timeoutMs });
 
+  // Preset auto's fit searches read calibration lines through the shared OCR batcher; results
+  // are kept in memory and under the disk cache dir, so a restart does not search again.
+  const loaded = ocr;
+  const fits = new FitSearches({
+    read: async (lines) => (await Promise.all(lines.map((l) => loaded.read(lineStrip(l.page, l.box))))).map((r) => r.text),
+    // The disk tier's own folder (it only walks its two-hex-digit shards); none when it is off.
+    dir: settings.cache.dir === null ? undefined : resolve(settings.cache.dir ?? DEFAULT_CACHE_DIR),
+    onSearched: (r, ms) =>
+      log.info(`fit ${r.profile} ${r.script}: ${r.fontSize} pt on ${r.lineHeight} pt`, {
+        readback: Number(r.readback.toFixed(4)),
+        floor: r.floor,
+        floorMet: r.floorMet,
+        ms: Math.round(ms),
+      }),
+    onStoreError: (e) => log.warn('fit result store failed; kept in memory', { error: errorText(e) }),
+  });
+
   const lifecycle = new Lifecycle();
   const app = createRunnerApp({
     keys: settings.keys,
@@ -72,10 +92,19 @@ async function main(): Promise<void> {
     lifecycle,
     log,
     maxBodyBytes: settings.maxBodyBytes,
+    fits,
   });
   const server = serve({ fetch: app.fetch, hostname: settings.host, port: settings.port }, (info) => {
     const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
     log.info(`listening on http://${host}:${info.port}`);
+    // After the server listens: probes answer at once, `/readyz` says `fit: warming` meanwhile.
+    if (settings.fitWarm) {
+      const t0 = performance.now();
+      fits.warm(DEFAULT_READBACK_FLOOR).then(
+        () => log.info('fit searches warm', { ms: Math.round(performance.now() - t0), searched: fits.searchesRun }),
+        (e: unknown) => log.warn('fit warm-up failed; searches run on demand', { error: errorText(e) }),
+      );
+    }
   });
   server.on('error', (e) => {
     log.error('server error', { error: errorText(e) });

@@ -14,6 +14,8 @@ export interface CachedRenderMeta {
   pages: Array<{ width: number; height: number; bytes: number }>;
   layout: ManifestLine[];
   missingGlyphs: { count: number; codePoints: string[] };
+  /** True when reflow joined lines before layout (`layout` then holds ranges of the text sent). Absent in older entries: false. */
+  reflowed?: boolean;
 }
 
 /** A render found in a cache: its meta now, its pages on demand. */

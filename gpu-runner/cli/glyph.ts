@@ -1,22 +1,40 @@
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_PRESET, RenderConfigError, resolveRenderConfig, type RenderConfig } from '../../protocol/render-config.ts';
-import { getProfile, PROFILE_NAMES } from '../../protocol/profiles.ts';
+import {
+  DEFAULT_PRESET,
+  PRESET_CHOICES,
+  REFLOW_MODES,
+  RenderConfigError,
+  isAutoPreset,
+  isReflowMode,
+  readbackFloorSchema,
+  resolveRenderConfig,
+  type RenderConfig,
+} from '../../protocol/render-config.ts';
+import { getProfile, PROFILE_NAMES, type ProfileName } from '../../protocol/profiles.ts';
 import { compressionRatio } from '../../protocol/compression-ratio.ts';
+import type { ManifestFit } from '../../protocol/runner-api.ts';
+import { textTokenizerFor, type TextTokenizerFamily } from '../../protocol/text-tokenizers.ts';
+import { worthIt } from '../../protocol/worth-it.ts';
 import { startTokenCount, type TokenCountTask } from '../tokens/qwen3.ts';
 
 /** Exit code for bad input (file, preset, profile, config, encoding), as documented in the help. */
 export const EXIT_BAD_INPUT = 2;
 
-const USAGE = `usage: glyph render <file|-> [--preset glyph-en|glyph-zh] [--config file.json]
-                    [--profile ${PROFILE_NAMES.join('|')}] [--out DIR] [--json]
+const USAGE = `usage: glyph render <file|-> [--preset ${PRESET_CHOICES.join('|')}] [--config file.json]
+                    [--profile ${PROFILE_NAMES.join('|')}] [--reflow ${REFLOW_MODES.join('|')}]
+                    [--readback-floor X] [--out DIR] [--json]
 
 Renders a UTF-8 text file (or stdin with "-") into Glyph page images DIR/page_0001.png, …
-and prints pages, visual tokens, Qwen3 text tokens and the compression ratio.
-  --preset   starting config (default ${DEFAULT_PRESET})
-  --config   JSON file of Glyph render keys that override the preset
+and prints pages, visual tokens, text tokens (the profile's own tokenizer) and the ratio.
+  --preset   starting config (default ${DEFAULT_PRESET}); auto: pages fitted to --profile, the
+             densest font whose OCR read-back at the model's resolution meets the floor
+             (the chosen config is printed, and carried by --json)
+  --config   JSON file of Glyph render keys that override the preset (with auto: the search's choices)
   --profile  VLM whose visual-token rule prices the pages (default glm-4.1v)
+  --reflow   join hard-wrapped prose before layout: auto (when detected; default), on, off
+  --readback-floor  auto's read-back floor, 0.5-1 (default 0.99 Latin, 0.97 CJK)
   --out      output folder (default ./glyph-pages); old page_*.png files in it are removed
   --json     print exactly one JSON object on stdout instead of the summary
 Exit codes: 0 done, 2 bad input, 1 anything else.`;
@@ -34,6 +52,16 @@ export interface RenderSummary {
   preset: string;
   profile: string;
   missingGlyphs: { count: number; codePoints: string[] };
+  /** The resolved config the pages were drawn with (send it back as --config for the same pages). */
+  config: RenderConfig;
+  /** Whether reflow joined hard-wrapped lines. */
+  reflowed: boolean;
+  /** The tokenizer `textTokens` was counted with. */
+  textTokenizer: { family: TextTokenizerFamily; estimate: boolean };
+  /** Whether the pages cost the profile fewer tokens than the text. */
+  worthIt: boolean;
+  /** For --preset auto: what the fit search chose. */
+  fit?: ManifestFit;
 }
 
 /** A user error: printed as one line on stderr, exit code 2. */
@@ -63,6 +91,8 @@ async function run(argv: string[]): Promise<number> {
         preset: { type: 'string' },
         config: { type: 'string' },
         profile: { type: 'string', default: 'glm-4.1v' },
+        reflow: { type: 'string', default: 'auto' },
+        'readback-floor': { type: 'string' },
         out: { type: 'string', default: 'glyph-pages' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -78,7 +108,11 @@ async function run(argv: string[]): Promise<number> {
   }
   const [command, file, ...extra] = positionals;
   if (command !== 'render' || !file || extra.length) {
-    throw new BadInput(command && command !== 'render' ? `unknown command "${command}" (see glyph --help)` : 'usage: glyph render <file|-> [options] (see glyph --help)');
+    throw new BadInput(
+      command && command !== 'render'
+        ? `unknown command "${command}" (see glyph --help)`
+        : 'usage: glyph render <file|-> [options] (see glyph --help)',
+    );
   }
   const profileName = values.profile!;
   let profile;
@@ -87,12 +121,28 @@ async function run(argv: string[]): Promise<number> {
   } catch {
     throw new BadInput(`unknown profile "${profileName}": use one of ${PROFILE_NAMES.join(', ')}`);
   }
+  const reflowMode = values.reflow!;
+  if (!isReflowMode(reflowMode))
+    throw new BadInput(`unknown reflow mode "${reflowMode}": use one of ${REFLOW_MODES.join(', ')}`);
+  const floorArg = values['readback-floor'];
+  const floor = floorArg === undefined ? undefined : readbackFloorSchema.safeParse(Number(floorArg));
+  if (floor && !floor.success) throw new BadInput(`--readback-floor must be a number from 0.5 to 1, got "${floorArg}"`);
   const override = values.config ? await readConfigFile(values.config) : undefined;
   const preset = values.preset ?? DEFAULT_PRESET;
-  const config = resolveRenderConfig({ preset, config: override });
-  const text = decodeUtf8(await readInput(file), file);
-  // Counted while the pages are painted (a long text in a worker thread; see startTokenCount).
-  const counter = startTokenCount(text);
+  const auto = isAutoPreset(preset);
+  if (floor && !auto) throw new BadInput('--readback-floor applies to --preset auto only');
+  // A fixed preset's config is checked before any file is read; auto's once the text is known.
+  let config = auto ? undefined : resolveRenderConfig({ preset, config: override });
+  const source = decodeUtf8(await readInput(file), file);
+  let fit: ManifestFit | undefined;
+  if (auto) ({ config, fit } = await resolveAuto(source, profile.name, override, floor?.data));
+  const { reflow } = await import('../reflow/index.ts');
+  const joined = reflow(source, reflowMode);
+  const text = joined.text;
+  const tokenizer = textTokenizerFor(profile.name);
+  // Counted while the pages are painted (Qwen3: a long text in a worker thread; see
+  // startTokenCount); the other families after painting. Tokens of the text sent, not reflowed.
+  const counter = tokenizer.family === 'qwen3' ? startTokenCount(source) : countLater(source, tokenizer.family);
 
   try {
     const outDir = resolve(values.out!);
@@ -100,7 +150,18 @@ async function run(argv: string[]): Promise<number> {
     for (const name of await readdir(outDir)) {
       if (/^page_\d+\.png$/.test(name)) await rm(join(outDir, name));
     }
-    return await renderAndSummarize(text, config, { ...values, preset, profile, file, outDir, counter });
+    return await renderAndSummarize(text, config!, {
+      ...values,
+      preset,
+      profile,
+      file,
+      outDir,
+      counter,
+      chars: [...source].length,
+      reflowed: joined.reflowed,
+      textTokenizer: { family: tokenizer.family, estimate: tokenizer.estimate },
+      ...(fit ? { fit } : {}),
+    });
   } finally {
     counter.cancel();
   }
@@ -113,6 +174,60 @@ interface RenderJobOptions {
   outDir: string;
   json?: boolean;
   counter: TokenCountTask;
+  chars: number;
+  reflowed: boolean;
+  textTokenizer: RenderSummary['textTokenizer'];
+  fit?: ManifestFit;
+}
+
+/** Resolves preset auto: the fit search for the profile, read by the OCR model loaded here. */
+async function resolveAuto(
+  text: string,
+  profile: ProfileName,
+  override: unknown,
+  readbackFloor: number | undefined,
+): Promise<{ config: RenderConfig; fit: ManifestFit }> {
+  if (override !== undefined && (typeof override !== 'object' || override === null || Array.isArray(override))) {
+    throw new RenderConfigError('config must be a JSON object of Glyph render keys', 'config');
+  }
+  const [{ FitSearches, resolveAutoConfig }, { LineRecognizer }] = await Promise.all([
+    import('../fit/index.ts'),
+    import('../ocr/recognizer.ts'),
+  ]);
+  const device =
+    process.env.GLYPH_DEVICE === 'cuda' || process.env.GLYPH_DEVICE === 'cpu' ? process.env.GLYPH_DEVICE : 'auto';
+  const recognizer = await LineRecognizer.load({ device });
+  try {
+    const searches = new FitSearches({
+      read: async (lines) => (await recognizer.recognizeMany(lines)).map((r) => r.text),
+      // The runner's disk cache, when named: a search already run there is not run again.
+      ...(process.env.GLYPH_CACHE_DIR ? { dir: resolve(process.env.GLYPH_CACHE_DIR) } : {}),
+    });
+    return await resolveAutoConfig({
+      profile,
+      text,
+      readbackFloor,
+      override: override as Record<string, unknown> | undefined,
+      searches,
+    });
+  } finally {
+    await recognizer.release();
+  }
+}
+
+/** Counts after the caller's next turn (the families other than Qwen3 have no worker here). */
+function countLater(text: string, family: TextTokenizerFamily): TokenCountTask {
+  let cancelled = false;
+  const count = (async () => {
+    await new Promise((r) => setImmediate(r));
+    if (cancelled) throw new Error('the token count was cancelled');
+    return (await import('../tokens/count-text-tokens.ts')).countTextTokens(text, family);
+  })();
+  count.catch(() => {});
+  const cancel = (): void => {
+    cancelled = true;
+  };
+  return { count, cancel };
 }
 
 async function renderAndSummarize(text: string, config: RenderConfig, options: RenderJobOptions): Promise<number> {
@@ -122,7 +237,10 @@ async function renderAndSummarize(text: string, config: RenderConfig, options: R
   const started = performance.now();
   const stream = renderPages(text, config, { output: 'png' });
   const bar = process.stderr.isTTY
-    ? new (await import('cli-progress')).SingleBar({ format: 'rendering [{bar}] {percentage}% | {pages} pages', hideCursor: true })
+    ? new (await import('cli-progress')).SingleBar({
+        format: 'rendering [{bar}] {percentage}% | {pages} pages',
+        hideCursor: true,
+      })
     : null;
   bar?.start(100, 0, { pages: 0 });
   let pages = 0;
@@ -139,7 +257,7 @@ async function renderAndSummarize(text: string, config: RenderConfig, options: R
   const tokens = await options.counter.count;
   const summary: RenderSummary = {
     pages,
-    chars: [...text].length,
+    chars: options.chars,
     textTokens: tokens,
     visualTokens,
     ratio: compressionRatio(tokens, visualTokens),
@@ -149,6 +267,11 @@ async function renderAndSummarize(text: string, config: RenderConfig, options: R
     preset,
     profile: profile.name,
     missingGlyphs: stream.missingGlyphs,
+    config,
+    reflowed: options.reflowed,
+    textTokenizer: options.textTokenizer,
+    worthIt: worthIt({ textTokens: tokens, visualTokens }).worthIt,
+    ...(options.fit ? { fit: options.fit } : {}),
   };
   if (options.json) {
     process.stdout.write(`${JSON.stringify(summary)}\n`);
@@ -162,12 +285,18 @@ function formatSummary(s: RenderSummary): string {
   const missing = s.missingGlyphs.count
     ? `\n  missing glyphs  ${s.missingGlyphs.count} (${s.missingGlyphs.codePoints.join(' ')})`
     : '';
+  const c = s.config;
+  const fit = s.fit
+    ? `\n  fit             read-back ${s.fit.readback.toFixed(4)} ${s.fit.floorMet ? '>=' : '< (floor out of reach: the best attainable)'} floor ${s.fit.floor} (${s.fit.script}, at ${s.profile}'s resolution)`
+    : '';
   return (
     `rendered ${s.pages} page${s.pages === 1 ? '' : 's'} to ${s.outDir} in ${s.seconds.toFixed(2)} s (${s.pagesPerSecond} pages/s)\n` +
-    `  characters      ${s.chars}\n` +
-    `  text tokens     ${s.textTokens} (Qwen3)\n` +
+    `  characters      ${s.chars}${s.reflowed ? ' (reflowed)' : ''}\n` +
+    `  text tokens     ${s.textTokens} (${s.textTokenizer.family}${s.textTokenizer.estimate ? ', an estimate' : ''})\n` +
     `  visual tokens   ${s.visualTokens} (${s.profile})\n` +
-    `  compression     ${s.ratio}×  [preset ${s.preset}]${missing}\n`
+    `  compression     ${s.ratio}×  [preset ${s.preset}]${s.worthIt ? '' : '  (pages cost more than the text: not worth it)'}${missing}\n` +
+    `  config          page-size ${c['page-size']} at ${c.dpi} dpi, ${c['font-family']} ${c['font-size']} pt on ${c['line-height']} pt, ` +
+    `margins ${c['margin-x']}/${c['margin-y']} pt${c['auto-crop-snap'] ? `, crop snapped to ${c['auto-crop-snap']} px` : ''}${fit}\n`
   );
 }
 
@@ -181,7 +310,9 @@ async function readInput(file: string): Promise<Uint8Array> {
     return await readFile(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new BadInput(code === 'ENOENT' ? `no such file: ${file}` : `cannot read ${file}: ${code ?? (err as Error).message}`);
+    throw new BadInput(
+      code === 'ENOENT' ? `no such file: ${file}` : `cannot read ${file}: ${code ?? (err as Error).message}`,
+    );
   }
 }
 

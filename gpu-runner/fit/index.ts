@@ -3,7 +3,7 @@ export { resolveAutoConfig, type AutoResolution, type ResolveAutoOptions } from 
 export { FitSearches, FIT_VERSION, type FitQuery, type FitSearchesOptions } from './fit-cache.ts';
 export { candidateReadback, SAMPLE_LINES, type CandidateReadback, type LineReader } from './readback.ts';
 export { scriptOf, CJK_SHARE } from './script.ts';
-export { searchFit, BEST_TOLERANCE, type FitResult, type SearchFitOptions } from './search.ts';
+export { searchFit, confidentReadback, BEST_TOLERANCE, type FitResult, type SearchFitOptions } from './search.ts';
 export {
   candidateSettings,
   defaultFamily,

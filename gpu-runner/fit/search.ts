@@ -1,18 +1,30 @@
 /**
  * The fit search: the densest candidate setting whose calibration read-back at the model's
- * resolution meets the floor. Read-back falls as the font shrinks, so the candidates (densest
+ * resolution meets the floor with confidence (less one standard error, {@link confidentReadback}). Read-back falls as the font shrinks, so the candidates (densest
  * first) are bisected: about log2(14) ≈ 4 read-backs of 16 lines, not 14. When even the loosest
  * setting misses the floor (strict CJK against a dictionary that lacks some traditional forms,
- * or a floor of 1), the floor is out of reach: the looser half is read too and the densest
- * setting within {@link BEST_TOLERANCE} of the best read-back seen is taken, with `floorMet: false`.
+ * or a floor of 1), the floor is out of reach: the looser half is read too, to learn the best
+ * read-back this reader reaches, and the densest setting that reaches `floor` × that best is
+ * taken (the floor as a share of what can be read at all), with `floorMet: false`.
  */
 import type { ProfileName } from '../../protocol/profiles.ts';
 import type { FontFamily, TextScript } from '../../protocol/render-config.ts';
 import { candidateReadback, type CandidateReadback, type LineReader } from './readback.ts';
 import { candidateSettings, fittedConfig, type FitSetting } from './settings.ts';
 
-/** How far under the best read-back a denser setting may be and still count as "the best attainable". */
+/** When the floor is out of reach, the relative floor stays at least this far under the best read-back seen. */
 export const BEST_TOLERANCE = 0.005;
+
+/**
+ * The read-back a candidate can be trusted to reach: the measured share less one standard error
+ * of a share over `chars` characters. A sample of ~1 500 characters that reads 0.9905 may well be
+ * a 0.988 text: without the margin the search takes the setting that only just passed by luck,
+ * and whole documents then read back under the floor.
+ */
+export function confidentReadback(r: Pick<CandidateReadback, 'readback' | 'chars'>): number {
+  if (r.chars <= 0) return 0;
+  return r.readback - Math.sqrt((r.readback * (1 - r.readback)) / r.chars);
+}
 
 /** What the search chose, and what it measured on the way. */
 export interface FitResult {
@@ -66,26 +78,30 @@ export async function searchFit(options: SearchFitOptions): Promise<FitResult> {
     measured.push({ fontSize: setting.fontSize, readback: r.readback });
     return r;
   };
-  const passes = (r: CandidateReadback) => r.readback >= floor && !r.resizedDown;
+  const passes = (r: CandidateReadback) => confidentReadback(r) >= floor && !r.resizedDown;
 
-  // Bisect for the first passing candidate; `hi` stays a passing index (or one past the end).
-  let lo = 0;
-  let hi = candidates.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (passes(await measure(mid))) hi = mid;
-    else lo = mid + 1;
-  }
-  let chosen = hi;
-  let floorMet = hi < candidates.length;
+  // Bisect for the first passing candidate; the result is a passing index (or one past the end).
+  const bisect = async (ok: (r: CandidateReadback) => boolean): Promise<number> => {
+    let lo = 0;
+    let hi = candidates.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (ok(await measure(mid))) hi = mid;
+      else lo = mid + 1;
+    }
+    return hi;
+  };
+  let chosen = await bisect(passes);
+  const floorMet = chosen < candidates.length;
   if (!floorMet) {
-    // Out of reach: read the looser half, then take the densest near the best.
+    // Out of reach: read the looser half to learn the reader's ceiling, then bisect again for
+    // the floor as a share of that ceiling (0.97 of what this reader can read at all).
     for (let i = candidates.length - 1; i >= Math.floor(candidates.length / 2); i--) await measure(i);
-    const unscaled = [...results.entries()].filter(([, r]) => !r.resizedDown);
-    const usable = unscaled.length > 0 ? unscaled : [...results.entries()];
-    const best = Math.max(...usable.map(([, r]) => r.readback));
-    chosen = Math.min(...usable.filter(([, r]) => r.readback >= best - BEST_TOLERANCE).map(([i]) => i));
-    floorMet = false;
+    const unscaled = [...results.values()].filter((r) => !r.resizedDown);
+    const best = Math.max(...(unscaled.length > 0 ? unscaled : [...results.values()]).map((r) => r.readback));
+    const relative = Math.min(floor * best, best - BEST_TOLERANCE);
+    chosen = await bisect((r) => confidentReadback(r) >= relative && !r.resizedDown);
+    if (chosen >= candidates.length) chosen = [...results.entries()].find(([, r]) => r.readback === best)![0];
   }
   const setting = candidates[chosen]!;
   const r = results.get(chosen)!;

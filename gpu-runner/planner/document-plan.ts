@@ -20,6 +20,11 @@ export interface PlannedPage extends PaintablePage {
 export interface DocumentPlan {
   pages: PlannedPage[];
   missingGlyphs: MissingGlyphs;
+  /**
+   * When the drawn text is not the text sent (reflowed): each layout line's `[start, end)` in the
+   * text sent, two numbers a line in page then row order. The lines themselves index the drawn text.
+   */
+  sourceSpans?: Int32Array;
 }
 
 /** The transferable form of a renderer's plan. */
@@ -37,7 +42,16 @@ export function packPlan(plan: RenderPlan): DocumentPlan {
 export function planBuffers(plan: DocumentPlan): ArrayBuffer[] {
   const buffers = new Set<ArrayBuffer>();
   for (const p of plan.pages) for (const a of [p.lines, p.glyphs.codes, p.glyphs.xy]) buffers.add(a.buffer as ArrayBuffer);
+  if (plan.sourceSpans) buffers.add(plan.sourceSpans.buffer as ArrayBuffer);
   return [...buffers];
+}
+
+/** The layout map with `start`/`end` in the text sent (the drawn text's own offsets when it was not reflowed). */
+export function planSourceLayout(plan: DocumentPlan): ManifestLine[] {
+  const layout = planLayout(plan);
+  const spans = plan.sourceSpans;
+  if (!spans) return layout;
+  return layout.map((line, i) => ({ ...line, start: spans[2 * i]!, end: spans[2 * i + 1]! }));
 }
 
 /** The layout map in manifest form: pages 1-based, rows on the page 0-based as the renderer numbers them. */

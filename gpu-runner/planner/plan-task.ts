@@ -6,16 +6,21 @@
  * transferred buffers (document-plan.ts), and the main thread paints from it.
  */
 import { move, transferableSymbol, valueSymbol } from 'piscina';
-import type { RenderConfig } from '../../protocol/render-config.ts';
-import { planPages } from '../render/index.ts';
-import { packPlan, planBuffers, type DocumentPlan } from './document-plan.ts';
+import type { ReflowMode, RenderConfig } from '../../protocol/render-config.ts';
+import type { TextTokenizerFamily } from '../../protocol/text-tokenizers.ts';
+import { planBuffers, type DocumentPlan } from './document-plan.ts';
+import { planPlain } from './plan-plain.ts';
 
 /** What a plan task is given (structured-cloned into the thread). */
 export interface PlanTask {
   text: string;
   config: RenderConfig;
-  /** Count the text's Qwen3 tokens too (a render's manifest needs them; decode and answer do not). */
+  /** Count the text's tokens too (a render's manifest needs them; decode and answer do not). */
   countTokens: boolean;
+  /** Reflow of plain text before layout (absent: `off`). */
+  reflow?: ReflowMode;
+  /** Tokenizer family of the count (absent: Qwen3). */
+  tokenizer?: TextTokenizerFamily;
 }
 
 /** What a plan task returns. */
@@ -23,14 +28,15 @@ export interface PlanOutcome {
   plan: DocumentPlan;
   /** Undefined when the task did not ask for them. */
   textTokens: number | undefined;
+  /** True when reflow joined lines of plain text (its drawn text is then `drawnText`). */
+  reflowed?: boolean;
+  /** Plain text as drawn, when reflow changed it: what the layout map's offsets index and decode compares against. */
+  drawnText?: string;
 }
 
 /** Plans a document in the calling thread (what a planner thread runs, minus the transfer). */
 export async function planDocument(task: PlanTask): Promise<PlanOutcome> {
-  const plan = packPlan(planPages(task.text, task.config));
-  // The tokenizer (~90 MB, ~0.5 s to build) is loaded on the first count, not with this module.
-  const textTokens = task.countTokens ? (await import('../tokens/qwen3.ts')).countTextTokens(task.text) : undefined;
-  return { plan, textTokens };
+  return planPlain(task);
 }
 
 /** Runs a plan task in a planner thread; the plan's buffers are moved to the caller, not copied. */

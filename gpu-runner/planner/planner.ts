@@ -7,14 +7,19 @@
  */
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
-import type { RenderConfig } from '../../protocol/render-config.ts';
+import type { ReflowMode, RenderConfig } from '../../protocol/render-config.ts';
+import type { TextTokenizerFamily } from '../../protocol/text-tokenizers.ts';
 import type { CountTask, PlanOutcome, PlanTask } from './plan-task.ts';
 
 /** Options of {@link RenderPlanner.plan}. */
 export interface PlanOptions {
-  /** Also count the text's Qwen3 tokens. */
+  /** Also count the text's tokens (in `tokenizer`'s family, default Qwen3). */
   countTokens?: boolean;
   signal?: AbortSignal;
+  /** Reflow plain text before layout (default `off`). */
+  reflow?: ReflowMode;
+  /** Tokenizer family of the count (default Qwen3). */
+  tokenizer?: TextTokenizerFamily;
 }
 
 /** Lays a document out (page sizes, layout map, glyph places) and optionally counts its tokens. */
@@ -60,7 +65,10 @@ export class ThreadPlanner implements RenderPlanner {
   async plan(text: string, config: RenderConfig, options: PlanOptions = {}): Promise<PlanOutcome> {
     const { signal } = options;
     try {
-      return await this.pool.run({ text, config, countTokens: options.countTokens ?? false }, { signal: signal ?? null });
+      const task: PlanTask = { text, config, countTokens: options.countTokens ?? false };
+      if (options.reflow) task.reflow = options.reflow;
+      if (options.tokenizer) task.tokenizer = options.tokenizer;
+      return await this.pool.run(task, { signal: signal ?? null });
     } catch (e) {
       // piscina rejects with its own AbortError; the caller's reason (a deadline: 504) is what counts.
       if (signal?.aborted) throw signal.reason;

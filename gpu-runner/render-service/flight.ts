@@ -129,11 +129,16 @@ export class RenderFlight {
     const { job, ticket, requested, planner } = this.options;
     try {
       await ticket.ready;
-      const { plan, textTokens } = await planner.plan(job.text, job.config, { countTokens: true, signal: ticket.signal });
+      const { plan, textTokens, reflowed } = await planner.plan(job.text, job.config, {
+        countTokens: true,
+        signal: ticket.signal,
+        reflow: job.reflow,
+        tokenizer: job.tokenizer.family,
+      });
       ticket.check();
       if (plan.pages.length === 0) throw new NoVisibleTextError();
       this.range = requested ? resolveRange(plan.pages.length, requested.firstPage, requested.lastPage) : undefined;
-      const meta = metaFromPlan(plan, job.text.length, textTokens ?? 0);
+      const meta = metaFromPlan(plan, job.text.length, textTokens ?? 0, reflowed ?? false);
       void this.produce(meta, plan);
       return meta;
     } catch (e) {

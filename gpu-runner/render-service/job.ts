@@ -4,7 +4,10 @@
  */
 import { sha256Hex } from '../../protocol/primitives/bytes.ts';
 import { isProfileName, PROFILE_NAMES, type ProfileName } from '../../protocol/profiles.ts';
-import { renderConfigHash, resolveRenderConfig, type RenderConfig } from '../../protocol/render-config.ts';
+import { isAutoPreset, renderConfigHash, resolveRenderConfig, type ReflowMode, type RenderConfig } from '../../protocol/render-config.ts';
+import type { ManifestFit } from '../../protocol/runner-api.ts';
+import { textTokenizerFor, type TextTokenizerChoice } from '../../protocol/text-tokenizers.ts';
+import { resolveAutoConfig, type FitSearches } from '../fit/index.ts';
 import { renderCacheKey } from '../cache/key.ts';
 import { NoVisibleTextError, RunnerError } from '../errors.ts';
 import { hasVisibleText } from '../render/char-classes.ts';
@@ -21,6 +24,12 @@ export interface RenderJob {
   /** Render-cache key `${textSha256}/${configHash}`. */
   key: string;
   profile: ProfileName;
+  /** How hard-wrapped prose is treated before layout (the planner reflows; the layout map stays in `text`'s offsets). */
+  reflow: ReflowMode;
+  /** The tokenizer that counts `text`'s tokens for the profile. */
+  tokenizer: TextTokenizerChoice;
+  /** Set for preset `auto`: what the fit search chose. */
+  fit?: ManifestFit;
 }
 
 /** Fields of a request body that {@link resolveJob} reads. */
@@ -29,21 +38,64 @@ export interface JobFields {
   preset?: string;
   config?: Record<string, unknown>;
   profile?: string;
+  auto?: { profile: string; readbackFloor?: number };
+  reflow?: ReflowMode;
+}
+
+/** What {@link resolveJob} needs beyond the request to resolve preset `auto`. */
+export interface ResolveJobContext {
+  /** The runner's fit searches; without them `auto` is refused (503). */
+  fits?: FitSearches;
+  signal?: AbortSignal;
 }
 
 /**
- * Resolves the render config (400 `invalid_config` naming the key), the profile (400
- * `invalid_profile`) and the cache key of a request; 400 `no_visible_text` for a blank text.
+ * Resolves the render config (400 `invalid_config` naming the key; preset `auto` through the fit
+ * search, waiting on it if it is still running), the profile (400 `invalid_profile`) and the
+ * cache key of a request; 400 `no_visible_text` for a blank text.
  */
-export async function resolveJob(fields: JobFields): Promise<RenderJob> {
+export async function resolveJob(fields: JobFields, context: ResolveJobContext = {}): Promise<RenderJob> {
   if (!hasVisibleText(fields.text)) throw new NoVisibleTextError();
-  const config = resolveRenderConfig({ preset: fields.preset, config: fields.config });
-  const profile = fields.profile ?? DEFAULT_PROFILE;
+  const auto = fields.auto ?? (isAutoPreset(fields.preset) ? { profile: fields.profile ?? DEFAULT_PROFILE } : undefined);
+  if (fields.auto && fields.preset !== undefined && !isAutoPreset(fields.preset)) {
+    throw new RunnerError(400, 'invalid_config', `preset: "${truncate(fields.preset)}" cannot be combined with auto; send preset "auto" or none`);
+  }
+  const profile = auto?.profile ?? fields.profile ?? DEFAULT_PROFILE;
   if (!isProfileName(profile)) {
     throw new RunnerError(400, 'invalid_profile', `profile: unknown visual-token profile "${truncate(profile)}"; expected one of ${PROFILE_NAMES.join(', ')}`);
   }
+  let config: RenderConfig;
+  let fit: ManifestFit | undefined;
+  if (auto) {
+    if (!context.fits) throw new RunnerError(503, 'fit_unavailable', 'preset auto needs the OCR model, which this runner has not loaded');
+    ({ config, fit } = await resolveAutoConfig({
+      profile,
+      text: fields.text,
+      readbackFloor: auto.readbackFloor,
+      override: fields.config,
+      searches: context.fits,
+      signal: context.signal,
+    }));
+  } else config = resolveRenderConfig({ preset: fields.preset, config: fields.config });
+  // Absent: drawn as sent (the edge always names the mode; its public default is auto).
+  const reflow = fields.reflow ?? 'off';
+  const tokenizer = textTokenizerFor(profile);
   const [configHash, textSha256] = await Promise.all([renderConfigHash(config), sha256Hex(fields.text)]);
-  return { text: fields.text, config, configHash, textSha256, key: renderCacheKey(textSha256, configHash), profile };
+  // The same text and config reflowed otherwise, or counted with another tokenizer, is another
+  // cached render: both are in the key beside the config.
+  const renderHash = await sha256Hex(`${configHash}|reflow=${reflow}|tokens=${tokenizer.family}`);
+  return {
+    text: fields.text,
+    config,
+    configHash,
+    textSha256,
+    key: renderCacheKey(textSha256, renderHash),
+    profile,
+    reflow,
+    tokenizer,
+    ...(fit ? { fit } : {}),
+  };
+
 }
 
 function truncate(s: string): string {

@@ -7,7 +7,11 @@ import { getProfile, type ProfileName } from '../../protocol/profiles.ts';
 import type { ManifestPage, RenderManifest } from '../../protocol/runner-api.ts';
 import { compressionRatio } from '../../protocol/compression-ratio.ts';
 import type { CachedRenderMeta } from '../cache/types.ts';
-import { planLayout, type DocumentPlan } from '../planner/document-plan.ts';
+import { planSourceLayout, type DocumentPlan } from '../planner/document-plan.ts';
+import { worthIt } from '../../protocol/worth-it.ts';
+import type { RenderConfig } from '../../protocol/render-config.ts';
+import type { ManifestFit } from '../../protocol/runner-api.ts';
+import type { TextTokenizerChoice } from '../../protocol/text-tokenizers.ts';
 import { RunnerError } from '../errors.ts';
 
 /** Pages of a render to send, 1-based inclusive. */
@@ -16,14 +20,18 @@ export interface PageRange {
   lastPage: number;
 }
 
-/** A render's meta from its plan; page `bytes` are 0 until the pages are encoded. */
-export function metaFromPlan(plan: DocumentPlan, chars: number, textTokens: number): CachedRenderMeta {
+/**
+ * A render's meta from its plan; page `bytes` are 0 until the pages are encoded. The layout map
+ * holds ranges of the text sent, also when the drawn text was reflowed.
+ */
+export function metaFromPlan(plan: DocumentPlan, chars: number, textTokens: number, reflowed = false): CachedRenderMeta {
   return {
     chars,
     textTokens,
     pages: plan.pages.map((p) => ({ width: p.width, height: p.height, bytes: 0 })),
-    layout: planLayout(plan),
+    layout: planSourceLayout(plan),
     missingGlyphs: { count: plan.missingGlyphs.count, codePoints: [...plan.missingGlyphs.codePoints] },
+    ...(reflowed ? { reflowed } : {}),
   };
 }
 
@@ -48,6 +56,12 @@ export interface BuildManifestOptions {
   textSha256: string;
   configHash: string;
   profile: ProfileName;
+  /** The resolved config the pages were drawn with. */
+  config: RenderConfig;
+  /** The tokenizer `meta.textTokens` was counted with. */
+  tokenizer: Pick<TextTokenizerChoice, 'family' | 'estimate'>;
+  /** What the fit search chose, for preset `auto`. */
+  fit?: ManifestFit;
   /** Only these pages (and their layout lines) are listed; totals stay the whole document's. */
   range?: PageRange;
 }
@@ -71,6 +85,13 @@ export function buildManifest(options: BuildManifestOptions): RenderManifest {
   return {
     textSha256: options.textSha256,
     configHash: options.configHash,
+    // Validated when resolved; the schema's narrower `newline-markup` type is the same two values.
+    config: options.config as RenderManifest['config'],
+    reflowed: meta.reflowed ?? false,
+    textTokenizer: { family: options.tokenizer.family, estimate: options.tokenizer.estimate },
+    // No page (an empty range cannot happen; a blank text is refused) means nothing to weigh.
+    worthIt: visualTokens > 0 && worthIt({ textTokens: meta.textTokens, visualTokens }).worthIt,
+    ...(options.fit ? { fit: options.fit } : {}),
     profile: options.profile,
     chars: meta.chars,
     pages: range ? all.filter((p) => inRange(p.n)) : all,

@@ -68,7 +68,13 @@ export class RenderService {
 
   /** The plan of `job`, laid out by the planner (off the event loop): for decode and answer on a cache miss. */
   async plan(job: RenderJob, signal?: AbortSignal): Promise<DocumentPlan> {
-    return (await this.options.planner.plan(job.text, job.config, { signal })).plan;
+    return (await this.planWithText(job, signal)).plan;
+  }
+
+  /** The plan of `job` and the text its layout map indexes (the reflowed text when reflow joined lines, else the job's text). */
+  async planWithText(job: RenderJob, signal?: AbortSignal): Promise<{ plan: DocumentPlan; text: string }> {
+    const outcome = await this.options.planner.plan(job.text, job.config, { signal, reflow: job.reflow });
+    return { plan: outcome.plan, text: outcome.drawnText ?? job.text };
   }
 
   /** Renders in flight now (for tests and `/readyz`). */

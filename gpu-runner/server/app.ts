@@ -9,6 +9,7 @@ import type { NonceStore } from '../../protocol/signing.ts';
 import type { AnswerBackend } from '../answer/backend.ts';
 import { ExtractiveBackend } from '../answer/extractive.ts';
 import { RunnerError, UpstreamError, toRunnerError } from '../errors.ts';
+import type { FitSearches } from '../fit/index.ts';
 import type { OcrService } from '../ocr/service.ts';
 import type { RenderPlanner } from '../planner/planner.ts';
 import { WorkQueue } from '../queue/work-queue.ts';
@@ -50,6 +51,8 @@ export interface RunnerAppDeps {
   log?: RunnerLog;
   /** Largest accepted body in bytes; default {@link DEFAULT_MAX_BODY_BYTES}. */
   maxBodyBytes?: number;
+  /** Preset `auto`'s fit searches; without them `auto` answers 503. */
+  fits?: FitSearches;
   /** Nonce memory of the signature check (tests pin it). */
   nonces?: NonceStore;
   /** Clock of the signature check, unix seconds (tests pin it). */
@@ -72,7 +75,7 @@ export function createRunnerApp(deps: RunnerAppDeps): Hono<RunnerEnv> {
   const assertAccepting = (): void => {
     if (lifecycle.draining) throw new RunnerError(503, 'draining', 'the runner is shutting down; send the work elsewhere', { headers: { connection: 'close' } });
   };
-  const routeDeps = { queue, log, assertAccepting, renders };
+  const routeDeps = { queue, log, assertAccepting, renders, fits: deps.fits };
 
   const app = new Hono<RunnerEnv>();
   app.use(observeRequests({ metrics, lifecycle }));
@@ -88,7 +91,7 @@ export function createRunnerApp(deps: RunnerAppDeps): Hono<RunnerEnv> {
     }),
   );
   app.use(verifyRunnerSignature({ keys: deps.keys, nonces: deps.nonces, now: deps.now }));
-  app.route('/', healthRoutes({ queue, metrics, lifecycle, ocr, backend: backend.name, rendersInFlight: () => renders.inFlight }));
+  app.route('/', healthRoutes({ queue, metrics, lifecycle, ocr, backend: backend.name, rendersInFlight: () => renders.inFlight, fitStatus: () => deps.fits?.status ?? 'off' }));
   app.route('/', renderRoute(routeDeps));
   app.route('/', decodeRoute({ ...routeDeps, ocr }));
   app.route('/', answerRoute({ ...routeDeps, backend }));

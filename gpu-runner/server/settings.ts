@@ -65,6 +65,7 @@ export const runnerEnvSchema = z.object({
   GLYPH_OCR_MAX_WAIT_MS: numberVar(5, 0, 10_000),
   GLYPH_OCR_THREADS: numberVar(undefined, 1, 1024),
   GLYPH_PLAN_THREADS: numberVar(undefined, 1, 64),
+  GLYPH_FIT_WARM: choiceVar(['on', 'off'] as const, 'on'),
   GLYPH_CACHE_MEMORY_MB: numberVar(undefined, 0, 1_048_576, true),
   GLYPH_CACHE_DIR: text(),
   GLYPH_CACHE_DISK_MB: numberVar(undefined, 0, 1_073_741_824, true),
@@ -109,6 +110,8 @@ export interface RunnerSettings {
   };
   cache: RenderCacheSettings;
   answer: AnswerSettings;
+  /** Run preset `auto`'s fit searches for every profile in the background at start (`GLYPH_FIT_WARM`, default on). */
+  fitWarm: boolean;
 }
 
 /** A missing or malformed variable; `exitCode` 2 is a usage error. */
@@ -162,6 +165,7 @@ export function readRunnerSettings(vars: RunnerEnvVars): RunnerSettings {
     },
     cache: cacheSettings(env),
     answer: answerSettings(env),
+    fitWarm: env.GLYPH_FIT_WARM === 'on',
   };
 }
 

@@ -2,7 +2,7 @@
  * A GPU runner as a child process on loopback, for the test harnesses and the benchmarks: the
  * built JavaScript (`node dist/gpu-runner/main.js`, as in production; built first when stale),
  * port 0 by default (the real port is read back from the runner's `listening on
- * http://HOST:PORT` line), a temporary disk cache, the CPU device.
+ * http://HOST:PORT` line), a temporary disk cache, the CPU device, no fit warm-up.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -53,6 +53,9 @@ export async function startRunnerProcess(options: RunnerProcessOptions): Promise
       GLYPH_RUNNER_KEYS: options.keys,
       GLYPH_CACHE_DIR: cacheDir,
       GLYPH_DEVICE: 'cpu',
+      // No background fit searches (preset auto) unless a test asks: on a shared 2-core box they
+      // would take the cores, and the OCR counters, from the test itself.
+      GLYPH_FIT_WARM: 'off',
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

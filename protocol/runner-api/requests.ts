@@ -56,11 +56,11 @@ export const renderRequestSchema = z.strictObject({
       readbackFloor: readbackFloorSchema.optional(),
     })
     .optional(),
-  /** Join the lines of hard-wrapped prose before layout: `auto` (default) when detected, `on`, `off`. */
+  /**
+   * Join the lines of hard-wrapped prose before layout: `auto` when detected, `on`, `off`. Absent:
+   * `off` (drawn as sent); the edge sends the public default, `auto`, itself.
+   */
   reflow: z.enum(REFLOW_MODES, { error: `reflow must be one of ${REFLOW_MODES.join(', ')}` }).optional(),
-  /** Render only pages [firstPage, lastPage] (1-based, inclusive): for big documents in jobs. */
-  firstPage: z.number().int().min(1).optional(),
-  lastPage: z.number().int().min(1).optional(),
   /**
    * The input kind of `text` (default `text`): the runner turns it into a styled document
    * (Markdown structure, code in colour, logs unreflowed; `pdf`: the text `/v1/extract` returned).
@@ -70,6 +70,9 @@ export const renderRequestSchema = z.strictObject({
   language: z.string().max(32, 'language must be at most 32 characters').optional(),
   /** The uploaded file's name, to take a code document's language from its extension. */
   fileName: z.string().max(255, 'fileName must be at most 255 characters').optional(),
+  /** Render only pages [firstPage, lastPage] (1-based, inclusive): for big documents in jobs. */
+  firstPage: z.number().int().min(1).optional(),
+  lastPage: z.number().int().min(1).optional(),
 });
 /** Body of `POST /v1/render`. */
 export type RenderRequest = z.infer<typeof renderRequestSchema>;

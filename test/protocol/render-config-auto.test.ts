@@ -40,7 +40,10 @@ describe('preset auto in the render config', () => {
   });
 
   it('checks an override on its own: known keys in range pass, others name the key', () => {
-    expect(checkConfigOverride({ 'font-size': 8, alignment: 'JUSTIFY' })).toEqual({ 'font-size': 8, alignment: 'JUSTIFY' });
+    expect(checkConfigOverride({ 'font-size': 8, alignment: 'JUSTIFY' })).toEqual({
+      'font-size': 8,
+      alignment: 'JUSTIFY',
+    });
     expect(checkConfigOverride(undefined)).toEqual({});
     const keyOf = (v: unknown) => {
       try {
@@ -69,10 +72,16 @@ describe('preset auto in the render config', () => {
 
 describe('runner contract for auto and reflow', () => {
   it('a render request takes auto {profile, readbackFloor} and reflow, and refuses bad values', () => {
-    const ok = renderRequestSchema.safeParse({ text: 'x', auto: { profile: 'gpt-4o', readbackFloor: 0.98 }, reflow: 'on' });
+    const ok = renderRequestSchema.safeParse({
+      text: 'x',
+      auto: { profile: 'gpt-4o', readbackFloor: 0.98 },
+      reflow: 'on',
+    });
     expect(ok.success).toBe(true);
     expect(renderRequestSchema.safeParse({ text: 'x', reflow: 'maybe' }).success).toBe(false);
-    expect(renderRequestSchema.safeParse({ text: 'x', auto: { profile: 'gpt-4o', readbackFloor: 0.3 } }).success).toBe(false);
+    expect(renderRequestSchema.safeParse({ text: 'x', auto: { profile: 'gpt-4o', readbackFloor: 0.3 } }).success).toBe(
+      false,
+    );
     expect(renderRequestSchema.safeParse({ text: 'x', auto: { profile: 'gpt-4o', extra: 1 } }).success).toBe(false);
   });
 
@@ -84,7 +93,16 @@ describe('runner contract for auto and reflow', () => {
       reflowed: true,
       textTokenizer: { family: 'o200k', estimate: false },
       worthIt: true,
-      fit: { profile: 'gpt-4o', script: 'latin', fontSize: 8, lineHeight: 9, readback: 0.995, floor: 0.99, floorMet: true, resizedDown: false },
+      fit: {
+        profile: 'gpt-4o',
+        script: 'latin',
+        fontSize: 8,
+        lineHeight: 9,
+        readback: 0.995,
+        floor: 0.99,
+        floorMet: true,
+        resizedDown: false,
+      },
       profile: 'gpt-4o',
       chars: 1,
       pages: [],
@@ -93,8 +111,12 @@ describe('runner contract for auto and reflow', () => {
       missingGlyphs: { count: 0, codePoints: [] },
     };
     expect(renderManifestSchema.safeParse(manifest).success).toBe(true);
-    expect(renderManifestSchema.safeParse({ ...manifest, textTokenizer: { family: 'gpt2', estimate: false } }).success).toBe(false);
-    expect(renderManifestSchema.safeParse({ ...manifest, config: { ...manifest.config, 'font-size': 0 } }).success).toBe(false);
+    expect(
+      renderManifestSchema.safeParse({ ...manifest, textTokenizer: { family: 'gpt2', estimate: false } }).success,
+    ).toBe(false);
+    expect(
+      renderManifestSchema.safeParse({ ...manifest, config: { ...manifest.config, 'font-size': 0 } }).success,
+    ).toBe(false);
     const { worthIt: _, ...withoutWorthIt } = manifest;
     expect(renderManifestSchema.safeParse(withoutWorthIt).success).toBe(false);
   });

@@ -29,21 +29,24 @@ export function answerRoute(deps: AnswerRouteDeps): Hono<RunnerEnv> {
   app.post('/v1/answer', async (c) => {
     deps.assertAccepting();
     const body = parseJsonBody(c.req.header('content-type'), c.get('rawBody'), answerRequestSchema);
-    const job = await resolveJob(body);
+    const job = await resolveJob(body, { fits: deps.fits, signal: c.req.raw.signal });
     const ticket = deps.queue.enter({ signal: c.req.raw.signal });
     let streaming = false;
     try {
       await ticket.ready;
       // Laid out once (the planner's plan, or the cached render's layout); pages are painted
       // from that plan only if the backend asks for them.
-      const hit = await deps.renders.lookup(job.key);
-      const source: JobPages = hit ? { hit } : { plan: await deps.renders.plan(job, ticket.signal) };
+      // A reflowed render is planned again: its cached layout names the text sent, the backend reads the text drawn.
+      const cached = await deps.renders.lookup(job.key);
+      const hit = cached?.meta.reflowed ? undefined : cached;
+      const planned = hit ? undefined : await deps.renders.planWithText(job, ticket.signal);
+      const source: JobPages = hit ? { hit } : { plan: planned!.plan };
       const layout = source.hit ? source.hit.meta.layout : planLayout(source.plan);
       ticket.check();
       if (layout.length === 0) throw new NoVisibleTextError();
       const input: AnswerInput = {
         question: body.question,
-        text: job.text,
+        text: planned?.text ?? job.text,
         layout,
         pages: () => pngPages(source, job.config, ticket.signal),
         signal: ticket.signal,

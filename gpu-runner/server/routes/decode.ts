@@ -26,7 +26,7 @@ export function decodeRoute(deps: DecodeRouteDeps): Hono<RunnerEnv> {
   app.post('/v1/decode', async (c) => {
     deps.assertAccepting();
     const body = parseJsonBody(c.req.header('content-type'), c.get('rawBody'), decodeRequestSchema);
-    const job = await resolveJob(body);
+    const job = await resolveJob(body, { fits: deps.fits, signal: c.req.raw.signal });
     const ocr = deps.ocr();
     if (!ocr) throw new RunnerError(503, 'ocr_unavailable', 'the OCR model is not loaded');
     const ticket = deps.queue.enter({ signal: c.req.raw.signal });
@@ -34,10 +34,13 @@ export function decodeRoute(deps: DecodeRouteDeps): Hono<RunnerEnv> {
       await ticket.ready;
       // A cached render's layout and pages spare the layout pass and the painting; a miss is laid
       // out once, by the planner, and painted from its plan.
-      const hit = await deps.renders.lookup(job.key);
-      const source: JobPages = hit ? { hit } : { plan: await deps.renders.plan(job, ticket.signal) };
+      // A reflowed render is planned again: its cached layout names the text sent, decode reads the text drawn.
+      const cached = await deps.renders.lookup(job.key);
+      const hit = cached?.meta.reflowed ? undefined : cached;
+      const planned = hit ? undefined : await deps.renders.planWithText(job, ticket.signal);
+      const source: JobPages = hit ? { hit } : { plan: planned!.plan };
       const result = await decodeDocument({
-        job,
+        job: planned ? { ...job, text: planned.text } : job,
         ocr,
         sample: body.sample,
         layout: source.hit ? source.hit.meta.layout : planLayout(source.plan),

@@ -20,6 +20,8 @@ export interface HealthRouteDeps {
   backend: string;
   /** Renders in progress now. */
   rendersInFlight: () => number;
+  /** Preset `auto`'s fit searches: `warming` while the start-up searches run (a request then waits on its own), `ready`, or `off`. */
+  fitStatus?: () => 'warming' | 'ready' | 'off';
 }
 
 /** Body of `/readyz`. */
@@ -36,6 +38,8 @@ export interface ReadyzBody {
   queue: { running: number; queued: number; concurrency: number; maxQueued: number; ocrQueued: number };
   rendersInFlight: number;
   backend: string;
+  /** Preset `auto`'s fit searches (see {@link HealthRouteDeps.fitStatus}); readiness does not wait on them. */
+  fit: 'warming' | 'ready' | 'off';
 }
 
 /** The health and metrics routes. */
@@ -57,6 +61,7 @@ export function healthRoutes(deps: HealthRouteDeps): Hono<RunnerEnv> {
       queue: { running: q.running, queued: q.queued, concurrency: q.concurrency, maxQueued: q.maxQueued, ocrQueued: ocr?.queued() ?? 0 },
       rendersInFlight: deps.rendersInFlight(),
       backend: deps.backend,
+      fit: deps.fitStatus?.() ?? 'off',
     };
     return c.json(body, status === 'ready' ? 200 : 503);
   });

@@ -18,7 +18,7 @@ export function renderRoute(deps: RouteDeps & { renders: RenderService }): Hono<
   app.post('/v1/render', async (c) => {
     deps.assertAccepting();
     const body = parseJsonBody(c.req.header('content-type'), c.get('rawBody'), renderRequestSchema);
-    const job = await resolveJob(body);
+    const job = await resolveJob(body, { fits: deps.fits, signal: c.req.raw.signal });
     const source = await deps.renders.open(job, {
       firstPage: body.firstPage,
       lastPage: body.lastPage,
@@ -52,6 +52,9 @@ async function* renderParts(job: RenderJob, source: RenderSource): AsyncGenerato
     textSha256: job.textSha256,
     configHash: job.configHash,
     profile: job.profile,
+    config: job.config,
+    tokenizer: job.tokenizer,
+    ...(job.fit ? { fit: job.fit } : {}),
     range: source.range,
   });
   yield { name: MANIFEST_PART, contentType: 'application/json', body: JSON.stringify(manifest) };

@@ -1,4 +1,5 @@
 /** What the route modules share: the Hono env and the common dependencies. */
+import type { FitSearches } from '../../fit/index.ts';
 import type { WorkQueue } from '../../queue/work-queue.ts';
 import type { RunnerLog } from '../log.ts';
 import type { RunnerSignatureEnv } from '../signature-middleware.ts';
@@ -12,4 +13,6 @@ export interface RouteDeps {
   log: RunnerLog;
   /** Throws 503 `draining` once the runner is shutting down. */
   assertAccepting(): void;
+  /** The fit searches preset `auto` resolves through (absent: `auto` answers 503). */
+  fits?: FitSearches;
 }
