@@ -10,9 +10,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { buildDemoSite, SITE_DIR } from '../demo/build/site.ts';
 import { builtPath } from './stack/build.ts';
 import { startChild, waitForHealthy, type StackChild } from './stack/child.ts';
 import { REPO_ROOT } from './stack/paths.ts';
@@ -58,6 +57,8 @@ for (const [name, p] of [
   if (await portInUse(p)) fail(`port ${p} (${name}) is already in use: stop what listens there or set ${name}`);
 }
 mkdirSync(persistDir, { recursive: true });
+// The demo page is the Worker's static assets (wrangler.toml [assets]), written by `npm run build`.
+if (!existsSync(join(root, 'dist', 'site', 'index.html'))) fail('the demo page is not built (dist/site): run `npm run build` first');
 
 function run(what: string, command: string, args: string[]): void {
   const result = spawnSync(command, args, { cwd: root, env: quietEnv, encoding: 'utf8' });
@@ -78,9 +79,6 @@ run('registering the dev API key', process.execPath, [
   '--no-migrate',
   '--json',
 ]);
-
-// The demo page is the Worker's static assets (wrangler.toml [assets]): built from the sources now.
-await buildDemoSite(join(root, SITE_DIR));
 
 const children: StackChild[] = [];
 let stopping = false;
