@@ -67,9 +67,14 @@ export class Conversations {
     this.#transport = transport;
   }
 
-  /** Starts an empty conversation. */
-  async create(options: CallOptions = {}): Promise<ConversationCreated> {
-    const response = await this.#transport.send({ method: 'POST', path: '/v1/conversations', signal: options.signal });
+  /** Starts a conversation, empty or with `messages` as its first turns. */
+  async create(options: CallOptions & { messages?: ConversationMessage[] } = {}): Promise<ConversationCreated> {
+    const response = await this.#transport.send({
+      method: 'POST',
+      path: '/v1/conversations',
+      ...(options.messages ? { json: { messages: options.messages } } : {}),
+      signal: options.signal,
+    });
     return (await response.json()) as ConversationCreated;
   }
 

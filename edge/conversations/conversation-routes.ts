@@ -2,6 +2,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import {
   appendBodySchema,
+  createBodySchema,
   conversationAppendedSchema,
   conversationCreatedSchema,
   conversationMessagesSchema,
@@ -27,14 +28,17 @@ export const createConversationRoute = createRoute({
   operationId: 'createConversation',
   tags: TAGS,
   summary: 'Start a conversation',
-  description: "An empty conversation of the caller's tenant; its turns are appended with `POST …/messages`. No body.",
+  description:
+    "A conversation of the caller's tenant, empty or with the turns of `messages` (the limits of an append apply); " +
+    'more turns are appended with `POST …/messages`.',
+  request: { body: { required: false, content: { 'application/json': { schema: createBodySchema } } } },
   responses: {
     201: {
       description: 'Created.',
       headers: locationHeader,
       content: { 'application/json': { schema: conversationCreatedSchema } },
     },
-    ...errorResponses(...GATE_ERRORS),
+    ...errorResponses(400, 413, 415, ...GATE_ERRORS),
   },
 });
 

@@ -36,7 +36,7 @@ import {
 } from './conversation-routes.ts';
 import { messagesBody } from './messages-body.ts';
 import { transcriptDocument } from './transcript-document.ts';
-import type { Message } from './transcript.ts';
+import { transcriptOf, type Message } from './transcript.ts';
 
 /** How a conversation route hands a request to the app's document routes (the app itself, in app.ts). */
 export type Dispatch = (request: Request, env: Env, ctx: ExecutionContext) => Response | Promise<Response>;
@@ -46,6 +46,29 @@ const CONVERSATION_REFLOW = 'off';
 
 function tooLarge(message: string): ApiError {
   return new ApiError(413, 'payload_too_large', message);
+}
+
+/** 413 unless `messages` keep the per-request and per-message limits (names `messages.N.content` in a batch). */
+function checkMessages(messages: readonly Message[], batch: boolean): void {
+  if (messages.length > MAX_MESSAGES_PER_APPEND) {
+    throw tooLarge(
+      `messages: ${messages.length}, over the limit of ${MAX_MESSAGES_PER_APPEND} a request (MAX_MESSAGES_PER_APPEND)`,
+    );
+  }
+  messages.forEach((m, i) => {
+    const chars = countCodePoints(m.content);
+    if (chars > MAX_MESSAGE_CHARS) {
+      throw tooLarge(
+        `${batch ? `messages.${i}.` : ''}content: ${chars} characters, over the ${MAX_MESSAGE_CHARS}-character limit of a message (MAX_MESSAGE_CHARS)`,
+      );
+    }
+  });
+}
+
+function transcriptTooLarge(chars: number, limit: number): ApiError {
+  return tooLarge(
+    `the transcript would be ${chars} characters, over the ${limit}-character limit of a conversation (MAX_CONVERSATION_CHARS); nothing was appended`,
+  );
 }
 
 /** Pages of `next` equal to the same page of `previous`. */
@@ -85,10 +108,22 @@ export function conversationRoutes(dispatch: Dispatch) {
   const routes = apiRoutes();
 
   routes.openapi(
-    createRoute({ ...createConversationRoute, middleware: [gate({ quota: false })] as const }),
+    createRoute({
+      ...createConversationRoute,
+      middleware: [gate({ quota: false }), messagesBody({ optional: true })] as const,
+    }),
     async (c) => {
+      const messages = (c.req.valid('json') as { messages?: Message[] } | undefined)?.messages;
+      // Every limit checked before the conversation exists: a refused body creates nothing.
+      if (messages) {
+        checkMessages(messages, true);
+        const chars = countCodePoints(transcriptOf(messages));
+        if (chars > MAX_CONVERSATION_CHARS) throw transcriptTooLarge(chars, MAX_CONVERSATION_CHARS);
+      }
       const id = `conv_${randomHex(16)}`;
-      await conversationFor(c.env, c.get('caller').tenant, id).create();
+      const log = conversationFor(c.env, c.get('caller').tenant, id);
+      await log.create();
+      if (messages) await log.append(messages, MAX_CONVERSATION_CHARS);
       c.header('location', `/v1/conversations/${id}`);
       return c.json({ id }, 201);
     },
@@ -101,23 +136,10 @@ export function conversationRoutes(dispatch: Dispatch) {
       const body = c.req.valid('json');
       const batch = body.messages !== undefined;
       const messages: Message[] = batch ? body.messages! : [{ role: body.role!, content: body.content! }];
-      if (messages.length > MAX_MESSAGES_PER_APPEND)
-        throw tooLarge(`messages: at most ${MAX_MESSAGES_PER_APPEND} a request (MAX_MESSAGES_PER_APPEND)`);
-      messages.forEach((m, i) => {
-        const chars = countCodePoints(m.content);
-        if (chars > MAX_MESSAGE_CHARS) {
-          throw tooLarge(
-            `${batch ? `messages.${i}.` : ''}content: ${chars} characters, over the ${MAX_MESSAGE_CHARS}-character limit of a message (MAX_MESSAGE_CHARS)`,
-          );
-        }
-      });
+      checkMessages(messages, batch);
       const result = await conversationFor(c.env, c.get('caller').tenant, id).append(messages, MAX_CONVERSATION_CHARS);
       if (result.kind === 'not_found') throw notFound('conversation');
-      if (result.kind === 'too_large') {
-        throw tooLarge(
-          `the transcript would be ${result.chars} characters, over the ${result.limit}-character limit of a conversation (MAX_CONVERSATION_CHARS); nothing was appended`,
-        );
-      }
+      if (result.kind === 'too_large') throw transcriptTooLarge(result.chars, result.limit);
       return c.json({ id, messages: result.messages }, 200);
     },
   );

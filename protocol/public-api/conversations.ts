@@ -93,6 +93,26 @@ export const appendBodySchema = z
     description: `One message \`{role, content}\`, or \`{"messages": [...]}\` (at most ${MAX_MESSAGES_PER_APPEND}, appended in order, all or none).`,
   });
 
+/** Body of `POST /v1/conversations`: none, or the first turns. */
+export const createBodySchema = z
+  .strictObject(
+    {
+      messages: z
+        .array(messageSchema, { error: 'messages must be an array of {role, content}' })
+        .min(1, { error: 'messages must not be empty' })
+        .optional(),
+    },
+    {
+      error: (issue) =>
+        issue.code === 'unrecognized_keys'
+          ? `unknown field "${issue.keys[0]}": a new conversation takes only "messages"`
+          : undefined,
+    },
+  )
+  .openapi('CreateConversation', {
+    description: 'Optional: the first turns, appended in order before the id is returned.',
+  });
+
 /** `POST /v1/conversations` → 201. */
 export const conversationCreatedSchema = z.object({ id: z.string() }).openapi('ConversationCreated');
 

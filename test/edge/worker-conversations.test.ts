@@ -78,6 +78,36 @@ describe('conversations: create, append, count', () => {
     expect(await get(keyA, `/v1/conversations/${id}/messages`)).toEqual({ status: 200, body: { id, messages: all } });
   });
 
+  it('creates with first turns, or refuses the body and creates nothing', async () => {
+    const turns: Message[] = [
+      { role: 'system', content: 'Be kind.' },
+      { role: 'user', content: 'Hello.' },
+    ];
+    const res = await edge.call(keyA, '/v1/conversations', json({ messages: turns }));
+    expect(res.status).toBe(201);
+    const { id } = (await res.json()) as { id: string };
+    expect(await get(keyA, `/v1/conversations/${id}/messages`)).toEqual({ status: 200, body: { id, messages: turns } });
+    const bad = await edge.call(
+      keyA,
+      '/v1/conversations',
+      json({
+        messages: [
+          { role: 'user', content: 'x' },
+          { role: 'narrator', content: 'y' },
+        ],
+      }),
+    );
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { message: string } }).error.message).toContain('messages.1.role');
+    const big = await edge.call(
+      keyA,
+      '/v1/conversations',
+      json({ messages: [{ role: 'user', content: 'x'.repeat(100_001) }] }),
+    );
+    expect(big.status).toBe(413);
+    expect(big.headers.get('location')).toBeNull();
+  });
+
   it('serializes 20 concurrent appends: all present, each once, in the order their answers report', async () => {
     const id = await create(keyA);
     await append(keyA, id, { role: 'system', content: 'start' });
@@ -294,20 +324,24 @@ describe('conversations: query and decode', () => {
 describe('conversations through the SDK (client.conversations)', () => {
   it('creates, appends, counts, lists, renders and asks', async () => {
     const client = new GlyphgateClient({ baseUrl: edge.url, apiKey: keyA });
-    const { id } = await client.conversations.create();
+    const { id } = await client.conversations.create({ messages: [{ role: 'system', content: 'Track parcels.' }] });
     expect(await client.conversations.append(id, { role: 'user', content: 'The parcel went to Oslo.' })).toEqual({
-      id,
-      messages: 1,
-    });
-    expect(await client.conversations.append(id, [{ role: 'assistant', content: 'Oslo, noted.' }])).toEqual({
       id,
       messages: 2,
     });
-    expect(await client.conversations.get(id)).toMatchObject({ id, messages: 2 });
-    expect((await client.conversations.messages(id)).messages.map((m) => m.role)).toEqual(['user', 'assistant']);
+    expect(await client.conversations.append(id, [{ role: 'assistant', content: 'Oslo, noted.' }])).toEqual({
+      id,
+      messages: 3,
+    });
+    expect(await client.conversations.get(id)).toMatchObject({ id, messages: 3 });
+    expect((await client.conversations.messages(id)).messages.map((m) => m.role)).toEqual([
+      'system',
+      'user',
+      'assistant',
+    ]);
     const view = await client.conversations.render(id, { preset: 'glyph-en' });
     if (isJobAccepted(view)) throw new Error('a two-turn conversation went to a job');
-    expect(view).toMatchObject({ conversationId: id, messages: 2, pagesReused: 0, pagesRendered: 1 });
+    expect(view).toMatchObject({ conversationId: id, messages: 3, pagesReused: 0, pagesRendered: 1 });
     const answer = await client.conversations.query(id, { question: 'Where did the parcel go?' });
     expect(answer.citations.map((c) => c.text).join(' ')).toContain('Oslo');
     await expect(client.conversations.get(`conv_${'f'.repeat(32)}`)).rejects.toMatchObject({
