@@ -39,6 +39,7 @@ export interface Env {
   RUNNER_SECRET: string;
   RUNNER_TIMEOUT_MS?: string;
   MAX_UPLOAD_BYTES?: string;
+  MAX_PDF_PAGES?: string;
   RENDER_ASYNC_PAGE_THRESHOLD?: string;
   RENDER_JOB_RANGE_PAGES?: string;
   RATE_LIMIT_PER_MINUTE?: string;

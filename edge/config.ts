@@ -22,6 +22,8 @@ export interface Prices {
 /** The edge's settings. */
 export interface EdgeConfig {
   maxUploadBytes: number;
+  /** MAX_PDF_PAGES: most pages of an uploaded PDF (413 `too_many_pages` past it). */
+  maxPdfPages: number;
   asyncPageThreshold: number;
   jobRangePages: number;
   rateLimitPerMinute: number;
@@ -87,6 +89,7 @@ function parsedVar<T>(parse: (value: string | undefined) => T) {
 export const edgeVarsSchema = z
   .object({
     MAX_UPLOAD_BYTES: intVar('MAX_UPLOAD_BYTES', 1, 20 * 1024 * 1024),
+    MAX_PDF_PAGES: intVar('MAX_PDF_PAGES', 1, 2000),
     RENDER_ASYNC_PAGE_THRESHOLD: intVar('RENDER_ASYNC_PAGE_THRESHOLD', 1, 200),
     RENDER_JOB_RANGE_PAGES: intVar('RENDER_JOB_RANGE_PAGES', 1, 50),
     RATE_LIMIT_PER_MINUTE: intVar('RATE_LIMIT_PER_MINUTE', 1, 600),
@@ -104,6 +107,7 @@ export const edgeVarsSchema = z
   .transform(
     (vars): EdgeConfig => ({
       maxUploadBytes: vars.MAX_UPLOAD_BYTES,
+      maxPdfPages: vars.MAX_PDF_PAGES,
       asyncPageThreshold: vars.RENDER_ASYNC_PAGE_THRESHOLD,
       jobRangePages: vars.RENDER_JOB_RANGE_PAGES,
       rateLimitPerMinute: vars.RATE_LIMIT_PER_MINUTE,

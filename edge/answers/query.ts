@@ -9,6 +9,7 @@ import { apiRoutes } from '../http/api-routes.ts';
 import { edgeConfig } from '../config.ts';
 import { jsonOptions } from '../http/body-middleware.ts';
 import { notFound } from '../http/errors.ts';
+import { withDocumentKind } from '../documents/kind.ts';
 import { resolveRender } from '../renders/render-options.ts';
 import { sseEvent } from '../http/sse.ts';
 import { gate } from '../tenancy/gate.ts';
@@ -25,18 +26,24 @@ queryRoutes.openapi(createRoute({ ...queryRoute, middleware: [gate({ quota: true
   const caller = c.get('caller');
   const { id: sha } = c.req.valid('param');
   const body = c.req.valid('json');
-  const resolved = await resolveRender(body);
+  let resolved = await resolveRender(body);
   const config = edgeConfig(c.env);
-  const at = { tenant: caller.tenant, sha, configHash: resolved.renderId, question: body.question };
+  let at = { tenant: caller.tenant, sha, configHash: resolved.renderId, question: body.question };
   const fresh = /(^|,)\s*no-cache\s*(,|$)/i.test(c.req.header('cache-control') ?? '');
   // Both lookups at once. Warm, the cached path is one R2 read: the gate and a complete document
   // row are answered from isolate memory, and the bill is written after the response.
-  const [doc, cached] = await Promise.all([
+  let [doc, cached] = await Promise.all([
     findDocumentCached(c.env, caller.tenant, sha, config.authCacheTtlMs),
     fresh ? null : readAnswer(c.env, { ...at, backend: config.answerBackend }),
   ]);
   // An answer is only ever served with its document row present: deleting the row hides both.
   if (!doc) throw notFound('document');
+  if (doc.kind !== 'text') {
+    // Another kind is another render, so another answer (its citations name source lines).
+    resolved = await withDocumentKind(resolved, doc);
+    at = { ...at, configHash: resolved.renderId };
+    cached = fresh ? null : await readAnswer(c.env, { ...at, backend: config.answerBackend });
+  }
 
   const bill = (hit: boolean) =>
     meter(c.executionCtx, c.env.DB, {

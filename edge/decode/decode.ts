@@ -10,6 +10,7 @@ import { apiRoutes } from '../http/api-routes.ts';
 import { edgeConfig } from '../config.ts';
 import { jsonOptions } from '../http/body-middleware.ts';
 import { notFound } from '../http/errors.ts';
+import { withDocumentKind } from '../documents/kind.ts';
 import { resolveRender } from '../renders/render-options.ts';
 import { gate } from '../tenancy/gate.ts';
 import { clientIdempotencyKey, meter } from '../usage/store.ts';
@@ -24,9 +25,10 @@ decodeRoutes.openapi(createRoute({ ...decodeRoute, middleware: [gate({ quota: tr
   const caller = c.get('caller');
   const { id: sha } = c.req.valid('param');
   const body = c.req.valid('json');
-  const resolved = await resolveRender(body);
   const doc = await findDocument(c.env, caller.tenant, sha);
   if (!doc) throw notFound('document');
+  // The document's kind goes to the runner and names the render (documents/kind.ts).
+  const resolved = await withDocumentKind(await resolveRender(body), doc);
   const prices = edgeConfig(c.env).prices;
   const at = { tenant: caller.tenant, sha, configHash: resolved.renderId };
   const sample = body.sample ?? 'all';

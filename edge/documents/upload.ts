@@ -16,6 +16,10 @@ import { countCodePoints, countLines, type UploadBody } from '../http/read-text.
 import { gate } from '../tenancy/gate.ts';
 import { clientIdempotencyKey, meter } from '../usage/store.ts';
 import { storeDocument, type DocumentRecord } from '../storage/documents.ts';
+import type { ResolvedKind } from '../../protocol/document-kinds.ts';
+import { badRequest } from '../http/errors.ts';
+import { extractPdfUpload } from './extract-pdf.ts';
+import { uploadKind } from './kind.ts';
 import { textTokensOf } from './text-tokens.ts';
 
 /** Body of an upload response; `textTokens` is counted at upload (documents/text-tokens.ts). */
@@ -23,11 +27,22 @@ export type DocumentView = z.infer<typeof documentViewSchema>;
 
 /** The public view of a stored document whose text tokens are `textTokens`. */
 export function documentView(record: DocumentRecord, textTokens: number): DocumentView {
-  return { id: record.sha256, sha256: record.sha256, chars: record.chars, textTokens };
+  return {
+    id: record.sha256,
+    sha256: record.sha256,
+    chars: record.chars,
+    kind: record.kind,
+    ...(record.language ? { language: record.language } : {}),
+    textTokens,
+  };
 }
 
 /** Stores an upload body for the caller and bills it; shared with `/v1/compress`. */
-export async function ingest(c: Context<AppEnv>, body: UploadBody): Promise<{ created: boolean; record: DocumentRecord }> {
+export async function ingest(
+  c: Context<AppEnv>,
+  body: UploadBody,
+  kind?: ResolvedKind,
+): Promise<{ created: boolean; record: DocumentRecord }> {
   const caller = c.get('caller');
   const sha = await sha256Hex(body.bytes);
   const result = await storeDocument(c.env, {
@@ -36,6 +51,7 @@ export async function ingest(c: Context<AppEnv>, body: UploadBody): Promise<{ cr
     bytes: body.bytes,
     chars: countCodePoints(body.text),
     lines: countLines(body.text),
+    ...(kind ? { kind: kind.kind, ...(kind.language ? { language: kind.language } : {}) } : {}),
   });
   meter(c.executionCtx, c.env.DB, {
     caller,
@@ -53,10 +69,18 @@ export const documentRoutes = apiRoutes();
 
 // The JSON body's schema allows only "text", so by here the upload is exactly a document.
 documentRoutes.openapi(createRoute({ ...uploadRoute, middleware: [gate({ quota: true }), uploadBody()] as const }), async (c) => {
-  const upload = c.get('upload');
-  const { created, record } = await ingest(c, upload);
+  const kind = uploadKind(c.req.valid('query'), c.get('upload').mediaType);
+  let upload = c.get('upload');
+  let pdfPages: number | undefined;
+  if (upload.pdf || kind.kind === 'pdf') {
+    // A PDF is its text layer from here on; `?kind=pdf` on a text body is not a PDF to read.
+    if (!upload.pdf) throw badRequest('invalid_pdf', 'kind pdf needs the PDF itself as the body (Content-Type: application/pdf)');
+    ({ body: upload, pages: pdfPages } = await extractPdfUpload(c, upload.pdf));
+  }
+  // A PDF body is drawn as a PDF whatever `?kind=` said: its text is the PDF's pages.
+  const { created, record } = await ingest(c, upload, pdfPages !== undefined ? { kind: 'pdf', from: kind.from } : kind);
   // Stored (and billed) first: if no runner can count, nothing is lost and the retry is cheap.
   const textTokens = await textTokensOf(c, record, upload.text);
   c.header('location', `/v1/documents/${record.sha256}`);
-  return c.json(documentView(record, textTokens), created ? 201 : 200);
+  return c.json({ ...documentView(record, textTokens), ...(pdfPages !== undefined ? { pdfPages } : {}) }, created ? 201 : 200);
 });

@@ -6,16 +6,19 @@ import { errorBodySchema } from '../../protocol/public-api/error-body.ts';
 import type { HeaderDoc } from './header-docs.ts';
 
 /** Statuses the public routes answer errors with. */
-export type ErrorStatus = 400 | 401 | 404 | 413 | 415 | 429 | 500 | 502 | 503;
+export type ErrorStatus = 400 | 401 | 404 | 413 | 415 | 422 | 429 | 500 | 502 | 503;
 
 const DESCRIPTIONS: Record<ErrorStatus, string> = {
   400:
     'Malformed request. `invalid_request` names the field; also `invalid_json`, ' +
     '`invalid_body`, `invalid_utf8`, `empty_document`, `invalid_config`, `invalid_profile`, ' +
-    '`invalid_document_id`, `invalid_render_id`, `invalid_page`, `invalid_job_id`.',
+    '`invalid_document_id`, `invalid_render_id`, `invalid_page`, `invalid_job_id`, `invalid_pdf`.',
   401: 'Missing, malformed, unknown or revoked API key (`unauthorized`).',
   404: "Not found, or not the caller's tenant's: both read the same (`not_found`).",
-  413: 'Body over the size limit (`payload_too_large`).',
+  413:
+    'Body over the size limit (`payload_too_large`), or a PDF with more than MAX_PDF_PAGES pages (`too_many_pages`) ' +
+    'or whose text passes the upload limit while it is extracted (`payload_too_large`).',
+  422: 'A PDF that has no text to extract: encrypted with a password (`encrypted_pdf`) or images only (`no_text_layer`).',
   415: 'Content-Type or charset not accepted (`unsupported_media_type`, `unsupported_charset`).',
   429:
     'Per-key rate limit (`rate_limited`) or the monthly quota (`quota_exceeded`) reached, or too many failed ' +

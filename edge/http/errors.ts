@@ -8,7 +8,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ApiErrorBody } from '../../protocol/runner-api.ts';
 
 /** Statuses the edge answers errors with. */
-export type ApiErrorStatus = 400 | 401 | 404 | 405 | 409 | 413 | 415 | 429 | 500 | 502 | 503 | 504;
+export type ApiErrorStatus = 400 | 401 | 404 | 405 | 409 | 413 | 415 | 422 | 429 | 500 | 502 | 503 | 504;
 
 /** An error with its HTTP status, machine-readable code and extra response headers. */
 export class ApiError extends HTTPException {

@@ -1,8 +1,10 @@
 /**
- * Reads an uploaded document: `text/plain`, `text/markdown`, or JSON `{ "text": … }`, with the
+ * Reads an uploaded document: `text/plain`, `text/markdown`, a kind's own type (`text/html`,
+ * `text/x-<language>`, `text/x-log`; `application/pdf` as bytes), or JSON `{ "text": … }`, with the
  * byte limit enforced twice — on `Content-Length` up front, and on the bytes actually streamed
  * (a chunked body has no length, and a lying one must not get past the limit).
  */
+import { kindFromContentType } from '../../protocol/document-kinds.ts';
 import { hasVisibleText } from '../../protocol/visible-text.ts';
 import { ApiError, badRequest } from './errors.ts';
 
@@ -16,6 +18,13 @@ export interface UploadBody {
   fields: Record<string, unknown>;
   /** The body was JSON `{ "text": … }` rather than the text itself. */
   json: boolean;
+  /**
+   * Set for an `application/pdf` body: the PDF's bytes, not yet text (`text` is empty until the
+   * upload extracts it; documents/extract-pdf.ts).
+   */
+  pdf?: Uint8Array;
+  /** The body's media type, lower case, no parameters (what the document's kind is chosen by). */
+  mediaType?: string;
 }
 
 const TEXT_TYPES = new Set(['text/plain', 'text/markdown']);
@@ -114,8 +123,19 @@ function mediaType(request: Request): { type: string; charset?: string } {
 export async function readUploadBody(request: Request, maxBytes: number): Promise<UploadBody> {
   const { type, charset } = mediaType(request);
   const isJson = type === 'application/json';
-  if (!isJson && !TEXT_TYPES.has(type)) {
-    throw new ApiError(415, 'unsupported_media_type', 'send text/plain, text/markdown or application/json {"text": …}');
+  const kindOfType = kindFromContentType(type)?.kind;
+  // Text kinds by their own types (text/html, text/x-python, text/x-log, …) are read as text; a
+  // PDF is bytes. A code type that is JSON's own (application/json) stays the JSON body.
+  if (!isJson && !TEXT_TYPES.has(type) && kindOfType === undefined) {
+    throw new ApiError(
+      415,
+      'unsupported_media_type',
+      'send text/plain, text/markdown, text/html, text/x-<language>, text/x-log, application/pdf or application/json {"text": …}',
+    );
+  }
+  if (kindOfType === 'pdf') {
+    const pdf = await readLimited(request, maxBytes);
+    return { text: '', bytes: pdf, fields: {}, json: false, pdf, mediaType: type };
   }
   if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
     throw new ApiError(415, 'unsupported_charset', `charset ${charset} is not supported: send UTF-8`);
@@ -154,7 +174,7 @@ export async function readUploadBody(request: Request, maxBytes: number): Promis
   }
   // Re-encode unless the bytes already are exactly the text (no BOM stripped, not JSON).
   const bytes = !isJson && raw[0] !== 0xef ? raw : new TextEncoder().encode(text);
-  return { text, bytes, fields, json: isJson };
+  return { text, bytes, fields, json: isJson, mediaType: type };
 }
 
 /** Number of Unicode code points in `text` (what `chars` reports). */

@@ -34,6 +34,7 @@ export function mergeParts(parts: RangePart[]): { manifest: StoredManifest; layo
       reflowed: head.reflowed,
       textTokenizer: head.textTokenizer,
       ...(head.fit ? { fit: head.fit } : {}),
+      ...(head.kind ? { kind: head.kind } : {}),
       profile: head.profile,
       chars: head.chars,
       pages,

@@ -74,6 +74,7 @@ export function renderView(options: RenderViewOptions): RenderView {
     // Equal counts do not pay (protocol/worth-it.ts): the model reads the same from pixels.
     worthIt: textTokens > visualTokens,
     ...(manifest.fit ? { fit: publicFit(manifest.fit) } : {}),
+    kind: manifest.kind ?? 'text',
     pages,
     totals: {
       pages: pages.length,

@@ -13,6 +13,7 @@ import { edgeConfig } from '../config.ts';
 import { coordinatorFor } from '../coordinator/client.ts';
 import { jsonOptions } from '../http/body-middleware.ts';
 import { notFound } from '../http/errors.ts';
+import { withDocumentKind } from '../documents/kind.ts';
 import { resolveRender, type ResolvedRender } from './render-options.ts';
 import { needsFamilyCount, renderView, type RenderView } from './render-view.ts';
 import { familyTextTokens } from './family-tokens.ts';
@@ -108,6 +109,6 @@ renderRoutes.openapi(createRoute({ ...renderRoute, middleware: [gate({ quota: tr
   const doc = await findDocument(c.env, c.get('caller').tenant, sha);
   if (!doc) throw notFound('document');
   const fields = c.req.valid('json');
-  const outcome = await renderFor(c, doc, await resolveRender(fields));
+  const outcome = await renderFor(c, doc, await withDocumentKind(await resolveRender(fields), doc));
   return outcome.status === 200 ? c.json(await withDelivery(c, outcome.body, fields), 200) : c.json(outcome.body, 202);
 });

@@ -14,6 +14,8 @@ import {
   answerResponseSchema,
   decodeResponseSchema,
   errorBodySchema,
+  extractResponseSchema,
+  type ExtractResponse,
   MANIFEST_PART,
   pagePartName,
   renderManifestSchema,
@@ -205,6 +207,30 @@ export class RunnerClient {
   async countTokens(docSha256: string, body: TokensRequest): Promise<TokensResponse> {
     const { response } = await this.#post(docSha256, RUNNER_PATHS.tokens, body);
     return readJson(response, tokensResponseSchema);
+  }
+
+  /**
+   * `POST /v1/extract` for an uploaded PDF (routed by `routeKey`, the SHA-256 of its bytes): its
+   * text layer, validated. A refused PDF keeps the runner's status and code (400 `invalid_pdf`,
+   * 422 `encrypted_pdf` / `no_text_layer`, 413 `too_many_pages` / `payload_too_large`).
+   *
+   * @throws {ApiError} the runner refused the PDF, or answered off-contract (502).
+   * @throws what {@link RunnerPool.request} throws when no runner answers.
+   */
+  async extract(routeKey: string, pdf: Uint8Array, limits: { maxPages: number; maxChars: number }): Promise<ExtractResponse> {
+    const path = `${RUNNER_PATHS.extract}?maxPages=${limits.maxPages}&maxChars=${limits.maxChars}`;
+    const result = await this.pool.request(routeKey, { path, body: pdf, headers: { 'content-type': 'application/pdf' } });
+    const { response } = result;
+    if (response.status === 422) {
+      // runnerHttpError makes any other 4xx a 502; a PDF refused for what it is stays the client's 422.
+      const body = (await response.json().catch(() => null)) as { error?: { code?: unknown; message?: unknown } } | null;
+      const code = body?.error?.code;
+      const message = typeof body?.error?.message === 'string' ? body.error.message : 'the PDF was refused';
+      if (code === 'encrypted_pdf' || code === 'no_text_layer') throw new ApiError(422, code, message);
+      throw new ApiError(502, 'runner_error', `runner answered HTTP 422: ${message}`);
+    }
+    if (!response.ok) throw await runnerHttpError(response);
+    return readJson(response, extractResponseSchema);
   }
 
   /**

@@ -2,6 +2,7 @@
  * Documents: the text in R2 (DOCUMENTS, content-addressed per tenant) and a row in D1
  * (`documents`) with its size and, once a render reported it, its Qwen3 text-token count.
  */
+import { isDocumentKind, type DocumentKind } from '../../protocol/document-kinds.ts';
 import { isTextTokenizerFamily, type TextTokenizerFamily } from '../../protocol/text-tokenizers.ts';
 import type { Env } from '../bindings.ts';
 import { storageWrite } from './errors.ts';
@@ -19,6 +20,10 @@ export interface DocumentRecord {
   /** Text tokens per tokenizer family known so far (migration 0003); `qwen3` mirrors `textTokens`. */
   textTokensByFamily: TokensByFamily;
   createdAt: number;
+  /** The input kind it was (last) uploaded as (migration 0004; `text` for older documents). */
+  kind: DocumentKind;
+  /** A code document's highlighter language, when known. */
+  language: string | null;
 }
 
 /** Text-token counts of one text, by tokenizer family (only the families counted so far). */
@@ -32,6 +37,8 @@ interface Row {
   text_tokens: number | null;
   text_tokens_by_family: string | null;
   created_at: number;
+  kind: string | null;
+  language: string | null;
 }
 
 // A malformed or foreign value reads as "nothing known": the count is asked again, never trusted.
@@ -52,12 +59,12 @@ function parseByFamily(json: string | null, qwen3: number | null): TokensByFamil
 }
 
 function fromRow(row: Row): DocumentRecord {
-  return { sha256: row.sha256, chars: row.chars, bytes: row.bytes, lines: row.lines, textTokens: row.text_tokens, textTokensByFamily: parseByFamily(row.text_tokens_by_family, row.text_tokens), createdAt: row.created_at };
+  return { sha256: row.sha256, chars: row.chars, bytes: row.bytes, lines: row.lines, textTokens: row.text_tokens, textTokensByFamily: parseByFamily(row.text_tokens_by_family, row.text_tokens), createdAt: row.created_at, kind: row.kind !== null && isDocumentKind(row.kind) ? row.kind : 'text', language: row.language };
 }
 
 /** The caller's document `sha`, or null: another tenant's document is as absent as a missing one. */
 export async function findDocument(env: Env, tenant: string, sha: string): Promise<DocumentRecord | null> {
-  const row = await env.DB.prepare('SELECT sha256, chars, bytes, lines, text_tokens, text_tokens_by_family, created_at FROM documents WHERE tenant = ?1 AND sha256 = ?2')
+  const row = await env.DB.prepare('SELECT sha256, chars, bytes, lines, text_tokens, text_tokens_by_family, created_at, kind, language FROM documents WHERE tenant = ?1 AND sha256 = ?2')
     .bind(tenant, sha)
     .first<Row>();
   return row ? fromRow(row) : null;
@@ -71,6 +78,9 @@ export interface StoreDocumentOptions {
   chars: number;
   /** Source lines of the text (http/read-text.ts `countLines`). */
   lines: number;
+  /** The kind it is uploaded as (default `text`) and a code document's language. */
+  kind?: DocumentKind;
+  language?: string;
 }
 
 /**
@@ -80,23 +90,33 @@ export interface StoreDocumentOptions {
  */
 export async function storeDocument(env: Env, options: StoreDocumentOptions): Promise<{ created: boolean; record: DocumentRecord }> {
   const { tenant, sha, bytes, chars, lines } = options;
+  const kind = options.kind ?? 'text';
+  const language = options.language ?? null;
   const existing = await findDocument(env, tenant, sha);
-  if (existing) return { created: false, record: existing };
+  if (existing) {
+    // The same text uploaded as another kind (a `.md` sent again as plain text) is drawn as the
+    // kind it was uploaded as last: the render id names the kind, so no render is served as another's.
+    if (existing.kind === kind && existing.language === language) return { created: false, record: existing };
+    await env.DB.prepare('UPDATE documents SET kind = ?3, language = ?4 WHERE tenant = ?1 AND sha256 = ?2')
+      .bind(tenant, sha, kind === 'text' ? null : kind, language)
+      .run();
+    return { created: false, record: { ...existing, kind, language } };
+  }
   await storageWrite(
     'document',
     env.DOCUMENTS.put(documentKey(tenant, sha), bytes, {
       httpMetadata: { contentType: 'text/plain; charset=utf-8' },
-      customMetadata: { chars: String(chars) },
+      customMetadata: { chars: String(chars), kind, ...(language ? { language } : {}) },
     }),
   );
   const now = Date.now();
   const result = await env.DB.prepare(
-    'INSERT OR IGNORE INTO documents (tenant, sha256, chars, bytes, lines, text_tokens, created_at) VALUES (?1, ?2, ?3, ?4, ?5, NULL, ?6)',
+    'INSERT OR IGNORE INTO documents (tenant, sha256, chars, bytes, lines, text_tokens, created_at, kind, language) VALUES (?1, ?2, ?3, ?4, ?5, NULL, ?6, ?7, ?8)',
   )
-    .bind(tenant, sha, chars, bytes.byteLength, lines, now)
+    .bind(tenant, sha, chars, bytes.byteLength, lines, now, kind === 'text' ? null : kind, language)
     .run();
   if (result.meta.changes === 1) {
-    return { created: true, record: { sha256: sha, chars, bytes: bytes.byteLength, lines, textTokens: null, textTokensByFamily: {}, createdAt: now } };
+    return { created: true, record: { sha256: sha, chars, bytes: bytes.byteLength, lines, textTokens: null, textTokensByFamily: {}, createdAt: now, kind, language } };
   }
   return { created: false, record: (await findDocument(env, tenant, sha))! };
 }

@@ -33,6 +33,8 @@ export interface StoredManifest {
   textTokenizer: RenderManifest['textTokenizer'];
   /** Set for preset `auto`: what the fit search chose. */
   fit?: RenderManifest['fit'];
+  /** The input kind the pages were drawn as (absent in renders stored before kinds: `text`). */
+  kind?: RenderManifest['kind'];
   /** Profile the runner priced `pages[].visualTokens` with; other profiles are recomputed. */
   profile: string;
   chars: number;
@@ -105,6 +107,7 @@ export function toStoredManifest(manifest: RenderManifest, pages: StoredPage[]):
     reflowed: manifest.reflowed,
     textTokenizer: manifest.textTokenizer,
     ...(manifest.fit ? { fit: manifest.fit } : {}),
+    ...(manifest.kind ? { kind: manifest.kind } : {}),
     profile: manifest.profile,
     chars: manifest.chars,
     pages,

@@ -11,6 +11,16 @@ export const layoutViewSchema = z
   .object({
     documentId: z.string(),
     renderId: z.string(),
-    lines: z.array(z.object({ page: z.number().int(), line: z.number().int(), box: boxSchema })),
+    lines: z.array(
+      z.object({
+        page: z.number().int(),
+        line: z.number().int(),
+        box: boxSchema,
+        source: z
+          .object({ line: z.number().int().optional(), pdfPage: z.number().int().optional() })
+          .optional()
+          .openapi({ description: "Where the line comes from in a structured document: its source line, or PDF page (and line on it)." }),
+      }),
+    ),
   })
   .openapi('Layout');

@@ -17,6 +17,7 @@ import {
 import { TEXT_TOKENIZER_FAMILIES } from '../text-tokenizers.ts';
 import { coded } from './coded.ts';
 import { deliveryFieldsSchema, deliveryViewFields, sharedUrlField } from './delivery.ts';
+import { DOCUMENT_KINDS } from '../document-kinds.ts';
 
 /** Whether `value` is a JSON object (not null, not an array). */
 export function isJsonObject(value: unknown): value is Record<string, unknown> {
@@ -173,6 +174,9 @@ export const renderViewSchema = z
       .boolean()
       .openapi({ description: "True when the pages cost the profile's model fewer tokens than the text." }),
     fit: fitSchema.optional(),
+    kind: z.enum(DOCUMENT_KINDS).optional().openapi({
+      description: "The input kind the pages were drawn as (the document's: Markdown structure, code in colour, PDF pages, …).",
+    }),
     pages: z.array(renderPageSchema),
     totals: z.object({
       pages: z.number().int(),

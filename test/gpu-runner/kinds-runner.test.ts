@@ -68,13 +68,17 @@ describe('OCR read-back of each kind against its drawn plain text', () => {
     ['markdown', 'sample-readme.md', {}],
     ['code', 'sample.py', { fileName: 'sample.py' }],
     ['log', 'app.log', {}],
-  ] as const)('%s (%s, monospace lines) reads back at ≥ 0.98, spaces aside', { timeout: 120_000 }, async (kind, file, extra) => {
-    const result = await decode({ text: fixture(file), kind, ...extra });
-    expect(result.linesChecked).toBeGreaterThanOrEqual(9);
-    const figure = accuracyIgnoringSpaces(result);
-    console.log(`${kind}: ignoring spaces ${(figure * 100).toFixed(2)} %`);
-    expect(figure).toBeGreaterThanOrEqual(0.98);
-  });
+  ] as const)(
+    '%s (%s, monospace lines) reads back at ≥ 0.98, spaces aside',
+    { timeout: 120_000 },
+    async (kind, file, extra) => {
+      const result = await decode({ text: fixture(file), kind, ...extra });
+      expect(result.linesChecked).toBeGreaterThanOrEqual(9);
+      const figure = accuracyIgnoringSpaces(result);
+      console.log(`${kind}: ignoring spaces ${(figure * 100).toFixed(2)} %`);
+      expect(figure).toBeGreaterThanOrEqual(0.98);
+    },
+  );
 
   it('html (article.html, prose) reads back at ≥ 0.98', { timeout: 120_000 }, async () => {
     const result = await decode({ text: fixture('article.html'), kind: 'html' });
@@ -84,7 +88,9 @@ describe('OCR read-back of each kind against its drawn plain text', () => {
 });
 
 describe('PDF', () => {
-  it('extracts a PDF made from a public-domain chapter, page by page, and its pages read back ≥ 0.98 against the chapter', { timeout: 180_000 }, async () => {
+  it('extracts a PDF made from a public-domain chapter, page by page, and its pages read back ≥ 0.98 against the chapter', {
+    timeout: 180_000,
+  }, async () => {
     const pdf = await textPdf(intoPages(paragraphsOf(chapter), 3));
     const response = await extract(pdf);
     expect(response.status).toBe(200);
@@ -124,9 +130,16 @@ describe('PDF', () => {
 });
 
 describe('manifests and citations name the source', () => {
-  it('a code render says its kind and gives every layout line its source line; citations carry it', { timeout: 120_000 }, async () => {
+  it('a code render says its kind and gives every layout line its source line; citations carry it', {
+    timeout: 120_000,
+  }, async () => {
     const source = fixture('sample.py');
-    const response = await signed(runner.url, '/v1/render', { text: source, kind: 'code', language: 'python', preset: 'glyph-en' });
+    const response = await signed(runner.url, '/v1/render', {
+      text: source,
+      kind: 'code',
+      language: 'python',
+      preset: 'glyph-en',
+    });
     expect(response.status).toBe(200);
     const parts = await readMultipart(response);
     const manifest = JSON.parse(new TextDecoder().decode(parts[0]!.bytes)) as RenderManifest;
@@ -137,7 +150,9 @@ describe('manifests and citations name the source', () => {
     expect(restock).toBeDefined();
     // The same text as plain text is another render (another cache entry, no kind, no sources).
     const plain = await signed(runner.url, '/v1/render', { text: source, preset: 'glyph-en' });
-    const plainManifest = JSON.parse(new TextDecoder().decode((await readMultipart(plain))[0]!.bytes)) as RenderManifest;
+    const plainManifest = JSON.parse(
+      new TextDecoder().decode((await readMultipart(plain))[0]!.bytes),
+    ) as RenderManifest;
     expect(plainManifest.kind).toBe('text');
     expect(plainManifest.layout.every((l) => l.source === undefined)).toBe(true);
 

@@ -21,7 +21,9 @@ async function paintFirst(plan: StyledPlan): Promise<RawPage> {
 
 function pixel(raw: RawPage, x: number, y: number): number[] {
   const o = (y * raw.width + x) * raw.channels;
-  return raw.channels === 1 ? [raw.data[o]!, raw.data[o]!, raw.data[o]!] : [raw.data[o]!, raw.data[o + 1]!, raw.data[o + 2]!];
+  return raw.channels === 1
+    ? [raw.data[o]!, raw.data[o]!, raw.data[o]!]
+    : [raw.data[o]!, raw.data[o + 1]!, raw.data[o + 2]!];
 }
 
 /** Pixels of a box that are clearly coloured (not a gray: channels differ by more than 40). */
@@ -52,7 +54,8 @@ describe('code', () => {
     const expanded = sourceLines(source.replaceAll('\t', '    '));
     const inked = expanded.map((l, i) => ({ text: l, n: i + 1 })).filter((l) => l.text.trim() !== '');
     expect(lines.map((l) => l.source?.line)).toEqual(inked.map((l) => l.n));
-    for (const [i, line] of lines.entries()) expect(plan.plainText.slice(line.start, line.end)).toBe(inked[i]!.text.trimEnd());
+    for (const [i, line] of lines.entries())
+      expect(plan.plainText.slice(line.start, line.end)).toBe(inked[i]!.text.trimEnd());
     // Indentation is drawn, not just kept in the text: an indented line's box starts where the
     // unindented lines' do, and its first ink sits twelve monospace columns further right.
     const x = new Set(lines.map((l) => l.box.x));
@@ -62,7 +65,9 @@ describe('code', () => {
     const raw = await paintFirst(plan);
     const b = raise.box;
     expect(inkPixels(raw, b.x, b.y, Math.floor(b.x + 12 * advance) - 1, b.y + b.height)).toBe(0);
-    expect(inkPixels(raw, Math.floor(b.x + 12 * advance), b.y, Math.ceil(b.x + 13 * advance), b.y + b.height)).toBeGreaterThan(5);
+    expect(
+      inkPixels(raw, Math.floor(b.x + 12 * advance), b.y, Math.ceil(b.x + 13 * advance), b.y + b.height),
+    ).toBeGreaterThan(5);
   });
 
   it('draws keywords in a colour and plain names in the body colour', async () => {
@@ -72,7 +77,7 @@ describe('code', () => {
     expect(raw.channels).toBe(3);
     const lines = plan.pages[0]!.lines;
     const defLine = lines.find((l) => plan.plainText.slice(l.start, l.end).startsWith('def total'))!;
-    const advance = (defLine.box.width) / (defLine.end - defLine.start);
+    const advance = defLine.box.width / (defLine.end - defLine.start);
     const b = defLine.box;
     // "def" is the first three columns; "total(items)" follows.
     expect(colouredPixels(raw, b.x, b.y, Math.round(b.x + 3 * advance), b.y + b.height)).toBeGreaterThan(10);
@@ -99,7 +104,8 @@ describe('markdown', () => {
     expect(body.source).toEqual({ line: 3 });
     const raw = await paintFirst(plan);
     // Larger and bold: more ink per character than body text.
-    const inkPerChar = (l: typeof h1) => inkPixels(raw, l.box.x, l.box.y, l.box.x + l.box.width, l.box.y + l.box.height) / text(l).length;
+    const inkPerChar = (l: typeof h1) =>
+      inkPixels(raw, l.box.x, l.box.y, l.box.x + l.box.width, l.box.y + l.box.height) / text(l).length;
     expect(inkPerChar(h1)).toBeGreaterThan(2 * inkPerChar(body));
     // A list item's marker hangs left of its text.
     const item = lines.find((l) => text(l).startsWith('- Pages from Markdown'))!;
@@ -122,7 +128,9 @@ describe('log', () => {
     // The continuation's text is indented past the mark, and the mark is ink left of its box.
     expect(rest!.box.x).toBeGreaterThan(first!.box.x);
     const raw = await paintFirst(plan);
-    expect(inkPixels(raw, first!.box.x, rest!.box.y, rest!.box.x - 1, rest!.box.y + rest!.box.height)).toBeGreaterThan(5);
+    expect(inkPixels(raw, first!.box.x, rest!.box.y, rest!.box.x - 1, rest!.box.y + rest!.box.height)).toBeGreaterThan(
+      5,
+    );
     expect(inkPixels(raw, first!.box.x, first!.box.y + first!.box.height + 1, first!.box.x + 4, rest!.box.y)).toBe(0);
   });
 });

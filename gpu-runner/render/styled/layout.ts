@@ -194,9 +194,11 @@ export function layoutStyledDocument(doc: StyledDocument, config: RenderConfig):
       }
       src += run.text.length;
     }
-    const baseStyle = items.find((it) => it.cp !== NEWLINE)?.style ?? styles.of(block.runs[0]?.style ?? { family: 'sans', scale: 1, bold: false, italic: false }, em);
+    const baseStyle =
+      items.find((it) => it.cp !== NEWLINE)?.style ??
+      styles.of(block.runs[0]?.style ?? { family: 'sans', scale: 1, bold: false, italic: false }, em);
     let indent = 0;
-    let markerGlyphs: StyledGlyph[] = [];
+    const markerGlyphs: StyledGlyph[] = [];
     if (block.role === 'list-item') {
       const hang = 1.6 * em;
       indent = block.depth * hang + hang;
@@ -205,7 +207,16 @@ export function layoutStyledDocument(doc: StyledDocument, config: RenderConfig):
         let mx = 0;
         for (let i = 0; i < block.marker.length; i++) {
           const m = measure(block.marker.charCodeAt(i), baseStyle);
-          markerGlyphs.push({ cp: block.marker.charCodeAt(i), face: m.face, style: baseStyle, advance: m.advance, src: mStart + i, srcLen: 1, x: mx, mark: false });
+          markerGlyphs.push({
+            cp: block.marker.charCodeAt(i),
+            face: m.face,
+            style: baseStyle,
+            advance: m.advance,
+            src: mStart + i,
+            srcLen: 1,
+            x: mx,
+            mark: false,
+          });
           mx += m.advance;
         }
         // A marker wider than the hang (`10.` in a long list) pushes the text on, never over it.
@@ -219,7 +230,8 @@ export function layoutStyledDocument(doc: StyledDocument, config: RenderConfig):
     const x0 = left + indent;
     const width = right - x0;
     const sourceOf = (n: number): LineSource | undefined => lineSource(block.source, n);
-    const pxOf = (glyphs: StyledGlyph[]) => Math.max(styles.specs[baseStyle]!.px, ...glyphs.map((g) => styles.specs[g.style]!.px));
+    const pxOf = (glyphs: StyledGlyph[]) =>
+      Math.max(styles.specs[baseStyle]!.px, ...glyphs.map((g) => styles.specs[g.style]!.px));
     const quoteTop = y;
     const quotePage = page;
 
@@ -238,7 +250,16 @@ export function layoutStyledDocument(doc: StyledDocument, config: RenderConfig):
           if (!first && block.wrapMark) {
             const m = measure(WRAP_MARK.codePointAt(0)!, markStyle);
             offset = m.advance + measure(SPACE, markStyle).advance;
-            out.push({ cp: WRAP_MARK.codePointAt(0)!, face: m.face, style: markStyle, advance: m.advance, src: glyphs[i]?.src ?? 0, srcLen: 0, x: -offset, mark: true });
+            out.push({
+              cp: WRAP_MARK.codePointAt(0)!,
+              face: m.face,
+              style: markStyle,
+              advance: m.advance,
+              src: glyphs[i]?.src ?? 0,
+              srcLen: 0,
+              x: -offset,
+              mark: true,
+            });
           }
           const avail = width - offset;
           while (i < glyphs.length) {
@@ -325,7 +346,12 @@ export function layoutStyledDocument(doc: StyledDocument, config: RenderConfig):
     }
     if (block.role === 'quote' && page === quotePage) {
       const barX = left + (block.depth - 1) * 1.2 * em + 0.3 * em;
-      page.rules.push({ x: barX, y: Math.round(quoteTop), width: Math.max(1, Math.round(0.15 * em)), height: Math.round(y - quoteTop) });
+      page.rules.push({
+        x: barX,
+        y: Math.round(quoteTop),
+        width: Math.max(1, Math.round(0.15 * em)),
+        height: Math.round(y - quoteTop),
+      });
     }
 
     function toGlyphs(list: Item[]): StyledGlyph[] {
@@ -333,7 +359,16 @@ export function layoutStyledDocument(doc: StyledDocument, config: RenderConfig):
       for (const it of list) {
         if (isDropped(it.cp) || isInvisible(it.cp)) continue;
         const m = measure(it.cp, it.style);
-        glyphs.push({ cp: it.cp, face: m.face, style: it.style, advance: m.advance, src: it.src, srcLen: it.srcLen, x: 0, mark: false });
+        glyphs.push({
+          cp: it.cp,
+          face: m.face,
+          style: it.style,
+          advance: m.advance,
+          src: it.src,
+          srcLen: it.srcLen,
+          x: 0,
+          mark: false,
+        });
       }
       return glyphs;
     }
@@ -346,6 +381,7 @@ export function layoutStyledDocument(doc: StyledDocument, config: RenderConfig):
 /** The source place of line `n` (0-based) of a block that starts at `source`. */
 function lineSource(source: SourceRef | undefined, n: number): LineSource | undefined {
   if (!source) return undefined;
-  if ('pdfPage' in source) return source.line === undefined ? { pdfPage: source.pdfPage } : { pdfPage: source.pdfPage, line: source.line + n };
+  if ('pdfPage' in source)
+    return source.line === undefined ? { pdfPage: source.pdfPage } : { pdfPage: source.pdfPage, line: source.line + n };
   return { line: source.line + n };
 }

@@ -35,4 +35,3 @@ function grayOf(c: Rgb): Rgb {
   const g = Math.round(0.299 * c[0] + 0.587 * c[1] + 0.114 * c[2]);
   return [g, g, g];
 }
-

@@ -92,7 +92,8 @@ export function planStyledDocument(doc: StyledDocument, config: RenderConfig): S
     // Cropped sides round up to the profile's grid when the config asks (`auto-crop-snap`).
     const snap = (px: number) => Math.ceil(px / painter.cropSnap) * painter.cropSnap;
     if (painter.cropWidth && inkRight >= 0) width = Math.min(width, snap(inkRight + 1 + painter.marginXPx));
-    if (painter.cropLast && layout.last && inkBottom >= 0) height = Math.min(height, snap(inkBottom + painter.marginYPx));
+    if (painter.cropLast && layout.last && inkBottom >= 0)
+      height = Math.min(height, snap(inkBottom + painter.marginYPx));
     for (const l of lines) clampBox(l, width, height);
     return {
       index: layout.index,

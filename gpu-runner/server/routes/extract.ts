@@ -30,7 +30,12 @@ export function extractRoute(deps: ExtractRouteDeps): Hono<RunnerEnv> {
     const maxChars = limit(c.req.query('maxChars'), 'maxChars', MAX_TEXT_CHARS);
     const extract = deps.planner.extractPdf;
     if (!extract) throw new RunnerError(503, 'extract_unavailable', 'this runner cannot extract PDFs');
-    const out = await extract.call(deps.planner, c.get('rawBody'), { maxPages, maxChars }, { signal: c.req.raw.signal });
+    const out = await extract.call(
+      deps.planner,
+      c.get('rawBody'),
+      { maxPages, maxChars },
+      { signal: c.req.raw.signal },
+    );
     return c.json({ kind: 'pdf', ...out } satisfies ExtractResponse);
   });
   return app;
