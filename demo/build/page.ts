@@ -66,7 +66,7 @@ export function demoPageHtml(): string {
     <label for="text">Text</label>
     <textarea id="text" rows="9" spellcheck="false" aria-describedby="text-hint"></textarea>
     <p id="text-hint" class="hint">Paste text, drop a file on the box (text, Markdown, source code, HTML, a log or a PDF), or choose one:</p>
-    <input id="file" type="file" accept="${escapeHtml(FILE_ACCEPT)}" aria-label="Choose a text, Markdown, source code, HTML, log or PDF file">
+    <input id="file" type="file" accept="${escapeHtml(FILE_ACCEPT)}" aria-label="Choose a file">
     <div class="choices">
       <label>Preset <select id="preset">${options(PRESET_CHOICES, DEFAULT_PRESET)}</select></label>
       <label>Profile <select id="profile">${options(PROFILE_NAMES, DEMO_DEFAULT_PROFILE)}</select></label>
