@@ -157,6 +157,8 @@ async function resize(page: RawPage, size: { width: number; height: number }): P
     raw: { width: page.width, height: page.height, channels: page.channels },
   })
     .resize(size.width, size.height, { fit: 'fill', kernel: 'cubic' })
+    // libvips may hand a gray page back as RGB: keep the page's own channel count.
+    .toColourspace(page.channels === 1 ? 'b-w' : 'srgb')
     .raw()
     .toBuffer({ resolveWithObject: true });
   return {

@@ -17,8 +17,8 @@ import { calibrationText } from './calibration-texts.ts';
 /** Reads line images; the fit search's only use of the OCR model (tests count its calls). */
 export type LineReader = (lines: LineImage[]) => Promise<string[]>;
 
-/** Lines read per candidate: enough characters (~1 500 Latin) to tell 0.99 from 0.98. */
-export const SAMPLE_LINES = 16;
+/** Lines read per candidate: enough characters (~2 000 Latin) to tell 0.99 from 0.98. */
+export const SAMPLE_LINES = 24;
 
 /** What one candidate read back. */
 export interface CandidateReadback {
@@ -79,6 +79,8 @@ async function resize(page: RawPage, size: { width: number; height: number }): P
     raw: { width: page.width, height: page.height, channels: page.channels },
   })
     .resize(size.width, size.height, { fit: 'fill', kernel: 'cubic' })
+    // libvips may hand a gray page back as RGB: keep the page's own channel count.
+    .toColourspace(page.channels === 1 ? 'b-w' : 'srgb')
     .raw()
     .toBuffer({ resolveWithObject: true });
   return {

@@ -12,7 +12,9 @@ import { isFittedPage, modelView } from '../../protocol/profiles.ts';
 import { pageSizePoints } from '../../protocol/render-config.ts';
 import {
   FitSearches,
+  candidateReadback,
   confidentReadback,
+  fittedConfig,
   resolveAutoConfig,
   scriptOf,
   searchFit,
@@ -135,6 +137,17 @@ describe('fit search', () => {
       resolveAutoConfig({ profile: 'gpt-4o', text, override: { 'font-sise': 1 }, searches: fits }),
     ).rejects.toThrow(/font-sise/);
   }, 180_000);
+});
+
+describe('read-back at the model resolution', () => {
+  it('reads a page the model shrinks (Glyph A4 page, 595 → 588 px wide for GLM-4.1V) as the model sees it, and says it was shrunk', async () => {
+    const config = { ...fittedConfig('glm-4.1v', settingFor(9), 'DejaVu Sans'), 'page-size': '595,842' };
+    delete config['auto-crop-snap'];
+    const r = await candidateReadback({ config, profile: 'glm-4.1v', script: 'latin', read, sampleLines: 4 });
+    expect(r.resizedDown).toBe(true);
+    expect(r.chars).toBeGreaterThan(200);
+    expect(r.readback).toBeGreaterThan(0.9);
+  }, 60_000);
 });
 
 describe('script detection', () => {

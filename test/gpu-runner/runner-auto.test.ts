@@ -171,3 +171,24 @@ describe('preset auto on the runner', () => {
     expect(await floor.text()).toContain('readbackFloor');
   });
 });
+
+describe('fit warm-up at start', () => {
+  it('/readyz is ready at once and says the fit searches are warming; a render meanwhile is served', async () => {
+    const warming = await startRunner({ GLYPH_FIT_WARM: 'on' });
+    try {
+      const response = await signed(warming.url, '/readyz');
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({ ready: true, fit: 'warming' });
+      const render = await signed(warming.url, '/v1/render', {
+        text: 'Pages while the searches warm.',
+        preset: 'glyph-en',
+      });
+      expect(render.status).toBe(200);
+      await render.arrayBuffer();
+    } finally {
+      await warming.stop();
+    }
+    const idle = await signed(runner.url, '/readyz');
+    expect(await idle.json()).toMatchObject({ fit: 'ready' });
+  }, 120_000);
+});
