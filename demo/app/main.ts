@@ -286,7 +286,10 @@ async function renderDocument(): Promise<void> {
   byId('answer', HTMLElement).replaceChildren();
   byId('decode-result', HTMLElement).replaceChildren();
   for (const section of ['result', 'ask', 'decode']) byId(section, HTMLElement).hidden = false;
-  say(`Rendered ${plural(view.totals.pages, 'page')}${view.cached ? ' (from cache).' : '.'}`);
+  const drawnAs = doc.kind
+    ? ` as ${kindLabel({ kind: doc.kind, ...(doc.language ? { language: doc.language } : {}) })}`
+    : '';
+  say(`Rendered ${plural(view.totals.pages, 'page')}${drawnAs}${view.cached ? ' (from cache).' : '.'}`);
   await showChart(doc.id, preset, view);
 }
 

@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEdge, startRunner, type EdgeHandle, type RunnerHandle } from '../edge/worker-stack.ts';
+import { intoPages, paragraphsOf, textPdf } from '../fixtures/kinds/pdfs.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const fixture = join(root, 'test', 'fixtures', 'glyph', 'input.txt');
@@ -21,7 +22,8 @@ const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const hasBrowser = existsSync(executablePath);
 const requireBrowser = process.env.GLYPH_REQUIRE_BROWSER === '1';
 const noBrowser = `no Chromium at ${executablePath} (apt-get install chromium, or set CHROMIUM_PATH)`;
-if (!hasBrowser && !requireBrowser) console.warn(`demo browser test SKIPPED: ${noBrowser}; GLYPH_REQUIRE_BROWSER=1 makes this a failure`);
+if (!hasBrowser && !requireBrowser)
+  console.warn(`demo browser test SKIPPED: ${noBrowser}; GLYPH_REQUIRE_BROWSER=1 makes this a failure`);
 
 // The extractive answerer picks this passage for the question, and cites this line (0-based 32).
 const QUESTION = 'What did the wolf put on?';
@@ -31,7 +33,12 @@ const CITED_TEXT = "wolf put on grandma's dress and hat";
 const JOB_THRESHOLD_PAGES = '3';
 
 const desktop: BrowserContextOptions = { viewport: { width: 1280, height: 900 } };
-const phone: BrowserContextOptions = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+const phone: BrowserContextOptions = {
+  viewport: { width: 390, height: 844 },
+  deviceScaleFactor: 2,
+  isMobile: true,
+  hasTouch: true,
+};
 
 let runner: RunnerHandle;
 let edge: EdgeHandle;
@@ -46,7 +53,8 @@ async function openDemo(options: BrowserContextOptions): Promise<{ page: Page; p
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('console', (message) => {
     // A failed API call is logged by Chromium as "Failed to load resource"; the page shows those.
-    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) problems.push(message.text());
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource'))
+      problems.push(message.text());
   });
   await page.goto(`${edge.url}/?key=${encodeURIComponent(key)}`);
   return { page, problems };
@@ -75,15 +83,28 @@ describe('demo page in Chromium', () => {
     beforeAll(async () => {
       mkdirSync(shots, { recursive: true });
       runner = await startRunner();
-      edge = await startEdge({ runners: [runner.url], vars: { RENDER_ASYNC_PAGE_THRESHOLD: JOB_THRESHOLD_PAGES, RENDER_JOB_RANGE_PAGES: '2' } });
+      edge = await startEdge({
+        runners: [runner.url],
+        vars: { RENDER_ASYNC_PAGE_THRESHOLD: JOB_THRESHOLD_PAGES, RENDER_JOB_RANGE_PAGES: '2' },
+      });
       const home = await fetch(`${edge.url}/`);
       if (!home.headers.get('content-type')?.startsWith('text/html')) {
-        throw new Error(`GET / answered ${home.status} ${home.headers.get('content-type')}, not the demo page: is demoRoutes mounted in edge/app.ts?`);
+        throw new Error(
+          `GET / answered ${home.status} ${home.headers.get('content-type')}, not the demo page: is demoRoutes mounted in edge/app.ts?`,
+        );
       }
       key = edge.createKey('demo').key;
       browser = await chromium.launch({
         executablePath,
-        args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+        args: [
+          '--no-sandbox',
+          '--headless',
+          '--disable-gpu',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--no-first-run',
+        ],
       });
     }, 240_000);
 
@@ -118,7 +139,13 @@ describe('demo page in Chromium', () => {
       // Thumbnails: one per page, each shown from a blob: URL fetched with the key.
       const thumbs = page.locator('#thumbs .thumb img');
       expect(await thumbs.count()).toBe(pages);
-      await expect.poll(() => thumbs.first().evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0 && img.src.startsWith('blob:'))).toBe(true);
+      await expect
+        .poll(() =>
+          thumbs
+            .first()
+            .evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0 && img.src.startsWith('blob:')),
+        )
+        .toBe(true);
 
       // The chart prices the document under all six profiles, glyph-en beside auto (pages fitted
       // to each profile): twelve bars; glyph-en's at once (cache hits, repriced), auto's as each
@@ -157,18 +184,26 @@ describe('demo page in Chromium', () => {
       const citation = page.locator('#answer .citations li', { hasText: CITED_TEXT });
       expect(await citation.locator('button').textContent()).toBe('Page 1, line 33');
       const figure = page.locator('#answer figure.cited').first();
-      await expect.poll(() => figure.locator('img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+      await expect
+        .poll(() => figure.locator('img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0))
+        .toBe(true);
       const outlines = figure.locator('.outline');
       expect(await outlines.count()).toBeGreaterThanOrEqual(1);
 
       // The outline sits where the layout map puts the cited line, scaled to the displayed image.
-      const view = (await (await edge.call(key, `/v1/documents/${await documentIdOf(page)}/render`, json({ preset: 'glyph-en' }))).json()) as RenderView;
-      const layout = (await (await edge.call(key, `/v1/documents/${view.documentId}/renders/${view.renderId}/layout?page=1`)).json()) as { lines: { line: number; box: Box }[] };
+      const view = (await (
+        await edge.call(key, `/v1/documents/${await documentIdOf(page)}/render`, json({ preset: 'glyph-en' }))
+      ).json()) as RenderView;
+      const layout = (await (
+        await edge.call(key, `/v1/documents/${view.documentId}/renders/${view.renderId}/layout?page=1`)
+      ).json()) as { lines: { line: number; box: Box }[] };
       const box = layout.lines.find((l) => l.line === 32)!.box;
       const img = (await figure.locator('img').boundingBox())!;
       const scale = img.width / view.pages[0]!.width;
       const drawn = await Promise.all((await outlines.all()).map((o) => o.boundingBox()));
-      const match = drawn.find((d) => d && Math.abs(d.y - (img.y + box.y * scale)) < 2 && Math.abs(d.height - box.height * scale) < 2);
+      const match = drawn.find(
+        (d) => d && Math.abs(d.y - (img.y + box.y * scale)) < 2 && Math.abs(d.height - box.height * scale) < 2,
+      );
       expect(match, JSON.stringify({ img, box, scale, drawn })).toBeDefined();
       expect(match!.x).toBeCloseTo(img.x + box.x * scale, 0);
       await figure.screenshot({ path: join(shots, 'demo-citation.png') });
@@ -187,9 +222,38 @@ describe('demo page in Chromium', () => {
       await page.getByLabel('API key').fill('not-a-valid-key-0000');
       await page.getByRole('button', { name: 'Ask' }).click();
       await page.locator('#error:not([hidden])').waitFor();
-      expect(await page.locator('#error').textContent()).toBe('Error 401 (unauthorized): invalid API key. Check the API key.');
+      expect(await page.locator('#error').textContent()).toBe(
+        'Error 401 (unauthorized): invalid API key. Check the API key.',
+      );
       expect(problems).toEqual([]);
     }, 360_000);
+
+    it('renders a chosen PDF and a source file as their kinds', async () => {
+      const { page, problems } = await openDemo(desktop);
+      const chapter = readFileSync(join(root, 'test', 'fixtures', 'kinds', 'pride-and-prejudice-ch1.txt'), 'utf8');
+      const pdf = await textPdf(intoPages(paragraphsOf(chapter), 2));
+      await page
+        .locator('#file')
+        .setInputFiles({ name: 'chapter.pdf', mimeType: 'application/pdf', buffer: Buffer.from(pdf) });
+      await expect
+        .poll(() => page.locator('#status').textContent())
+        .toMatch(/^Loaded chapter\.pdf \(pdf\): \d+ KiB, sent as the file\.$/);
+      await page.getByRole('button', { name: 'Render' }).click();
+      await expect
+        .poll(() => page.locator('#status').textContent(), { timeout: 60_000 })
+        .toMatch(/^Rendered \d+ pages? as pdf/);
+      expect(Number(await page.locator('#total-pages').textContent())).toBeGreaterThanOrEqual(1);
+      expect(Number((await page.locator('#total-text').textContent())!.replace(/,/g, ''))).toBeGreaterThan(500);
+
+      await page.locator('#file').setInputFiles(join(root, 'test', 'fixtures', 'kinds', 'sample.py'));
+      await expect.poll(() => page.locator('#status').textContent()).toMatch(/^Loaded sample\.py \(code, python\): /);
+      await page.getByRole('button', { name: 'Render' }).click();
+      await expect
+        .poll(() => page.locator('#status').textContent(), { timeout: 60_000 })
+        .toMatch(/^Rendered 1 page as code, python/);
+      expect(await page.locator('#thumbs .thumb img').count()).toBe(1);
+      expect(problems).toEqual([]);
+    }, 180_000);
 
     it('shows a progress bar while a big document renders as a job', async () => {
       const { page, problems } = await openDemo(desktop);
@@ -224,7 +288,9 @@ describe('demo page in Chromium', () => {
       expect(await page.locator('#status').textContent()).toBe('Loaded notes.md (markdown): 22 characters.');
       // Source code by its extension (browsers often send no type for it), a log, HTML.
       await drop('fib.py', '', 'def fib(n):\n    return n\n');
-      await expect.poll(() => page.locator('#status').textContent()).toBe('Loaded fib.py (code, python): 25 characters.');
+      await expect
+        .poll(() => page.locator('#status').textContent())
+        .toBe('Loaded fib.py (code, python): 25 characters.');
       expect(await page.getByLabel('Text').inputValue()).toBe('def fib(n):\n    return n\n');
       await drop('run.log', '', '12:00 start\n');
       await expect.poll(() => page.locator('#status').textContent()).toBe('Loaded run.log (log): 12 characters.');
@@ -232,12 +298,16 @@ describe('demo page in Chromium', () => {
       await expect.poll(() => page.locator('#status').textContent()).toBe('Loaded page.html (html): 9 characters.');
       // A PDF is kept as the file (sent as its bytes), not read into the box.
       await drop('paper.pdf', 'application/pdf', '%PDF-1.4 not really');
-      await expect.poll(() => page.locator('#status').textContent()).toBe('Loaded paper.pdf (pdf): 1 KiB, sent as the file.');
+      await expect
+        .poll(() => page.locator('#status').textContent())
+        .toBe('Loaded paper.pdf (pdf): 1 KiB, sent as the file.');
       expect(await page.getByLabel('Text').inputValue()).toBe('');
       // Anything else is refused with a message.
       await drop('photo.png', 'image/png', 'PNG');
       await page.locator('#error:not([hidden])').waitFor();
-      expect(await page.locator('#error').textContent()).toBe('Choose a text, Markdown, source code, HTML, log or PDF file (got photo.png).');
+      expect(await page.locator('#error').textContent()).toBe(
+        'Choose a text, Markdown, source code, HTML, log or PDF file (got photo.png).',
+      );
       await renderFixture(page);
       await page.locator('#chart svg').waitFor();
       await page.getByLabel('Question').fill(QUESTION);
@@ -245,7 +315,9 @@ describe('demo page in Chromium', () => {
       await page.locator('#answer figure.cited .outline').first().waitFor();
       expect(await scrollsSideways(page)).toBe(false);
       // Readable: body text is not shrunk below 14 CSS px, the thumbnails sit two or more a row.
-      expect(await page.evaluate(() => parseFloat(getComputedStyle(document.body).fontSize))).toBeGreaterThanOrEqual(14);
+      expect(await page.evaluate(() => parseFloat(getComputedStyle(document.body).fontSize))).toBeGreaterThanOrEqual(
+        14,
+      );
       await page.screenshot({ path: join(shots, 'demo-phone.png'), fullPage: true });
       await page.locator('#thumbs .thumb').first().click();
       await page.locator('#viewer img').waitFor();
