@@ -20,7 +20,7 @@ import { candidateSettings, defaultFamily, type FitSetting } from './settings.ts
  * Bumped when anything a stored result depends on changes beyond what the key hashes (the
  * renderer, the recognizer, the search itself). The calibration texts and candidates are hashed.
  */
-export const FIT_VERSION = 4;
+export const FIT_VERSION = 5;
 
 /** What one search is for. */
 export interface FitQuery {

@@ -100,7 +100,8 @@ export async function searchFit(options: SearchFitOptions): Promise<FitResult> {
     const unscaled = [...results.values()].filter((r) => !r.resizedDown);
     const best = Math.max(...(unscaled.length > 0 ? unscaled : [...results.values()]).map((r) => r.readback));
     const relative = Math.min(floor * best, best - BEST_TOLERANCE);
-    chosen = await bisect((r) => confidentReadback(r) >= relative && !r.resizedDown);
+    // No margin here: `best` is the largest of noisy read-backs, already an estimate on the high side.
+    chosen = await bisect((r) => r.readback >= relative && !r.resizedDown);
     if (chosen >= candidates.length) chosen = [...results.entries()].find(([, r]) => r.readback === best)![0];
   }
   const setting = candidates[chosen]!;
