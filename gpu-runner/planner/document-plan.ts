@@ -7,8 +7,11 @@
 import type { ManifestLine } from '../../protocol/runner-api.ts';
 import type { MissingGlyphs, PaintablePage, RenderPlan } from '../render/index.ts';
 
-/** Numbers per line in {@link PlannedPage.lines}: row, box x, y, width, height, source start, end. */
-export const LINE_FIELDS = 7;
+/**
+ * Numbers per line in {@link PlannedPage.lines}: row, box x, y, width, height, source start, end,
+ * and a styled kind's source line and PDF page (0: none).
+ */
+export const LINE_FIELDS = 9;
 
 /** One page of a {@link DocumentPlan}. */
 export interface PlannedPage extends PaintablePage {
@@ -31,9 +34,14 @@ export interface DocumentPlan {
 export function packPlan(plan: RenderPlan): DocumentPlan {
   const pages = plan.pages.map((page): PlannedPage => {
     const lines = new Int32Array(page.lines.length * LINE_FIELDS);
-    page.lines.forEach((l, i) => lines.set([l.line, l.box.x, l.box.y, l.box.width, l.box.height, l.start, l.end], i * LINE_FIELDS));
-    const { index, width, height, channels, glyphs, paragraphs } = page;
-    return { index, width, height, channels, glyphs, paragraphs, lines };
+    page.lines.forEach((l, i) =>
+      lines.set(
+        [l.line, l.box.x, l.box.y, l.box.width, l.box.height, l.start, l.end, l.source?.line ?? 0, l.source?.pdfPage ?? 0],
+        i * LINE_FIELDS,
+      ),
+    );
+    const { index, width, height, channels, glyphs, paragraphs, styled } = page;
+    return { index, width, height, channels, glyphs, paragraphs, lines, ...(styled ? { styled } : {}) };
   });
   return { pages, missingGlyphs: plan.missingGlyphs };
 }
@@ -41,7 +49,10 @@ export function packPlan(plan: RenderPlan): DocumentPlan {
 /** The buffers of a plan, to transfer rather than copy (each listed once). */
 export function planBuffers(plan: DocumentPlan): ArrayBuffer[] {
   const buffers = new Set<ArrayBuffer>();
-  for (const p of plan.pages) for (const a of [p.lines, p.glyphs.codes, p.glyphs.xy]) buffers.add(a.buffer as ArrayBuffer);
+  for (const p of plan.pages) {
+    for (const a of [p.lines, p.glyphs.codes, p.glyphs.xy]) buffers.add(a.buffer as ArrayBuffer);
+    if (p.styled) buffers.add(p.styled.styleOf.buffer as ArrayBuffer);
+  }
   if (plan.sourceSpans) buffers.add(plan.sourceSpans.buffer as ArrayBuffer);
   return [...buffers];
 }
@@ -66,8 +77,14 @@ export function planLayout(plan: DocumentPlan): ManifestLine[] {
         box: { x: l[o + 1]!, y: l[o + 2]!, width: l[o + 3]!, height: l[o + 4]! },
         start: l[o + 5]!,
         end: l[o + 6]!,
+        ...lineSource(l[o + 7]!, l[o + 8]!),
       });
     }
   }
   return layout;
+}
+
+function lineSource(line: number, pdfPage: number): Pick<ManifestLine, 'source'> {
+  if (!line && !pdfPage) return {};
+  return { source: { ...(pdfPage ? { pdfPage } : {}), ...(line ? { line } : {}) } };
 }

@@ -6,9 +6,10 @@
  * transferred buffers (document-plan.ts), and the main thread paints from it.
  */
 import { move, transferableSymbol, valueSymbol } from 'piscina';
+import type { DocumentKind } from '../../protocol/document-kinds.ts';
 import type { ReflowMode, RenderConfig } from '../../protocol/render-config.ts';
 import type { TextTokenizerFamily } from '../../protocol/text-tokenizers.ts';
-import { planBuffers, type DocumentPlan } from './document-plan.ts';
+import { packPlan, planBuffers, type DocumentPlan } from './document-plan.ts';
 import { planPlain } from './plan-plain.ts';
 
 /** What a plan task is given (structured-cloned into the thread). */
@@ -21,6 +22,11 @@ export interface PlanTask {
   reflow?: ReflowMode;
   /** Tokenizer family of the count (absent: Qwen3). */
   tokenizer?: TextTokenizerFamily;
+  /** The input kind of `text` (absent or `text`: the plain renderer); others are drawn styled. */
+  kind?: DocumentKind;
+  /** Code language, and the file name to take it from otherwise. */
+  language?: string;
+  fileName?: string;
 }
 
 /** What a plan task returns. */
@@ -32,11 +38,59 @@ export interface PlanOutcome {
   reflowed?: boolean;
   /** Plain text as drawn, when reflow changed it: what the layout map's offsets index and decode compares against. */
   drawnText?: string;
+  /**
+   * A styled kind's drawn plain text: what the layout map's offsets index, decode compares
+   * against and tokens are counted on. Absent for kind `text` (the offsets index `text`).
+   */
+  plainText?: string;
 }
 
 /** Plans a document in the calling thread (what a planner thread runs, minus the transfer). */
 export async function planDocument(task: PlanTask): Promise<PlanOutcome> {
+  if (task.kind && task.kind !== 'text') return planStyled(task);
   return planPlain(task);
+}
+
+/** A structured kind: converted to a styled document, laid out by the styled renderer. */
+async function planStyled(task: PlanTask): Promise<PlanOutcome> {
+  // The converters (markdown-it, lowlight, pdf.js, linkedom) load on a thread's first such task.
+  const [{ toStyledDocument }, { planStyledDocument }] = await Promise.all([
+    import('../kinds/index.ts'),
+    import('../render/styled/index.ts'),
+  ]);
+  const doc = await toStyledDocument(task.text, { kind: task.kind!, language: task.language, fileName: task.fileName });
+  const styled = planStyledDocument(doc, task.config);
+  const plan = packPlan(styled);
+  const textTokens = task.countTokens
+    ? (await import('../tokens/count-text-tokens.ts')).countTextTokens(styled.plainText, task.tokenizer ?? 'qwen3')
+    : undefined;
+  return { plan, textTokens, plainText: styled.plainText };
+}
+
+/** What an extract task is given: a PDF's bytes (transferred) and the limits. */
+export interface ExtractTask {
+  bytes: Uint8Array;
+  maxPages: number;
+  maxChars: number;
+}
+
+/**
+ * A PDF's text layer in the stored form (kinds/pdf-text.ts), read by pdf.js in a planner thread.
+ * A refused PDF comes back as `{error}` (status, code, message): an Error thrown across the
+ * thread boundary would lose its class.
+ */
+export async function extractPdf(
+  task: ExtractTask,
+): Promise<{ text: string; pages: number; pageStarts: number[]; title?: string } | { error: { status: number; code: string; message: string } }> {
+  const { KindError, pdfDocumentText, toStyledDocument } = await import('../kinds/index.ts');
+  try {
+    const doc = await toStyledDocument(task.bytes, { kind: 'pdf', maxPages: task.maxPages, maxChars: task.maxChars });
+    const { text, pageStarts } = pdfDocumentText(doc);
+    return { text, pages: doc.pages ?? pageStarts.length, pageStarts, ...(doc.title ? { title: doc.title } : {}) };
+  } catch (e) {
+    if (e instanceof KindError) return { error: { status: e.status, code: e.code, message: e.message } };
+    throw e;
+  }
 }
 
 /** Runs a plan task in a planner thread; the plan's buffers are moved to the caller, not copied. */

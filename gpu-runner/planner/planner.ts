@@ -9,7 +9,17 @@ import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import type { ReflowMode, RenderConfig } from '../../protocol/render-config.ts';
 import type { TextTokenizerFamily } from '../../protocol/text-tokenizers.ts';
-import type { CountTask, PlanOutcome, PlanTask } from './plan-task.ts';
+import type { DocumentKind } from '../../protocol/document-kinds.ts';
+import { KindError, type KindErrorCode, type KindErrorStatus } from '../kinds/errors.ts';
+import type { CountTask, ExtractTask, extractPdf, PlanOutcome, PlanTask } from './plan-task.ts';
+
+/** A PDF's text layer in the stored form (kinds/pdf-text.ts). */
+export interface ExtractedPdf {
+  text: string;
+  pages: number;
+  pageStarts: number[];
+  title?: string;
+}
 
 /** Options of {@link RenderPlanner.plan}. */
 export interface PlanOptions {
@@ -20,11 +30,17 @@ export interface PlanOptions {
   reflow?: ReflowMode;
   /** Tokenizer family of the count (default Qwen3). */
   tokenizer?: TextTokenizerFamily;
+  /** The text's input kind (default `text`), and a code document's language or file name. */
+  kind?: DocumentKind;
+  language?: string;
+  fileName?: string;
 }
 
 /** Lays a document out (page sizes, layout map, glyph places) and optionally counts its tokens. */
 export interface RenderPlanner {
   plan(text: string, config: RenderConfig, options?: PlanOptions): Promise<PlanOutcome>;
+  /** A PDF's text layer (`POST /v1/extract`), read off the event loop; throws `KindError` for a refused PDF. */
+  extractPdf?(bytes: Uint8Array, limits: { maxPages: number; maxChars: number }, options?: { signal?: AbortSignal }): Promise<ExtractedPdf>;
   /** Counts the text's Qwen3 tokens, without laying it out (`POST /v1/tokens`). */
   countTokens(text: string, options?: { signal?: AbortSignal }): Promise<number>;
   close(): Promise<void>;
@@ -68,6 +84,9 @@ export class ThreadPlanner implements RenderPlanner {
       const task: PlanTask = { text, config, countTokens: options.countTokens ?? false };
       if (options.reflow) task.reflow = options.reflow;
       if (options.tokenizer) task.tokenizer = options.tokenizer;
+      if (options.kind) task.kind = options.kind;
+      if (options.language) task.language = options.language;
+      if (options.fileName) task.fileName = options.fileName;
       return await this.pool.run(task, { signal: signal ?? null });
     } catch (e) {
       // piscina rejects with its own AbortError; the caller's reason (a deadline: 504) is what counts.
@@ -86,6 +105,27 @@ export class ThreadPlanner implements RenderPlanner {
       if (signal?.aborted) throw signal.reason;
       throw e;
     }
+  }
+
+  async extractPdf(
+    bytes: Uint8Array,
+    limits: { maxPages: number; maxChars: number },
+    options: { signal?: AbortSignal } = {},
+  ): Promise<ExtractedPdf> {
+    const { signal } = options;
+    const task: ExtractTask = { bytes, ...limits };
+    let outcome: Awaited<ReturnType<typeof extractPdf>>;
+    try {
+      outcome = (await this.pool.run(task as never, { name: 'extractPdf', signal: signal ?? null })) as unknown as typeof outcome;
+    } catch (e) {
+      if (signal?.aborted) throw signal.reason;
+      throw e;
+    }
+    if ('error' in outcome) {
+      const { status, code, message } = outcome.error;
+      throw new KindError(status as KindErrorStatus, code as KindErrorCode, message);
+    }
+    return outcome;
   }
 
   async close(): Promise<void> {

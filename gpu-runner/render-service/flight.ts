@@ -18,7 +18,7 @@ import type { RenderPlanner } from '../planner/planner.ts';
 import type { Ticket } from '../queue/work-queue.ts';
 import type { DocumentPlan } from '../planner/document-plan.ts';
 import { paintPlan } from '../render/index.ts';
-import type { RenderJob } from './job.ts';
+import { kindOptions, type RenderJob } from './job.ts';
 import { metaFromPlan, resolveRange, type PageRange } from './manifest.ts';
 
 /** Page bytes a flight keeps for late joiners before it stops taking them. */
@@ -134,6 +134,7 @@ export class RenderFlight {
         signal: ticket.signal,
         reflow: job.reflow,
         tokenizer: job.tokenizer.family,
+        ...kindOptions(job),
       });
       ticket.check();
       if (plan.pages.length === 0) throw new NoVisibleTextError();

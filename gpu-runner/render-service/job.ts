@@ -2,9 +2,16 @@
  * A render job: what every work route (render, decode, answer) knows about its document once the
  * request is validated — the text, its resolved render config and profile, and the cache key.
  */
+import type { DocumentKind } from '../../protocol/document-kinds.ts';
 import { sha256Hex } from '../../protocol/primitives/bytes.ts';
 import { isProfileName, PROFILE_NAMES, type ProfileName } from '../../protocol/profiles.ts';
-import { isAutoPreset, renderConfigHash, resolveRenderConfig, type ReflowMode, type RenderConfig } from '../../protocol/render-config.ts';
+import {
+  isAutoPreset,
+  renderConfigHash,
+  resolveRenderConfig,
+  type ReflowMode,
+  type RenderConfig,
+} from '../../protocol/render-config.ts';
 import type { ManifestFit } from '../../protocol/runner-api.ts';
 import { textTokenizerFor, type TextTokenizerChoice } from '../../protocol/text-tokenizers.ts';
 import { resolveAutoConfig, type FitSearches } from '../fit/index.ts';
@@ -30,6 +37,22 @@ export interface RenderJob {
   tokenizer: TextTokenizerChoice;
   /** Set for preset `auto`: what the fit search chose. */
   fit?: ManifestFit;
+  /** Input kind of `text` (`text` unless the request named another). */
+  kind: DocumentKind;
+  /** A code document's language, or the file name to take it from. */
+  language?: string;
+  fileName?: string;
+}
+
+/** True when a job is drawn by the styled renderer (any kind but plain text). */
+export function isStyled(job: RenderJob): boolean {
+  return job.kind !== 'text';
+}
+
+/** The kind fields of a job as planner options. */
+export function kindOptions(job: RenderJob): { kind?: RenderJob['kind']; language?: string; fileName?: string } {
+  if (job.kind === 'text') return {};
+  return { kind: job.kind, ...(job.language ? { language: job.language } : {}), ...(job.fileName ? { fileName: job.fileName } : {}) };
 }
 
 /** Fields of a request body that {@link resolveJob} reads. */
@@ -40,6 +63,9 @@ export interface JobFields {
   profile?: string;
   auto?: { profile: string; readbackFloor?: number };
   reflow?: ReflowMode;
+  kind?: DocumentKind;
+  language?: string;
+  fileName?: string;
 }
 
 /** What {@link resolveJob} needs beyond the request to resolve preset `auto`. */
@@ -84,18 +110,23 @@ export async function resolveJob(fields: JobFields, context: ResolveJobContext =
   // The same text and config reflowed otherwise, or counted with another tokenizer, is another
   // cached render: both are in the key beside the config.
   const renderHash = await sha256Hex(`${configHash}|reflow=${reflow}|tokens=${tokenizer.family}`);
+  const kind = fields.kind ?? 'text';
+  const styled = { kind, ...(fields.language ? { language: fields.language } : {}), ...(fields.fileName ? { fileName: fields.fileName } : {}) };
+  // The same text drawn as another kind is other pages: the kind (and language) are in the key.
+  const keyHash =
+    kind === 'text' ? renderHash : await sha256Hex(`${renderHash}|${kind}|${fields.language ?? ''}|${fields.fileName ?? ''}`);
   return {
     text: fields.text,
     config,
     configHash,
     textSha256,
-    key: renderCacheKey(textSha256, renderHash),
+    key: renderCacheKey(textSha256, keyHash),
     profile,
     reflow,
     tokenizer,
     ...(fit ? { fit } : {}),
+    ...styled,
   };
-
 }
 
 function truncate(s: string): string {

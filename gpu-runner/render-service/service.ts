@@ -17,7 +17,7 @@ import type { WorkQueue } from '../queue/work-queue.ts';
 import type { RunnerMetrics } from '../server/metrics.ts';
 import { errorText, type RunnerLog } from '../server/log.ts';
 import { RenderFlight, type RenderFlightOptions, type RenderedPng } from './flight.ts';
-import type { RenderJob } from './job.ts';
+import { kindOptions, type RenderJob } from './job.ts';
 import { resolveRange, type PageRange } from './manifest.ts';
 
 /** The render cache as the service uses it (the tiered cache of `gpu-runner/cache`). */
@@ -71,10 +71,10 @@ export class RenderService {
     return (await this.planWithText(job, signal)).plan;
   }
 
-  /** The plan of `job` and the text its layout map indexes (the reflowed text when reflow joined lines, else the job's text). */
+  /** The plan of `job` and the text its layout map indexes (a styled kind's plain text; the reflowed text when reflow joined lines; else the job's text). */
   async planWithText(job: RenderJob, signal?: AbortSignal): Promise<{ plan: DocumentPlan; text: string }> {
-    const outcome = await this.options.planner.plan(job.text, job.config, { signal, reflow: job.reflow });
-    return { plan: outcome.plan, text: outcome.drawnText ?? job.text };
+    const outcome = await this.options.planner.plan(job.text, job.config, { signal, reflow: job.reflow, ...kindOptions(job) });
+    return { plan: outcome.plan, text: outcome.plainText ?? outcome.drawnText ?? job.text };
   }
 
   /** Renders in flight now (for tests and `/readyz`). */

@@ -22,6 +22,7 @@ import { answerRoute } from './routes/answer.ts';
 import { decodeRoute } from './routes/decode.ts';
 import { healthRoutes } from './routes/health.ts';
 import { renderRoute } from './routes/render.ts';
+import { extractRoute } from './routes/extract.ts';
 import { tokensRoute } from './routes/tokens.ts';
 import type { RunnerEnv } from './routes/types.ts';
 import { verifyRunnerSignature } from './signature-middleware.ts';
@@ -96,6 +97,7 @@ export function createRunnerApp(deps: RunnerAppDeps): Hono<RunnerEnv> {
   app.route('/', decodeRoute({ ...routeDeps, ocr }));
   app.route('/', answerRoute({ ...routeDeps, backend }));
   app.route('/', tokensRoute({ assertAccepting, planner: deps.planner }));
+  app.route('/', extractRoute({ assertAccepting, planner: deps.planner }));
   app.notFound(() => new RunnerError(404, 'not_found', 'no such route').getResponse());
   app.onError((e) => {
     const error = toRunnerError(e);

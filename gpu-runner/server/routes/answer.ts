@@ -7,12 +7,12 @@
  */
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import { answerRequestSchema } from '../../../protocol/runner-api.ts';
+import { answerRequestSchema, type AnswerResponse, type ManifestLine } from '../../../protocol/runner-api.ts';
 import type { AnswerBackend, AnswerEvent, AnswerInput } from '../../answer/backend.ts';
 import { NoVisibleTextError, toRunnerError } from '../../errors.ts';
 import { abortable } from '../../queue/abortable.ts';
 import { planLayout } from '../../planner/document-plan.ts';
-import { resolveJob } from '../../render-service/job.ts';
+import { isStyled, resolveJob } from '../../render-service/job.ts';
 import { pngPages, type JobPages, type RenderService } from '../../render-service/service.ts';
 import { parseJsonBody } from '../request.ts';
 import type { RouteDeps, RunnerEnv } from './types.ts';
@@ -36,8 +36,10 @@ export function answerRoute(deps: AnswerRouteDeps): Hono<RunnerEnv> {
       await ticket.ready;
       // Laid out once (the planner's plan, or the cached render's layout); pages are painted
       // from that plan only if the backend asks for them.
-      // A reflowed render is planned again: its cached layout names the text sent, the backend reads the text drawn.
-      const cached = await deps.renders.lookup(job.key);
+      // A styled kind is always planned: its layout map indexes the drawn plain text, which the
+      // planner makes (a cached render holds pages and layout, not that text).
+      // So is a reflowed render: its cached layout names the text sent, the backend reads the text drawn.
+      const cached = isStyled(job) ? undefined : await deps.renders.lookup(job.key);
       const hit = cached?.meta.reflowed ? undefined : cached;
       const planned = hit ? undefined : await deps.renders.planWithText(job, ticket.signal);
       const source: JobPages = hit ? { hit } : { plan: planned!.plan };
@@ -52,7 +54,8 @@ export function answerRoute(deps: AnswerRouteDeps): Hono<RunnerEnv> {
         signal: ticket.signal,
       };
       c.header('x-glyph-cache', hit ? 'hit' : 'miss');
-      if (!body.stream) return c.json(await abortable(deps.backend.answer(input), ticket.signal));
+      const cite = citeSources(layout);
+      if (!body.stream) return c.json(cite(await abortable(deps.backend.answer(input), ticket.signal)));
 
       const events = deps.backend.stream(input)[Symbol.asyncIterator]();
       const first = await abortable(events.next(), ticket.signal);
@@ -60,7 +63,8 @@ export function answerRoute(deps: AnswerRouteDeps): Hono<RunnerEnv> {
       return streamSSE(c, async (sse) => {
         try {
           for (let next = first; !next.done; next = await events.next()) {
-            await sse.writeSSE(toSse(next.value));
+            const event = next.value;
+            await sse.writeSSE(toSse(event.type === 'done' ? { ...event, response: cite(event.response) } : event));
             if (ticket.signal.aborted) throw ticket.signal.reason;
           }
         } catch (e) {
@@ -76,6 +80,28 @@ export function answerRoute(deps: AnswerRouteDeps): Hono<RunnerEnv> {
     }
   });
   return app;
+}
+
+/**
+ * Adds each citation's place in the source (its source line, or PDF page) from the layout map:
+ * the backends cite drawn lines by page and row, which a structured kind maps to its source.
+ */
+function citeSources(layout: readonly ManifestLine[]): (response: AnswerResponse) => AnswerResponse {
+  const sources = new Map<string, NonNullable<ManifestLine['source']>>();
+  for (const l of layout) if (l.source) sources.set(`${l.page}/${l.line}`, l.source);
+  if (!sources.size) return (response) => response;
+  return (response) => ({
+    ...response,
+    citations: response.citations.map((c) => {
+      const source = sources.get(`${c.page}/${c.line}`);
+      if (!source) return c;
+      return {
+        ...c,
+        ...(source.line !== undefined ? { sourceLine: source.line } : {}),
+        ...(source.pdfPage !== undefined ? { pdfPage: source.pdfPage } : {}),
+      };
+    }),
+  });
 }
 
 function toSse(event: AnswerEvent): { event: string; data: string } {

@@ -7,7 +7,7 @@ import { decodeRequestSchema } from '../../../protocol/runner-api.ts';
 import { decodeDocument } from '../../decode/decode.ts';
 import { RunnerError } from '../../errors.ts';
 import type { OcrService } from '../../ocr/service.ts';
-import { resolveJob } from '../../render-service/job.ts';
+import { isStyled, resolveJob } from '../../render-service/job.ts';
 import { planLayout } from '../../planner/document-plan.ts';
 import { rawPages, type JobPages, type RenderService } from '../../render-service/service.ts';
 import { parseJsonBody } from '../request.ts';
@@ -34,13 +34,16 @@ export function decodeRoute(deps: DecodeRouteDeps): Hono<RunnerEnv> {
       await ticket.ready;
       // A cached render's layout and pages spare the layout pass and the painting; a miss is laid
       // out once, by the planner, and painted from its plan.
-      // A reflowed render is planned again: its cached layout names the text sent, decode reads the text drawn.
-      const cached = await deps.renders.lookup(job.key);
+      // A styled kind is always planned: its lines are compared with the drawn plain text, which
+      // the planner makes. Its prose is filled across source line breaks, drawn as word gaps, so
+      // they are compared as spaces (same length: the layout map's offsets still hold).
+      // So is a reflowed render: its cached layout names the text sent, decode reads the text drawn.
+      const cached = isStyled(job) ? undefined : await deps.renders.lookup(job.key);
       const hit = cached?.meta.reflowed ? undefined : cached;
       const planned = hit ? undefined : await deps.renders.planWithText(job, ticket.signal);
       const source: JobPages = hit ? { hit } : { plan: planned!.plan };
       const result = await decodeDocument({
-        job: planned ? { ...job, text: planned.text } : job,
+        job: isStyled(job) ? { ...job, text: planned!.text.replaceAll('\n', ' ') } : planned ? { ...job, text: planned.text } : job,
         ocr,
         sample: body.sample,
         layout: source.hit ? source.hit.meta.layout : planLayout(source.plan),

@@ -47,16 +47,19 @@ export function renderRoute(deps: RouteDeps & { renders: RenderService }): Hono<
 }
 
 async function* renderParts(job: RenderJob, source: RenderSource): AsyncGenerator<MultipartPart> {
-  const manifest = buildManifest({
-    meta: source.meta,
-    textSha256: job.textSha256,
-    configHash: job.configHash,
-    profile: job.profile,
-    config: job.config,
-    tokenizer: job.tokenizer,
-    ...(job.fit ? { fit: job.fit } : {}),
-    range: source.range,
-  });
+  const manifest = {
+    ...buildManifest({
+      meta: source.meta,
+      textSha256: job.textSha256,
+      configHash: job.configHash,
+      profile: job.profile,
+      config: job.config,
+      tokenizer: job.tokenizer,
+      ...(job.fit ? { fit: job.fit } : {}),
+      range: source.range,
+    }),
+    kind: job.kind,
+  };
   yield { name: MANIFEST_PART, contentType: 'application/json', body: JSON.stringify(manifest) };
   for await (const { n, png } of source.pages) {
     yield { name: pagePartName(n), filename: `${pagePartName(n)}.png`, contentType: 'image/png', body: png };
