@@ -156,6 +156,22 @@ describe('pages that do not pay', () => {
   }, 300_000);
 });
 
+describe('passthrough decided before any page is drawn', () => {
+  it('qwen3-vl (Qwen3 family): a text under its cheapest page (64 tokens) comes back with no render', async () => {
+    const text = 'Pages cost qwen3-vl at least sixty-four tokens.';
+    const rendersBefore = await runner.requests('/v1/render');
+    const res = await edge.call(key, '/v1/compress', json({ text, profile: 'qwen3-vl', passthrough: true }));
+    expect(res.status).toBe(200);
+    const passed = compressPassthroughSchema.parse(await res.json());
+    expect(passed).toMatchObject({ passthrough: true, worthIt: false, text, rendered: false, tokenizer: { family: 'qwen3', estimate: false } });
+    expect(passed.totals.visualTokens).toBe(64);
+    expect(passed.totals.textTokens).toBeLessThan(64);
+    // The document reports the same Qwen3 count.
+    expect(passed.document.textTokens).toBe(passed.totals.textTokens);
+    expect(await runner.requests('/v1/render')).toBe(rendersBefore);
+  }, 120_000);
+});
+
 describe('validation at the edge', () => {
   it('bad preset, reflow, floor: 400 naming the field, no runner asked', async () => {
     const id = await upload('A short document for refusals.');
