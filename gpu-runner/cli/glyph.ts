@@ -16,6 +16,14 @@ import { getProfile, PROFILE_NAMES, type ProfileName } from '../../protocol/prof
 import { compressionRatio } from '../../protocol/compression-ratio.ts';
 import type { ManifestFit } from '../../protocol/runner-api.ts';
 import { textTokenizerFor, type TextTokenizerFamily } from '../../protocol/text-tokenizers.ts';
+import {
+  DOCUMENT_KINDS,
+  DocumentKindError,
+  resolveDocumentKind,
+  type DocumentKind,
+  type ResolvedKind,
+} from '../../protocol/document-kinds.ts';
+import type { StyledDocument } from '../kinds/model.ts';
 import { worthIt } from '../../protocol/worth-it.ts';
 import { startTokenCount, type TokenCountTask } from '../tokens/qwen3.ts';
 
@@ -24,6 +32,7 @@ export const EXIT_BAD_INPUT = 2;
 
 const USAGE = `usage: glyph render <file|-> [--preset ${PRESET_CHOICES.join('|')}] [--config file.json]
                     [--profile ${PROFILE_NAMES.join('|')}] [--reflow ${REFLOW_MODES.join('|')}]
+                    [--kind ${DOCUMENT_KINDS.join('|')}] [--language L]
                     [--readback-floor X] [--out DIR] [--json]
 
 Renders a UTF-8 text file (or stdin with "-") into Glyph page images DIR/page_0001.png, …
@@ -36,6 +45,9 @@ and prints pages, visual tokens, text tokens (the profile's own tokenizer) and t
   --reflow   join hard-wrapped prose before layout: auto (when detected; default), on, off
   --readback-floor  auto's read-back floor, 0.5-1 (default 0.99 Latin, 0.97 CJK)
   --out      output folder (default ./glyph-pages); old page_*.png files in it are removed
+  --kind     input kind (default: from the file's extension, e.g. .md .py .pdf .html .log; else text):
+             Markdown structure, code monospace in colour, PDF text layer, HTML main content, logs
+  --language highlighter language of a code file (python, typescript, …; implies --kind code)
   --json     print exactly one JSON object on stdout instead of the summary
 Exit codes: 0 done, 2 bad input, 1 anything else.`;
 
@@ -58,6 +70,8 @@ export interface RenderSummary {
   reflowed: boolean;
   /** The tokenizer `textTokens` was counted with. */
   textTokenizer: { family: TextTokenizerFamily; estimate: boolean };
+  /** The input kind the pages were drawn as (--kind, or the file's extension). */
+  kind: DocumentKind;
   /** Whether the pages cost the profile fewer tokens than the text. */
   worthIt: boolean;
   /** For --preset auto: what the fit search chose. */
@@ -95,6 +109,8 @@ async function run(argv: string[]): Promise<number> {
         'readback-floor': { type: 'string' },
         out: { type: 'string', default: 'glyph-pages' },
         json: { type: 'boolean', default: false },
+        kind: { type: 'string' },
+        language: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -133,11 +149,16 @@ async function run(argv: string[]): Promise<number> {
   if (floor && !auto) throw new BadInput('--readback-floor applies to --preset auto only');
   // A fixed preset's config is checked before any file is read; auto's once the text is known.
   let config = auto ? undefined : resolveRenderConfig({ preset, config: override });
-  const source = decodeUtf8(await readInput(file), file);
+  const input = await readInput(file);
+  const kind = cliKind(values.kind, values.language, file);
+  // A structured kind is drawn from its StyledDocument; its plain text is what tokens are counted on.
+  const doc = kind.kind === 'text' ? undefined : await styledDocumentOf(input, kind, file);
+  const source = doc ? (await import('../kinds/index.ts')).plainText(doc) : decodeUtf8(input, file);
   let fit: ManifestFit | undefined;
   if (auto) ({ config, fit } = await resolveAuto(source, profile.name, override, floor?.data));
   const { reflow } = await import('../reflow/index.ts');
-  const joined = reflow(source, reflowMode);
+  // Structured kinds keep their own lines (code, logs, tables are never reflowed).
+  const joined = doc ? { text: source, reflowed: false } : reflow(source, reflowMode);
   const text = joined.text;
   const tokenizer = textTokenizerFor(profile.name);
   // Counted while the pages are painted (Qwen3: a long text in a worker thread; see
@@ -161,6 +182,8 @@ async function run(argv: string[]): Promise<number> {
       reflowed: joined.reflowed,
       textTokenizer: { family: tokenizer.family, estimate: tokenizer.estimate },
       ...(fit ? { fit } : {}),
+      kind: kind.kind,
+      ...(doc ? { doc } : {}),
     });
   } finally {
     counter.cancel();
@@ -178,6 +201,35 @@ interface RenderJobOptions {
   reflowed: boolean;
   textTokenizer: RenderSummary['textTokenizer'];
   fit?: ManifestFit;
+  kind: DocumentKind;
+  /** A structured kind's document, drawn by the styled renderer. */
+  doc?: StyledDocument;
+}
+
+/** The kind of the CLI's input: --kind, --language, else the file's extension; bad values are bad input. */
+function cliKind(kind: string | undefined, language: string | undefined, file: string): ResolvedKind {
+  try {
+    return resolveDocumentKind({ kind, language, fileName: file === '-' ? null : file });
+  } catch (err) {
+    if (err instanceof DocumentKindError) throw new BadInput(`--${err.message}`);
+    throw err;
+  }
+}
+
+/** The input as a StyledDocument of its kind; a refused PDF (no text layer, encrypted, corrupt) is bad input. */
+async function styledDocumentOf(input: Uint8Array, kind: ResolvedKind, file: string): Promise<StyledDocument> {
+  const { KindError, toStyledDocument } = await import('../kinds/index.ts');
+  try {
+    const bytes = kind.kind === 'pdf' ? input : decodeUtf8(input, file);
+    return await toStyledDocument(bytes, {
+      kind: kind.kind,
+      ...(kind.language ? { language: kind.language } : {}),
+      ...(file !== '-' ? { fileName: file } : {}),
+    });
+  } catch (err) {
+    if (err instanceof KindError) throw new BadInput(`${file}: ${err.message} (${err.code})`);
+    throw err;
+  }
 }
 
 /** Resolves preset auto: the fit search for the profile, read by the OCR model loaded here. */
@@ -233,9 +285,11 @@ function countLater(text: string, family: TextTokenizerFamily): TokenCountTask {
 async function renderAndSummarize(text: string, config: RenderConfig, options: RenderJobOptions): Promise<number> {
   const { profile, file, outDir, preset } = options;
   // Loaded after the token counter started: Skia, libvips and the fonts take a while to load too.
-  const { renderPages } = await import('../render/index.ts');
+  const { paintPlan, renderPages } = await import('../render/index.ts');
   const started = performance.now();
-  const stream = renderPages(text, config, { output: 'png' });
+  const stream = options.doc
+    ? await styledStream(options.doc, config, paintPlan)
+    : renderPages(text, config, { output: 'png' });
   const bar = process.stderr.isTTY
     ? new (await import('cli-progress')).SingleBar({
         format: 'rendering [{bar}] {percentage}% | {pages} pages',
@@ -272,6 +326,7 @@ async function renderAndSummarize(text: string, config: RenderConfig, options: R
     textTokenizer: options.textTokenizer,
     worthIt: worthIt({ textTokens: tokens, visualTokens }).worthIt,
     ...(options.fit ? { fit: options.fit } : {}),
+    kind: options.kind,
   };
   if (options.json) {
     process.stdout.write(`${JSON.stringify(summary)}\n`);
@@ -279,6 +334,29 @@ async function renderAndSummarize(text: string, config: RenderConfig, options: R
     process.stdout.write(formatSummary(summary));
   }
   return 0;
+}
+
+/** A styled document's pages in the shape of a PageStream: its plan, painted in order. */
+async function styledStream(
+  doc: StyledDocument,
+  config: RenderConfig,
+  paintPlan: typeof import('../render/index.ts').paintPlan,
+): Promise<AsyncIterable<{ index: number; width: number; height: number; png?: Uint8Array }> & { progress: number; missingGlyphs: RenderSummary['missingGlyphs'] }> {
+  const { planStyledDocument } = await import('../render/styled/index.ts');
+  const plan = planStyledDocument(doc, config);
+  let done = 0;
+  return {
+    get progress() {
+      return plan.pages.length ? done / plan.pages.length : 1;
+    },
+    missingGlyphs: plan.missingGlyphs,
+    async *[Symbol.asyncIterator]() {
+      for await (const page of paintPlan(plan.pages, config, { output: 'png' })) {
+        done += 1;
+        yield page;
+      }
+    },
+  };
 }
 
 function formatSummary(s: RenderSummary): string {
@@ -291,7 +369,7 @@ function formatSummary(s: RenderSummary): string {
     : '';
   return (
     `rendered ${s.pages} page${s.pages === 1 ? '' : 's'} to ${s.outDir} in ${s.seconds.toFixed(2)} s (${s.pagesPerSecond} pages/s)\n` +
-    `  characters      ${s.chars}${s.reflowed ? ' (reflowed)' : ''}\n` +
+    `  characters      ${s.chars}${s.reflowed ? ' (reflowed)' : ''}${s.kind !== 'text' ? `  [kind ${s.kind}]` : ''}\n` +
     `  text tokens     ${s.textTokens} (${s.textTokenizer.family}${s.textTokenizer.estimate ? ', an estimate' : ''})\n` +
     `  visual tokens   ${s.visualTokens} (${s.profile})\n` +
     `  compression     ${s.ratio}×  [preset ${s.preset}]${s.worthIt ? '' : '  (pages cost more than the text: not worth it)'}${missing}\n` +

@@ -44,13 +44,13 @@ interface PageLine {
 /**
  * The PDF's text as a {@link StyledDocument}. Throws {@link KindError}: 400 `invalid_pdf`,
  * 422 `encrypted_pdf`, 422 `no_text_layer`, 413 `too_many_pages` or `payload_too_large`.
- * `bytes` is copied (pdf.js takes ownership of the buffer it is given).
+ * `bytes` is copied into a plain Uint8Array (pdf.js takes ownership of the buffer it is given, and refuses a Node Buffer).
  */
 export async function pdfToStyledDocument(bytes: Uint8Array, options: PdfOptions = {}): Promise<StyledDocument> {
   const maxPages = options.maxPages ?? MAX_PDF_PAGES;
   const maxChars = options.maxChars ?? Number.POSITIVE_INFINITY;
   const task = getDocument({
-    data: bytes.slice(),
+    data: new Uint8Array(bytes),
     isEvalSupported: false,
     disableFontFace: true,
     useSystemFonts: false,
