@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { D1Database, Env } from '../../edge/bindings.ts';
-import { storeDocument } from '../../edge/storage/documents.ts';
+import { findDocument, setFamilyTextTokens, setTextTokens, storeDocument } from '../../edge/storage/documents.ts';
 import { cachedQuota, countRequest, rememberQuota, startQuotaReading } from '../../edge/tenancy/limits.ts';
 import { addToRateWindow, keyStatement, quotaStatement } from '../../edge/tenancy/store.ts';
 import { listUsage, meter, recordUsage } from '../../edge/usage/store.ts';
@@ -127,5 +127,31 @@ describe('documents in real D1 and R2', () => {
     expect(new Set(results.map((r) => r.record.sha256))).toEqual(new Set([sha]));
     const again = await storeDocument(env, { tenant: 'acme', sha, bytes, chars: bytes.length, lines: 1 });
     expect(again.created).toBe(false);
+  });
+
+  it('keeps text tokens per tokenizer family (migration 0003): written at once, all kept; qwen3 fills text_tokens', async () => {
+    const bytes = new TextEncoder().encode('counted in four families');
+    const sha = 'f'.repeat(64);
+    await storeDocument(env, { tenant: 'acme', sha, bytes, chars: bytes.length, lines: 1 });
+    expect((await findDocument(env, 'acme', sha))!.textTokensByFamily).toEqual({});
+    await Promise.all([
+      setFamilyTextTokens(env, 'acme', sha, 'o200k', 5),
+      setFamilyTextTokens(env, 'acme', sha, 'gemma3', 6),
+      setFamilyTextTokens(env, 'acme', sha, 'claude-approx', 7),
+    ]);
+    const three = (await findDocument(env, 'acme', sha))!;
+    expect(three.textTokensByFamily).toEqual({ o200k: 5, gemma3: 6, 'claude-approx': 7 });
+    expect(three.textTokens).toBeNull();
+    await setFamilyTextTokens(env, 'acme', sha, 'qwen3', 8);
+    const all = (await findDocument(env, 'acme', sha))!;
+    expect(all.textTokens).toBe(8);
+    expect(all.textTokensByFamily).toEqual({ o200k: 5, gemma3: 6, 'claude-approx': 7, qwen3: 8 });
+    // The upload's count (setTextTokens) reads as the qwen3 family too.
+    const other = 'e'.repeat(64);
+    await storeDocument(env, { tenant: 'acme', sha: other, bytes, chars: bytes.length, lines: 1 });
+    await setTextTokens(env, 'acme', other, 9);
+    expect((await findDocument(env, 'acme', other))!.textTokensByFamily).toEqual({ qwen3: 9 });
+    // Another tenant's row is untouched by these writes.
+    expect(await findDocument(env, 'other', sha)).toBeNull();
   });
 });
