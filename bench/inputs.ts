@@ -14,7 +14,7 @@ import { compressionRatio } from '../protocol/compression-ratio.ts';
 import { visualTokensFor } from '../protocol/profiles.ts';
 import { resolveRenderConfig } from '../protocol/render-config.ts';
 import { pdfDocumentText, toStyledDocument } from '../gpu-runner/kinds/index.ts';
-import { paintPlan, planPages } from '../gpu-runner/render/index.ts';
+import { paintPlan, planPages, type PlacedPage } from '../gpu-runner/render/index.ts';
 import { planStyledDocument } from '../gpu-runner/render/styled/index.ts';
 import { countTextTokens } from '../gpu-runner/tokens/qwen3.ts';
 import { intoPages, paragraphsOf, textPdf } from '../test/fixtures/kinds/pdfs.ts';
@@ -69,7 +69,7 @@ async function runOnce(kind: DocumentKind, input: string | Uint8Array, options: 
   const started = performance.now();
   let extractMs: number | undefined;
   let text: string;
-  let pages;
+  let pages: PlacedPage[];
   if (kind === 'text') {
     text = input as string;
     pages = planPages(text, config).pages;
