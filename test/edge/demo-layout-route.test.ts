@@ -20,7 +20,12 @@ const json = (body: unknown): RequestInit => ({
 interface LayoutBody {
   documentId: string;
   renderId: string;
-  lines: { page: number; line: number; box: { x: number; y: number; width: number; height: number } }[];
+  lines: {
+    page: number;
+    line: number;
+    box: { x: number; y: number; width: number; height: number };
+    source?: { line?: number; pdfPage?: number };
+  }[];
 }
 
 let runner: RunnerHandle;
@@ -91,7 +96,13 @@ describe('GET /v1/documents/:id/renders/:renderId/layout', () => {
     expect(body).toMatchObject({ documentId: view.documentId, renderId: view.renderId });
     expect(body.lines.length).toBeGreaterThan(10);
     for (const l of body.lines) {
-      expect(Object.keys(l).sort()).toEqual(['box', 'line', 'page']);
+      // `source` (a structured document's source line or PDF page) is a line number, not an offset.
+      expect(
+        Object.keys(l)
+          .filter((key) => key !== 'source')
+          .sort(),
+      ).toEqual(['box', 'line', 'page']);
+      if (l.source) expect(Object.keys(l.source).every((key) => key === 'line' || key === 'pdfPage')).toBe(true);
       const page = view.pages[l.page - 1]!;
       expect(l.box.x).toBeGreaterThanOrEqual(0);
       expect(l.box.y + l.box.height).toBeLessThanOrEqual(page.height);
