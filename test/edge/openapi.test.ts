@@ -97,9 +97,17 @@ describe('GET /openapi.json', () => {
   });
 
   it('documents text uploads, the SSE answer, and page revalidation', () => {
-    for (const path of ['/v1/documents', '/v1/compress']) {
-      expect(Object.keys(doc.paths[path]!.post!.requestBody!.content).sort()).toEqual(['application/json', 'text/markdown', 'text/plain']);
-    }
+    expect(Object.keys(doc.paths['/v1/compress']!.post!.requestBody!.content).sort()).toEqual(['application/json', 'text/markdown', 'text/plain']);
+    // Uploads also take every kind's own type (text/html, text/x-python, …) and a PDF's bytes.
+    expect(Object.keys(doc.paths['/v1/documents']!.post!.requestBody!.content).sort()).toEqual([
+      'application/json',
+      'application/pdf',
+      'text/*',
+      'text/markdown',
+      'text/plain',
+    ]);
+    const uploadParams = (doc.paths['/v1/documents']!.post as { parameters?: Array<{ name: string; in: string }> }).parameters ?? [];
+    expect(uploadParams.filter((p) => p.in === 'query').map((p) => p.name).sort()).toEqual(['kind', 'language']);
     const query = doc.paths['/v1/documents/{id}/query']!.post!;
     expect(Object.keys(query.responses['200']!.content!).sort()).toEqual(['application/json', 'text/event-stream']);
     const page = doc.paths['/v1/documents/{id}/renders/{renderId}/pages/{n}']!.get!;
