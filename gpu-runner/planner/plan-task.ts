@@ -102,9 +102,11 @@ export default async function runPlanTask(task: PlanTask): Promise<unknown> {
 /** What a count task is given (`RenderPlanner.countTokens`). */
 export interface CountTask {
   text: string;
+  /** Tokenizer family (absent: Qwen3, the count uploads report). */
+  family?: TextTokenizerFamily;
 }
 
-/** Counts a text's Qwen3 tokens in a planner thread (piscina runs it by name). */
+/** Counts a text's tokens in one tokenizer family in a planner thread (piscina runs it by name). */
 export async function countTokens(task: CountTask): Promise<number> {
-  return (await import('../tokens/qwen3.ts')).countTextTokens(task.text);
+  return (await import('../tokens/count-text-tokens.ts')).countTextTokens(task.text, task.family ?? 'qwen3');
 }

@@ -42,7 +42,7 @@ export interface RenderPlanner {
   /** A PDF's text layer (`POST /v1/extract`), read off the event loop; throws `KindError` for a refused PDF. */
   extractPdf?(bytes: Uint8Array, limits: { maxPages: number; maxChars: number }, options?: { signal?: AbortSignal }): Promise<ExtractedPdf>;
   /** Counts the text's Qwen3 tokens, without laying it out (`POST /v1/tokens`). */
-  countTokens(text: string, options?: { signal?: AbortSignal }): Promise<number>;
+  countTokens(text: string, options?: { signal?: AbortSignal; family?: TextTokenizerFamily }): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -95,11 +95,11 @@ export class ThreadPlanner implements RenderPlanner {
     }
   }
 
-  async countTokens(text: string, options: { signal?: AbortSignal } = {}): Promise<number> {
+  async countTokens(text: string, options: { signal?: AbortSignal; family?: TextTokenizerFamily } = {}): Promise<number> {
     const { signal } = options;
     try {
       // The task module's `countTokens` export, in the same threads (their tokenizer is loaded).
-      const task: CountTask = { text };
+      const task: CountTask = options.family ? { text, family: options.family } : { text };
       return (await this.pool.run(task as never, { name: 'countTokens', signal: signal ?? null })) as unknown as number;
     } catch (e) {
       if (signal?.aborted) throw signal.reason;

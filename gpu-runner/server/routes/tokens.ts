@@ -1,7 +1,8 @@
 /**
- * `POST /v1/tokens` `{text}` → `{textTokens, tokenizer: "qwen3"}`: what the edge stores with a new
- * document. Counted in a planner thread (gpu-runner/planner/), so a long text does not hold the
- * event loop; no device queue slot, since no page is painted or read.
+ * `POST /v1/tokens` `{text, family?}` → `{textTokens, tokenizer}`: Qwen3 by default (what the edge
+ * stores with a new document), or another profile's family (its totals and passthrough decision).
+ * Counted in a planner thread (gpu-runner/planner/), so a long text does not hold the event loop;
+ * no device queue slot, since no page is painted or read.
  */
 import { Hono } from 'hono';
 import { tokensRequestSchema, type TokensResponse } from '../../../protocol/runner-api.ts';
@@ -19,9 +20,9 @@ export function tokensRoute(deps: TokensRouteDeps): Hono<RunnerEnv> {
   const app = new Hono<RunnerEnv>();
   app.post('/v1/tokens', async (c) => {
     deps.assertAccepting();
-    const { text } = parseJsonBody(c.req.header('content-type'), c.get('rawBody'), tokensRequestSchema);
-    const textTokens = await deps.planner.countTokens(text, { signal: c.req.raw.signal });
-    return c.json({ textTokens, tokenizer: 'qwen3' } satisfies TokensResponse);
+    const { text, family = 'qwen3' } = parseJsonBody(c.req.header('content-type'), c.get('rawBody'), tokensRequestSchema);
+    const textTokens = await deps.planner.countTokens(text, { signal: c.req.raw.signal, family });
+    return c.json({ textTokens, tokenizer: family } satisfies TokensResponse);
   });
   return app;
 }
