@@ -69,8 +69,9 @@ export const documentRoutes = apiRoutes();
 
 // The JSON body's schema allows only "text", so by here the upload is exactly a document.
 documentRoutes.openapi(createRoute({ ...uploadRoute, middleware: [gate({ quota: true }), uploadBody()] as const }), async (c) => {
-  const kind = uploadKind(c.req.valid('query'), c.get('upload').mediaType);
   let upload = c.get('upload');
+  // A JSON body `{"text": …}` is the envelope, not a JSON document: its type names no kind.
+  const kind = uploadKind(c.req.valid('query'), upload.json ? undefined : upload.mediaType);
   let pdfPages: number | undefined;
   if (upload.pdf || kind.kind === 'pdf') {
     // A PDF is its text layer from here on; `?kind=pdf` on a text body is not a PDF to read.

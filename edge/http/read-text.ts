@@ -123,7 +123,9 @@ function mediaType(request: Request): { type: string; charset?: string } {
 export async function readUploadBody(request: Request, maxBytes: number): Promise<UploadBody> {
   const { type, charset } = mediaType(request);
   const isJson = type === 'application/json';
-  const kindOfType = kindFromContentType(type)?.kind;
+  // Only text types and PDF name a kind here (the upload route's OpenAPI body lists `text/*` and
+  // `application/pdf`): `application/x-www-form-urlencoded` is a form, not a language.
+  const kindOfType = type.startsWith('text/') || type === 'application/pdf' ? kindFromContentType(type)?.kind : undefined;
   // Text kinds by their own types (text/html, text/x-python, text/x-log, …) are read as text; a
   // PDF is bytes. A code type that is JSON's own (application/json) stays the JSON body.
   if (!isJson && !TEXT_TYPES.has(type) && kindOfType === undefined) {

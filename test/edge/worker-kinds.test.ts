@@ -118,6 +118,10 @@ describe('choosing the kind', () => {
 
     const markdownWins = await upload('# Title\n\nBody text.\n', 'text/x-python', '?kind=markdown');
     expect(documentViewSchema.parse(await markdownWins.json()).kind).toBe('markdown');
+    // JSON `{"text": …}` is the upload's envelope, not a JSON document; a form type is no language.
+    const enveloped = await upload(JSON.stringify({ text: 'Just prose in an envelope.' }), 'application/json');
+    expect(documentViewSchema.parse(await enveloped.json()).kind).toBe('text');
+    expect((await upload('a=b', 'application/x-www-form-urlencoded')).status).toBe(415);
     const languageOnly = await upload('fn main() {}\n', 'text/plain', '?language=rust');
     expect(documentViewSchema.parse(await languageOnly.json())).toMatchObject({ kind: 'code', language: 'rust' });
   });
