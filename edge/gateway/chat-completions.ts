@@ -26,15 +26,15 @@ import {
 import type { ProfileName } from '../../protocol/profiles.ts';
 import type { AppEnv } from '../app-env.ts';
 import { parseChatRequest, type ChatRequest } from './chat-request.ts';
-import { longTextSlots, replaceSlots, type SlotReplacement, type TextSlot } from './long-parts.ts';
+import { longTextSlots, type TextSlot } from './long-parts.ts';
 import { chatCompletionsRoute } from './chat-route.ts';
 import { chooseProfile, PROFILE_HEADER } from './model-profiles.ts';
 import { asGatewayError, GatewayError } from './openai-error.ts';
 import { estimateVisualCost, pagesLikelyPay, pagesPay } from './pages-pay.ts';
-import { gatewayRenderFields, type GatewayRenderFields } from './render-fields.ts';
+import { partsKey, serializeParts, spliceBody, type PartsJsonCache, type SerializedReplacement } from './parts-json.ts';
+import { estimateConfig, gatewayRenderFields, type GatewayRenderFields } from './render-fields.ts';
 import { gatewaySettings, type GatewayVars } from './settings.ts';
 import { forwardChat, UPSTREAM_AUTH_HEADER, upstreamAuthorization } from './upstream.ts';
-import { PRESETS, type RenderConfig } from '../../protocol/render-config.ts';
 
 /** Response headers with the call's counts. */
 export const TEXT_TOKENS_HEADER = 'x-glyph-text-tokens';
@@ -81,6 +81,11 @@ export interface GatewayDeps {
   render(c: Context<AppEnv>, text: string, fields: GatewayRenderFields): Promise<RenderOutcome>;
   /** The pages of a render as the upstream will get them: key-free URLs or inline base64. */
   payloadPages(c: Context<AppEnv>, rendered: RenderedContext, delivery: ImageDelivery): Promise<PayloadPage[]>;
+  /**
+   * Serialized parts of inline renders, by tenant, document, render and delivery (parts-json.ts):
+   * page images and the instruction only. URL parts are never kept (their URLs expire).
+   */
+  partsCache: PartsJsonCache;
   /** Records the call (after the response; must not throw). */
   meter(c: Context<AppEnv>, usage: ChatUsage): void;
 }
@@ -115,7 +120,7 @@ async function renderSlots(
     slots.map((slot) => {
       let outcome = byText.get(slot.text);
       if (!outcome) {
-        outcome = deps.render(c, slot.text, gatewayRenderFields(slot.text, profile));
+        outcome = deps.render(c, slot.text, gatewayRenderFields(profile));
         byText.set(slot.text, outcome);
       }
       return outcome;
@@ -134,6 +139,25 @@ async function renderSlots(
   return kept;
 }
 
+/** A render's parts as the upstream gets them, serialized; inline ones kept per render. */
+async function renderedPartsJson(
+  c: Context<AppEnv>,
+  deps: GatewayDeps,
+  rendered: RenderedContext,
+  delivery: ImageDelivery,
+): Promise<string> {
+  const key =
+    delivery === 'inline'
+      ? partsKey({ tenant: c.get('caller').tenant, documentId: rendered.documentId, renderId: rendered.renderId, delivery })
+      : undefined;
+  const kept = key === undefined ? undefined : deps.partsCache.get(key);
+  if (kept !== undefined) return kept;
+  const parts: OpenAIContentPart[] = modelPayload('openai', await deps.payloadPages(c, rendered, delivery));
+  const json = serializeParts(parts);
+  if (key !== undefined) deps.partsCache.set(key, json);
+  return json;
+}
+
 /** The handler's work once the caller is known. */
 async function chatCompletion(c: Context<AppEnv>, deps: GatewayDeps): Promise<Response> {
   const settings = gatewaySettings(c.env as GatewayVars);
@@ -146,30 +170,20 @@ async function chatCompletion(c: Context<AppEnv>, deps: GatewayDeps): Promise<Re
   if (!choice.ok) throw new GatewayError(400, 'invalid_profile', choice.message, choice.param);
   const profile = choice.profile;
 
-  const slots = longTextSlots(request.messages, (text) =>
-    pagesLikelyPay(text, gatewayRenderFields(text, profile).preset, profile),
-  );
+  const slots = longTextSlots(request.messages, (text) => pagesLikelyPay(text, profile));
   // Refused before anything is stored or rendered when even the estimate (a lower bound) is over.
-  const estimated = slots.reduce(
-    (sum, s) =>
-      sum +
-      estimateVisualCost(s.text, PRESETS[gatewayRenderFields(s.text, profile).preset] as RenderConfig, profile).pages,
-    0,
-  );
+  const estimated = slots.reduce((sum, s) => sum + estimateVisualCost(s.text, estimateConfig(s.text, profile), profile).pages, 0);
   if (estimated > settings.maxPages) throw tooLarge(estimated, settings.maxPages);
 
   const rendered = await renderSlots(c, deps, slots, profile, settings.maxPages);
-  const replacements: SlotReplacement<OpenAIContentPart>[] = await Promise.all(
-    rendered.map(async (r) => ({
+  const replacements = await Promise.all(
+    rendered.map(async (r): Promise<SerializedReplacement> => ({
       slot: r.slot,
-      parts: modelPayload('openai', await deps.payloadPages(c, r.rendered, settings.imageDelivery)),
+      json: await renderedPartsJson(c, deps, r.rendered, settings.imageDelivery),
     })),
   );
   // Nothing replaced: the body goes upstream byte for byte as the client sent it.
-  const body =
-    replacements.length === 0
-      ? raw
-      : JSON.stringify({ ...request, messages: replaceSlots(request.messages, replacements) });
+  const body = replacements.length === 0 ? raw : spliceBody(request, replacements);
 
   const usage: ChatUsage = {
     documents: rendered.map((r) => r.rendered.documentId),

@@ -6,9 +6,10 @@
  */
 import { visualTokensFor, type ProfileName } from '../../protocol/profiles.ts';
 import { utf8Bytes } from '../../protocol/primitives/bytes.ts';
-import { PRESETS, pageSizePoints, type PresetName, type RenderConfig } from '../../protocol/render-config.ts';
+import { pageSizePoints, type RenderConfig } from '../../protocol/render-config.ts';
 import { worthIt, type TokenCosts } from '../../protocol/worth-it.ts';
 import { estimatePages } from '../jobs/estimate.ts';
+import { estimateConfig } from './render-fields.ts';
 
 export type { TokenCosts };
 
@@ -45,10 +46,13 @@ export function estimateVisualCost(
   return { pages, visualTokens: pages * visualTokensFor(profile, width, height) };
 }
 
-/** The estimate-based decision, for a text about to be rendered with `preset`. */
-export function pagesLikelyPay(text: string, preset: PresetName, profile: ProfileName): boolean {
+/**
+ * The estimate-based decision, for a text about to be rendered with `preset: "auto"` for
+ * `profile`: pages of the profile's recommended size at a nominal dense font ({@link estimateConfig}).
+ */
+export function pagesLikelyPay(text: string, profile: ProfileName): boolean {
+  const config = estimateConfig(text, profile);
   // Cheap exit first: a text shorter than one page's tokens can never pay.
-  const config = PRESETS[preset] as RenderConfig;
   const { width, height } = pagePixels(config);
   const textTokens = estimateTextTokens(text);
   if (textTokens <= visualTokensFor(profile, width, height)) return false;

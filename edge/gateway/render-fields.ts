@@ -1,17 +1,20 @@
 /**
- * How the gateway renders a context for a profile: the one place that picks the render fields,
- * so that switching to `preset: "auto"` (pages fitted to the profile) is a one-line change here.
+ * How the gateway renders a context for a profile: the one place that picks the render fields.
+ * Preset `auto`: the runner fits page geometry and font size to the profile, and the reflow mode
+ * is the render route's default.
  */
 import type { ProfileName } from '../../protocol/profiles.ts';
-import type { PresetName } from '../../protocol/render-config.ts';
+import { AUTO_PRESET, type AutoPresetName, type RenderConfig } from '../../protocol/render-config.ts';
+import { nominalAutoConfig } from '../renders/render-options.ts';
 
-/** The render fields of a gateway render. */
+/** The render fields of a gateway render (reflow left to the route's default). */
 export interface GatewayRenderFields {
-  preset: PresetName;
+  preset: AutoPresetName;
   profile: ProfileName;
 }
 
-// Mostly Han, kana or Hangul: the CJK preset draws it (its font has the glyphs).
+// Mostly Han, kana or Hangul: drawn in the CJK font (the runner tells the script itself; the
+// estimate needs it for the glyphs' advance).
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/gu;
 
 /** Whether most of a text's letters are CJK (sampled from its start: enough to tell a script). */
@@ -22,10 +25,15 @@ export function isMostlyCjk(text: string): boolean {
   return letters > 0 && cjk * 2 > letters;
 }
 
+/** The render fields for a context read by `profile`: `preset: "auto"` fitted to that profile. */
+export function gatewayRenderFields(profile: ProfileName): GatewayRenderFields {
+  return { preset: AUTO_PRESET, profile };
+}
+
 /**
- * The render fields for `text` read by `profile`: today the default preset of its script
- * (`glyph-en`, or `glyph-zh` for CJK text); `preset: "auto"` once issue 11 lands it.
+ * The config a page estimate of `text` assumes before it is rendered: the profile's recommended
+ * page at a nominal dense font (as the render route estimates `auto`), in the CJK font for CJK text.
  */
-export function gatewayRenderFields(text: string, profile: ProfileName): GatewayRenderFields {
-  return { preset: isMostlyCjk(text) ? 'glyph-zh' : 'glyph-en', profile };
+export function estimateConfig(text: string, profile: ProfileName): RenderConfig {
+  return nominalAutoConfig(profile, isMostlyCjk(text) ? { 'font-family': 'Noto Sans SC' } : {});
 }

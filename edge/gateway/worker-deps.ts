@@ -18,24 +18,21 @@ import { resolveRender } from '../renders/render-options.ts';
 import { renderView } from '../renders/render-view.ts';
 import { failureError } from '../runners/failures.ts';
 import { storeDocument } from '../storage/documents.ts';
-import { pageKey } from '../storage/keys.ts';
 import { readManifest, type StoredManifest } from '../storage/renders.ts';
 import { gate } from '../tenancy/gate.ts';
 import { meter } from '../usage/store.ts';
 import type { GatewayDeps, RenderedContext, RenderOutcome } from './chat-completions.ts';
 import { GatewayError } from './openai-error.ts';
+import { partsJsonCache } from './parts-json.ts';
 import type { GatewayRenderFields } from './render-fields.ts';
 
 // Committed manifests never change (their key names the text and config by hash), so an isolate
 // may keep them: a repeated context then costs no R2 read for its manifest.
 const manifests = new LRUCache<string, StoredManifest>({ max: 512 });
 
-// Inline pages as base64, by R2 key (tenant-scoped): a repeated context is then sent without
-// reading or encoding its pages again. Bounded by size (UTF-16 code units ≈ bytes × 2).
-const inlinePages = new LRUCache<string, string>({
-  maxSize: 48 * 1024 * 1024,
-  sizeCalculation: (value) => value.length * 2,
-});
+// A repeated context's inline parts, serialized once (page images and the instruction: nothing
+// of a key): it is then sent without reading, encoding or stringifying its pages again.
+const partsCache = partsJsonCache();
 
 // Documents known stored, by tenant + sha: the second time a context comes, no D1 lookup.
 const storedDocuments = new LRUCache<string, true>({ max: 4096 });
@@ -108,20 +105,14 @@ async function payloadPages(
   }
   return Promise.all(
     numbers.map(async (n) => {
-      const key = pageKey(tenant, documentId, renderId, n);
-      let base64 = inlinePages.get(key);
-      if (base64 === undefined) {
-        const bytes = await readCommittedPageBytes(c.env, c.executionCtx, {
-          tenant,
-          sha: documentId,
-          configHash: renderId,
-          n,
-        });
-        if (!bytes) throw new GatewayError(500, 'internal_error', 'a page of the context render is missing');
-        base64 = toBase64(bytes);
-        inlinePages.set(key, base64);
-      }
-      return { n, base64 };
+      const bytes = await readCommittedPageBytes(c.env, c.executionCtx, {
+        tenant,
+        sha: documentId,
+        configHash: renderId,
+        n,
+      });
+      if (!bytes) throw new GatewayError(500, 'internal_error', 'a page of the context render is missing');
+      return { n, base64: toBase64(bytes) };
     }),
   );
 }
@@ -139,6 +130,7 @@ export const workerGatewayDeps: GatewayDeps = {
   },
   render: renderContext,
   payloadPages,
+  partsCache,
   meter(c, usage) {
     const { prices } = edgeConfig(c.env);
     const perPage = usage.cached ? prices.render_page_cached : prices.render_page;

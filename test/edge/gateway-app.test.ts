@@ -15,6 +15,8 @@ import {
   type RenderedContext,
 } from '../../edge/gateway/chat-completions.ts';
 import { GatewayError } from '../../edge/gateway/openai-error.ts';
+import { partsJsonCache } from '../../edge/gateway/parts-json.ts';
+import { sha256Hex } from '../../protocol/primitives/bytes.ts';
 import { toBase64 } from '../../protocol/model-payloads.ts';
 import { startStandIn, type StandIn } from './gateway-stand-in.ts';
 
@@ -33,6 +35,7 @@ let standIn: StandIn;
 let rendered: string[];
 let metered: ChatUsage[];
 let pagesFor: (text: string) => number;
+let pageReads: number;
 
 const deps: GatewayDeps = {
   authenticate: createMiddleware<AppEnv>(async (c, next) => {
@@ -47,17 +50,24 @@ const deps: GatewayDeps = {
     const pages = pagesFor(text);
     if (pages > 50) return { kind: 'too_large', pages };
     const context: RenderedContext = {
-      documentId: 'a'.repeat(64),
-      renderId: 'b'.repeat(64),
+      // Named as the Worker names them: by the text, and by the render (its page count here).
+      documentId: await sha256Hex(text),
+      renderId: `auto-${pages}`,
       cached: false,
       textTokens: Math.ceil(text.length / 4),
       pages: Array.from({ length: pages }, (_, i) => ({ n: i + 1, visualTokens: 765 })),
     };
     return { kind: 'rendered', rendered: context };
   },
-  async payloadPages(_c, r) {
-    return r.pages.map((p) => ({ n: p.n, base64: toBase64(PNG) }));
+  async payloadPages(_c, r, delivery) {
+    pageReads++;
+    return r.pages.map((p) =>
+      delivery === 'url'
+        ? { n: p.n, url: `https://glyph.example/v1/shared/${r.documentId}/${p.n}?exp=${Date.now()}` }
+        : { n: p.n, base64: toBase64(PNG) },
+    );
   },
+  partsCache: partsJsonCache(),
   meter(_c, usage) {
     metered.push(usage);
   },
@@ -93,6 +103,8 @@ beforeEach(() => {
   rendered = [];
   metered = [];
   pagesFor = (text) => Math.ceil(text.length / 4000);
+  pageReads = 0;
+  deps.partsCache.clear();
 });
 
 describe('POST /v1/chat/completions (in process)', () => {
@@ -128,10 +140,10 @@ describe('POST /v1/chat/completions (in process)', () => {
     expect(got.texts).toContain('Context follows.');
     expect(got.texts.at(-1)).toBe('What does the fox do?');
     expect(got.texts.some((t) => t.includes('quick brown fox'))).toBe(false);
-    expect(rendered).toEqual(['glyph-en/gpt-4o']);
+    expect(rendered).toEqual(['auto/gpt-4o']);
     expect(metered).toEqual([
       {
-        documents: ['a'.repeat(64)],
+        documents: [await sha256Hex(LONG)],
         pages,
         textTokens: Math.ceil(LONG.length / 4),
         visualTokens: 765 * pages,
@@ -168,7 +180,46 @@ describe('POST /v1/chat/completions (in process)', () => {
       { model: 'my-finetune', messages: [{ role: 'user', content: LONG }] },
       { headers: { 'x-glyph-profile': 'qwen3-vl' } },
     );
-    expect(rendered).toEqual(['glyph-en/qwen3-vl']);
+    expect(rendered).toEqual(['auto/qwen3-vl']);
+  });
+
+  it("a repeated context's inline parts come from the parts cache, exactly as an uncached request sends them", async () => {
+    const body = (question: string) => ({
+      model: 'gpt-4o',
+      temperature: 0.5,
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: [{ type: 'text', text: 'Intro.' }, { type: 'text', text: LONG }] },
+        { role: 'user', content: `${LONG} (twice)\n\n${question}` },
+      ],
+    });
+    await call(body('First?'));
+    expect(pageReads).toBe(2); // two contexts, each read and serialized once
+    await call(body('Second?'));
+    await call(body('First?'));
+    expect(pageReads).toBe(2); // both served from the cache
+    const [uncached, second, cached] = standIn.requests;
+    expect(cached!.rawBody).toBe(uncached!.rawBody);
+    expect(second!.texts.at(-1)).toBe('Second?');
+    expect(second!.images).toHaveLength(uncached!.images.length);
+    // And byte for byte what a cold isolate would send for the same request.
+    deps.partsCache.clear();
+    await call(body('First?'));
+    expect(pageReads).toBe(4);
+    expect(standIn.requests[3]!.rawBody).toBe(cached!.rawBody);
+    // Another tenant's identical context is not served from this one's entry.
+    expect([...deps.partsCache.keys()].every((k) => k.startsWith('acme\n'))).toBe(true);
+  });
+
+  it('never keeps URL parts (their URLs expire)', async () => {
+    const env = { UPSTREAM_IMAGE_DELIVERY: 'url' };
+    for (let i = 0; i < 2; i++) {
+      const res = await call({ model: 'gpt-4o', messages: [{ role: 'user', content: LONG }] }, { env });
+      // (The stand-in cannot fetch these made-up URLs; what counts is what the gateway sent.)
+      expect(Number(res.headers.get('x-glyph-pages'))).toBeGreaterThan(1);
+    }
+    expect(pageReads).toBe(2);
+    expect(deps.partsCache.size).toBe(0);
   });
 
   it('keeps the text when the rendered pages would cost more than it', async () => {
@@ -249,12 +300,12 @@ describe('errors in OpenAI shape', () => {
   it('413 naming the limit when the context is too large even as pages', async () => {
     const res = await call(
       { model: 'gpt-4o', messages: [{ role: 'user', content: LONG }] },
-      { env: { GATEWAY_MAX_PAGES: '2' } },
+      { env: { GATEWAY_MAX_PAGES: '1' } },
     );
     expect(res.status).toBe(413);
     const json = await res.json();
     expect(json).toMatchObject(shape);
-    expect(json.error.message).toMatch(/limit of 2 pages per request \(GATEWAY_MAX_PAGES\)/);
+    expect(json.error.message).toMatch(/limit of 1 pages per request \(GATEWAY_MAX_PAGES\)/);
     expect(rendered).toEqual([]); // refused from the estimate, before any render
 
     pagesFor = () => 60; // the renderer reports more than it will take

@@ -3,8 +3,18 @@ import { parseChatRequest, type ChatMessage } from '../../edge/gateway/chat-requ
 import { longTextSlots, replaceSlots, splitQuestion } from '../../edge/gateway/long-parts.ts';
 import { chooseProfile, profileForModel } from '../../edge/gateway/model-profiles.ts';
 import { GatewayError } from '../../edge/gateway/openai-error.ts';
-import { estimateTextTokens, pagesLikelyPay, pagesPay } from '../../edge/gateway/pages-pay.ts';
-import { gatewayRenderFields, isMostlyCjk } from '../../edge/gateway/render-fields.ts';
+import {
+  estimateTextTokens,
+  estimateVisualCost,
+  pagePixels,
+  pagesLikelyPay,
+  pagesPay,
+} from '../../edge/gateway/pages-pay.ts';
+import { partsJsonCache, partsKey, serializeParts, spliceBody } from '../../edge/gateway/parts-json.ts';
+import { estimateConfig, gatewayRenderFields, isMostlyCjk } from '../../edge/gateway/render-fields.ts';
+import { estimatePages } from '../../edge/jobs/estimate.ts';
+import { nominalAutoConfig } from '../../edge/renders/render-options.ts';
+import { recommendedPageSize, visualTokensFor } from '../../protocol/profiles.ts';
 import { gatewaySettings } from '../../edge/gateway/settings.ts';
 import { upstreamAuthorization } from '../../edge/gateway/upstream.ts';
 
@@ -135,16 +145,38 @@ describe('pages pay', () => {
   it('never for a short text; for long prose on every profile', () => {
     expect(estimateTextTokens('abcd')).toBe(1);
     for (const profile of ['gpt-4o', 'claude', 'gemini', 'glm-4.1v', 'qwen2.5-vl', 'qwen3-vl'] as const) {
-      expect(pagesLikelyPay('What is the capital of France?', 'glyph-en', profile), profile).toBe(false);
-      expect(pagesLikelyPay(prose(1000), 'glyph-en', profile), profile).toBe(false);
-      expect(pagesLikelyPay(prose(100_000), 'glyph-en', profile), profile).toBe(true);
+      expect(pagesLikelyPay('What is the capital of France?', profile), profile).toBe(false);
+      expect(pagesLikelyPay(prose(1000), profile), profile).toBe(false);
+      expect(pagesLikelyPay(prose(100_000), profile), profile).toBe(true);
     }
   });
 
-  it('renders CJK text with the CJK preset', () => {
+  it('renders with preset auto for the profile (reflow left to the render default)', () => {
+    expect(gatewayRenderFields('gpt-4o')).toEqual({ preset: 'auto', profile: 'gpt-4o' });
+    expect(gatewayRenderFields('glm-4.1v')).toEqual({ preset: 'auto', profile: 'glm-4.1v' });
+  });
+
+  it("estimates on the profile's auto page at the nominal dense font, in the CJK font for CJK text", () => {
     expect(isMostlyCjk('天地玄黃，宇宙洪荒。')).toBe(true);
-    expect(gatewayRenderFields('plain English', 'gpt-4o')).toEqual({ preset: 'glyph-en', profile: 'gpt-4o' });
-    expect(gatewayRenderFields('天地玄黃，宇宙洪荒。', 'glm-4.1v').preset).toBe('glyph-zh');
+    for (const profile of ['gpt-4o', 'claude', 'gemini', 'glm-4.1v', 'qwen2.5-vl', 'qwen3-vl'] as const) {
+      const page = recommendedPageSize(profile);
+      const latin = estimateConfig('plain English', profile);
+      expect(latin, profile).toEqual(nominalAutoConfig(profile, {}));
+      expect(latin['page-size'], profile).toBe(`${page.width},${page.height}`);
+      expect(pagePixels(latin), profile).toEqual({ width: page.width, height: page.height });
+      expect(estimateConfig('天地玄黃，宇宙洪荒。', profile)['font-family'], profile).toBe('Noto Sans SC');
+      // The same text costs what that page costs the profile, per estimated page.
+      const text = prose(100_000);
+      const cost = estimateVisualCost(text, latin, profile);
+      expect(cost.pages, profile).toBe(estimatePages([...text].length, latin, text.split('\n').length));
+      expect(cost.visualTokens, profile).toBe(cost.pages * visualTokensFor(profile, page.width, page.height));
+    }
+    // CJK glyphs are full width: the same number of characters takes more pages.
+    const han = '天地玄黃宇宙洪荒'.repeat(5000);
+    const latinText = 'abcdefgh'.repeat(5000);
+    expect(estimateVisualCost(han, estimateConfig(han, 'gpt-4o'), 'gpt-4o').pages).toBeGreaterThan(
+      estimateVisualCost(latinText, estimateConfig(latinText, 'gpt-4o'), 'gpt-4o').pages,
+    );
   });
 });
 
@@ -178,5 +210,68 @@ describe('settings and the provider key', () => {
     expect(upstreamAuthorization('Bearer sk-abc', undefined)).toBe('Bearer sk-abc');
     expect(upstreamAuthorization(undefined, 'sk-env')).toBe('Bearer sk-env');
     expect(upstreamAuthorization(' ', undefined)).toBeNull();
+  });
+});
+
+describe('serialized parts spliced into the body', () => {
+  const parts = (tag: string) => [
+    { type: 'text' as const, text: `The ${tag} pages hold the document ("quoted", \\ and \u00e9).` },
+    { type: 'image_url' as const, image_url: { url: `data:image/png;base64,${tag}AAAA+/==` } },
+  ];
+
+  it('gives exactly the bytes of stringifying the replaced request', () => {
+    const long = prose(20_000);
+    const request = parseChatRequest(
+      JSON.stringify({
+        model: 'gpt-4o',
+        temperature: 0,
+        // A text that looks like a placeholder part stays text: the splice only matches real parts.
+        metadata: { note: '{"type":"glyph-parts-0"}' },
+        messages: [
+          { role: 'system', content: 'S' },
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: 'Intro {"type":"glyph-parts-x-0"}' },
+              { type: 'text', text: long },
+              { type: 'image_url', image_url: { url: 'https://example.com/a.png' } },
+              { type: 'text', text: `${long} again` },
+            ],
+          },
+          { role: 'user', content: `${long}\n\nWhat now?` },
+        ],
+      }),
+    );
+    const slots = longTextSlots(request.messages, (t) => t.length > 10_000);
+    expect(slots).toHaveLength(3);
+    const replacements = slots.map((slot, i) => ({ slot, parts: parts(`p${i}`) }));
+    const expected = JSON.stringify({ ...request, messages: replaceSlots(request.messages, replacements) });
+    const spliced = spliceBody(
+      request,
+      replacements.map((r) => ({ slot: r.slot, json: serializeParts(r.parts) })),
+    );
+    expect(spliced).toBe(expected);
+    expect(JSON.parse(spliced).messages[2].content.at(-1)).toEqual({ type: 'text', text: 'What now?' });
+  });
+
+  it('keys the parts by tenant, document, render and delivery', () => {
+    const key = { tenant: 'acme', documentId: 'd', renderId: 'r', delivery: 'inline' as const };
+    expect(new Set([
+      partsKey(key),
+      partsKey({ ...key, tenant: 'other' }),
+      partsKey({ ...key, documentId: 'e' }),
+      partsKey({ ...key, renderId: 's' }),
+      partsKey({ ...key, delivery: 'url' }),
+    ]).size).toBe(5);
+  });
+
+  it('bounds the cache by size, dropping the least recently used', () => {
+    const cache = partsJsonCache(1000);
+    cache.set('a', 'x'.repeat(300)); // 600 bytes
+    cache.set('b', 'y'.repeat(150)); // 300 bytes
+    cache.get('a');
+    cache.set('c', 'z'.repeat(100)); // over 1000: b (least recently used) goes
+    expect([cache.has('a'), cache.has('b'), cache.has('c')]).toEqual([true, false, true]);
+    expect(cache.calculatedSize).toBeLessThanOrEqual(1000);
   });
 });
