@@ -50,6 +50,7 @@ describe('glyph render CLI', () => {
         'config',
         'reflowed',
         'textTokenizer',
+        'kind',
         'worthIt',
       ].sort(),
     );
@@ -57,6 +58,7 @@ describe('glyph render CLI', () => {
       pages: 2,
       preset: 'glyph-en',
       profile: 'glm-4.1v',
+      kind: 'text',
       outDir: out,
       missingGlyphs: { count: 0 },
     });
