@@ -15,6 +15,8 @@ import { startEdge, startRunner, type EdgeHandle, type RunnerHandle } from './wo
 const novel = readFileSync(new URL('../fixtures/texts/pride_and_prejudice.txt', import.meta.url), 'utf8');
 // ~40 kB of the novel: long enough that pages pay for every profile, quick to render.
 const CONTEXT = novel.slice(20_000, 60_000);
+// Another 40 kB, rendered first by the repeated-context test.
+const OTHER_CONTEXT = novel.slice(120_000, 160_000);
 const QUESTION = 'Who is the single man in possession of a good fortune?';
 const PROVIDER_KEY = `sk-provider-${crypto.randomUUID()}`;
 
@@ -29,7 +31,8 @@ beforeAll(async () => {
   runner = await startRunner();
   edge = await startEdge({
     runners: [runner.url],
-    vars: { UPSTREAM_BASE_URL: standIn.baseUrl, GATEWAY_MAX_PAGES: '40' },
+    // A profile's first auto render waits for its fit search: past the 30 s default runner timeout.
+    vars: { UPSTREAM_BASE_URL: standIn.baseUrl, GATEWAY_MAX_PAGES: '40', RUNNER_TIMEOUT_MS: '240000' },
     // `log`: wrangler's request lines and every console line of the Worker, for the log scan below.
     logLevel: 'log',
   });
@@ -40,7 +43,17 @@ beforeAll(async () => {
     defaultHeaders: { 'x-upstream-authorization': PROVIDER_KEY },
     maxRetries: 0,
   });
-});
+  // Warm the fit searches with another text, so no test below waits on one (or finds its own
+  // context already rendered).
+  for (const profile of PROFILES_USED) {
+    const res = await edge.call(glyphKey, '/v1/compress', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: novel.slice(100_000, 104_000), preset: 'auto', profile }),
+    });
+    expect(res.status, profile).toBe(200);
+  }
+}, 480_000);
 
 afterAll(async () => {
   await edge?.stop();
@@ -48,12 +61,16 @@ afterAll(async () => {
   await standIn?.stop();
 });
 
+// The profile the tests below map to (gpt-4o*, gpt-4.1*). The runner fits preset `auto` per profile
+// on its first such render (test runners start with GLYPH_FIT_WARM=off): tens of seconds on CPU.
+const PROFILES_USED = ['gpt-4o'] as const;
+
 /** The PNGs of the keyed page route for `text` rendered as the gateway renders it. */
 async function keyedPages(text: string, profile: string): Promise<Uint8Array[]> {
   const res = await edge.call(glyphKey, '/v1/compress', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ text, preset: 'glyph-en', profile }),
+    body: JSON.stringify({ text, preset: 'auto', profile }),
   });
   expect(res.status).toBe(200);
   const view = (await res.json()) as { pages: { url: string }[] };
@@ -114,9 +131,10 @@ describe('the gateway with the openai SDK (inline pages)', () => {
   it('renders a repeated long context once (the second call is served from the render cache)', async () => {
     const ask = () =>
       client.chat.completions
-        .create({ model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: `${CONTEXT}\n\n${QUESTION}` }] })
+        .create({ model: 'gpt-4.1-mini', messages: [{ role: 'user', content: `${OTHER_CONTEXT}\n\n${QUESTION}` }] })
         .withResponse();
     const first = await ask();
+    expect(Number(first.response.headers.get('x-glyph-pages'))).toBeGreaterThan(1);
     const renders = await runner.requests('/v1/render');
     const second = await ask();
     expect(await runner.requests('/v1/render')).toBe(renders);
