@@ -13,7 +13,7 @@ import {
   type RenderConfig,
 } from '../../protocol/render-config.ts';
 import type { ManifestFit } from '../../protocol/runner-api.ts';
-import { textTokenizerFor, type TextTokenizerChoice } from '../../protocol/text-tokenizers.ts';
+import { textTokenizerFor, type TextTokenizerChoice, type TextTokenizerFamily } from '../../protocol/text-tokenizers.ts';
 import { resolveAutoConfig, type FitSearches } from '../fit/index.ts';
 import { renderCacheKey } from '../cache/key.ts';
 import { NoVisibleTextError, RunnerError } from '../errors.ts';
@@ -109,12 +109,9 @@ export async function resolveJob(fields: JobFields, context: ResolveJobContext =
   const [configHash, textSha256] = await Promise.all([renderConfigHash(config), sha256Hex(fields.text)]);
   // The same text and config reflowed otherwise, or counted with another tokenizer, is another
   // cached render: both are in the key beside the config.
-  const renderHash = await sha256Hex(`${configHash}|reflow=${reflow}|tokens=${tokenizer.family}`);
   const kind = fields.kind ?? 'text';
   const styled = { kind, ...(fields.language ? { language: fields.language } : {}), ...(fields.fileName ? { fileName: fields.fileName } : {}) };
-  // The same text drawn as another kind is other pages: the kind (and language) are in the key.
-  const keyHash =
-    kind === 'text' ? renderHash : await sha256Hex(`${renderHash}|${kind}|${fields.language ?? ''}|${fields.fileName ?? ''}`);
+  const keyHash = await renderKeyHash({ configHash, reflow, family: tokenizer.family, ...styled });
   return {
     text: fields.text,
     config,
@@ -131,4 +128,26 @@ export async function resolveJob(fields: JobFields, context: ResolveJobContext =
 
 function truncate(s: string): string {
   return s.length > 40 ? `${s.slice(0, 40)}…` : s;
+}
+
+/** What besides the text makes a cached render another one. */
+export interface RenderKeyParts {
+  configHash: string;
+  reflow: ReflowMode;
+  family: TextTokenizerFamily;
+  kind: DocumentKind;
+  language?: string;
+  fileName?: string;
+}
+
+/**
+ * The render's part of its cache key: the config hash, the reflow mode and the tokenizer family
+ * (the same text reflowed otherwise or counted with another tokenizer is another render), and for
+ * a structured kind the kind, language and file name (the same text drawn as another kind is other
+ * pages). Plain text keeps the shorter form, so its cached renders stay where they are.
+ */
+export async function renderKeyHash(parts: RenderKeyParts): Promise<string> {
+  const renderHash = await sha256Hex(`${parts.configHash}|reflow=${parts.reflow}|tokens=${parts.family}`);
+  if (parts.kind === 'text') return renderHash;
+  return sha256Hex(`${renderHash}|${parts.kind}|${parts.language ?? ''}|${parts.fileName ?? ''}`);
 }

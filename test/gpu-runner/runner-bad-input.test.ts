@@ -29,6 +29,7 @@ import {
   rendersInFlight,
   settledCacheFiles,
 } from './runner-probes.ts';
+import { renderKeyHash } from '../../gpu-runner/render-service/job.ts';
 
 /** Body limit of the runner under test: a 2 MB line fits, and a 413 is cheap to provoke. */
 const MAX_BODY_MB = 3;
@@ -114,7 +115,9 @@ async function expectRendered(body: unknown, deadlineMs = 30_000): Promise<Rende
     expect(size.height).toBeLessThanOrEqual(PAGE.height);
   });
   settled = await settledCacheFiles(runner.url, runner.cacheDir);
-  expect(settled).toContain(cacheMetaPath(manifest.textSha256, manifest.configHash));
+  // These renders name no reflow (drawn as sent), no kind, and the default profile's tokenizer.
+  const keyHash = await renderKeyHash({ configHash: manifest.configHash, reflow: 'off', family: manifest.textTokenizer.family, kind: 'text' });
+  expect(settled).toContain(cacheMetaPath(manifest.textSha256, keyHash));
   return { manifest, pages, ms };
 }
 
