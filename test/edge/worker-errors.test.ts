@@ -1,7 +1,8 @@
 /**
  * Every error the edge answers, in workerd, is `{ error: { code, message } }` with the right
  * status: 400, 401, 404, 413, 415, 429 (rate limit and quota, naming the limit) and 503 (runners
- * busy, with Retry-After). The runner here is a stand-in that always answers 429.
+ * busy, with Retry-After). The runner here is a stand-in that answers 429 to every render, query
+ * and decode; it counts an upload's tokens (`POST /v1/tokens`) so that uploads can succeed.
  */
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,7 +30,14 @@ async function expectError(res: Response, status: number, code?: string): Promis
 }
 
 beforeAll(async () => {
-  busyRunner = createServer((_req, res) => {
+  busyRunner = createServer((req, res) => {
+    if (req.url === '/v1/tokens') {
+      // A count (any number: these tests check errors, not counts) for the upload to store.
+      req.resume();
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"textTokens":5,"tokenizer":"qwen3"}');
+      return;
+    }
     res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '7' });
     res.end('{"error":{"code":"queue_full","message":"busy"}}');
   });
