@@ -36,7 +36,9 @@ beforeAll(async () => {
   runner = await startRunner();
   edge = await startEdge({
     runners: [runner.url],
-    vars: { PAGE_URL_SECRET: SECRET, UPSTREAM_BASE_URL: standIn.baseUrl, UPSTREAM_IMAGE_DELIVERY: 'url' },
+    // The gateway renders with preset auto: a profile's first render waits for the runner's
+    // font-size search, longer than the default 30 s runner deadline on this machine.
+    vars: { PAGE_URL_SECRET: SECRET, UPSTREAM_BASE_URL: standIn.baseUrl, UPSTREAM_IMAGE_DELIVERY: 'url', RUNNER_TIMEOUT_MS: '240000' },
   });
   key = edge.createKey('acme').key;
   otherKey = edge.createKey('globex').key;
@@ -185,7 +187,7 @@ describe('model-ready payloads', () => {
 });
 
 describe('the gateway delivering pages by URL', () => {
-  it('the upstream fetches each page by its key-free URL and gets PNGs', async () => {
+  it('the upstream fetches each page by its key-free URL and gets PNGs', { timeout: 300_000 }, async () => {
     const client = new OpenAI({
       apiKey: key,
       baseURL: `${edge.url}/v1`,
