@@ -102,6 +102,9 @@ const runner = startChild('runner', process.execPath, [builtPath('gpu-runner/mai
     GLYPH_RUNNER_HOST: '127.0.0.1',
     GLYPH_RUNNER_KEYS: `${RUNNER_KEY_ID}:${secret}`,
     GLYPH_CACHE_DIR: process.env.GLYPH_CACHE_DIR || join(stateDir, 'runner-cache'),
+    // Warming every profile's preset-auto search takes minutes of CPU on a laptop and starves the
+    // first requests; locally a profile is searched on its first auto render (and kept on disk).
+    GLYPH_FIT_WARM: process.env.GLYPH_FIT_WARM || 'off',
   },
 });
 children.push(runner);
