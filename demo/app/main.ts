@@ -159,7 +159,9 @@ async function takeFile(file: File | undefined): Promise<void> {
 
 function initText(): void {
   const fileField = byId('file', HTMLInputElement);
-  fileField.addEventListener('change', () => run(() => takeFile(fileField.files?.[0])));
+  // Reading a file touches only this page, so it is not one of the one-at-a-time actions: a file
+  // chosen while a render is still finishing would otherwise be dropped without a word.
+  fileField.addEventListener('change', () => void takeFile(fileField.files?.[0]).catch(showError));
   textField.addEventListener('dragover', (event) => {
     event.preventDefault();
     textField.classList.add('dropping');
@@ -168,7 +170,7 @@ function initText(): void {
   textField.addEventListener('drop', (event) => {
     event.preventDefault();
     textField.classList.remove('dropping');
-    run(() => takeFile(event.dataTransfer?.files[0]));
+    void takeFile(event.dataTransfer?.files[0]).catch(showError);
   });
   // Typing or pasting makes it plain text again, whatever file was loaded before.
   textField.addEventListener('input', () => {
