@@ -16,7 +16,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import sharp from 'sharp';
 import { PROFILE_NAMES, getProfile, isProfileName, modelView, type ProfileName } from '../protocol/profiles.ts';
 import {
   DEFAULT_READBACK_FLOOR,
@@ -28,10 +27,11 @@ import { compressionRatio } from '../protocol/compression-ratio.ts';
 import { textTokenizerFor } from '../protocol/text-tokenizers.ts';
 import { expectedLineText } from '../gpu-runner/decode/expected-text.ts';
 import { FitSearches, resolveAutoConfig } from '../gpu-runner/fit/index.ts';
+import { evenSample, resize } from '../gpu-runner/fit/readback.ts';
 import { aggregateAccuracy } from '../gpu-runner/ocr/accuracy.ts';
 import { LineRecognizer, type LineImage } from '../gpu-runner/ocr/recognizer.ts';
 import { reflow } from '../gpu-runner/reflow/index.ts';
-import { paintPlan, planPages, type RawPage } from '../gpu-runner/render/index.ts';
+import { paintPlan, planPages } from '../gpu-runner/render/index.ts';
 import { countTextTokens } from '../gpu-runner/tokens/count-text-tokens.ts';
 
 const { values } = parseArgs({
@@ -108,8 +108,7 @@ async function measure(
   const lines = plan.pages
     .flatMap((pg) => pg.lines)
     .filter((l) => expectedLineText(drawn, l.start, l.end, config).trim() !== '');
-  const n = Math.min(SAMPLE, lines.length);
-  const chosen = Array.from({ length: n }, (_, i) => lines[Math.floor(((i + 0.5) * lines.length) / n)]!);
+  const chosen = evenSample(lines, SAMPLE);
   const pageIdx = [...new Set(chosen.map((l) => l.page))];
   const images: LineImage[] = [];
   const order: typeof chosen = [];
@@ -152,22 +151,6 @@ async function measure(
   };
 }
 
-async function resize(page: RawPage, size: { width: number; height: number }): Promise<RawPage> {
-  const { data, info } = await sharp(page.data, {
-    raw: { width: page.width, height: page.height, channels: page.channels },
-  })
-    .resize(size.width, size.height, { fit: 'fill', kernel: 'cubic' })
-    // libvips may hand a gray page back as RGB: keep the page's own channel count.
-    .toColourspace(page.channels === 1 ? 'b-w' : 'srgb')
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  return {
-    width: info.width,
-    height: info.height,
-    channels: page.channels,
-    data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
-  };
-}
 
 const rows: Row[] = [];
 const fits: string[] = [];

@@ -68,13 +68,14 @@ export async function candidateReadback(options: CandidateReadbackOptions): Prom
   return { readback: score.accuracy, chars: score.length, resizedDown: view?.resizedDown ?? false };
 }
 
-function evenSample(lines: LayoutLine[], want: number): LayoutLine[] {
+/** `want` lines spread evenly over `lines` (all of them when there are fewer). */
+export function evenSample(lines: LayoutLine[], want: number): LayoutLine[] {
   const n = Math.min(want, lines.length);
   return Array.from({ length: n }, (_, i) => lines[Math.floor(((i + 0.5) * lines.length) / n)]!);
 }
 
 /** The page as the model sees it: resampled to `size` (bicubic, as the Qwen and GLM processors resample). */
-async function resize(page: RawPage, size: { width: number; height: number }): Promise<RawPage> {
+export async function resize(page: RawPage, size: { width: number; height: number }): Promise<RawPage> {
   const { data, info } = await sharp(page.data, {
     raw: { width: page.width, height: page.height, channels: page.channels },
   })
