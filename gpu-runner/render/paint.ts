@@ -220,7 +220,8 @@ export function paintPlaced(page: PaintablePage, p: Painter): RawPage {
   return raw;
 }
 
-function noteMissing(missing: MissingGlyphs, cp: number): void {
+/** Counts a code point no font has, listing the first few distinct ones. */
+export function noteMissing(missing: MissingGlyphs, cp: number): void {
   missing.count += 1;
   if (missing.codePoints.length < MISSING_LISTED) {
     const name = `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`;
@@ -232,7 +233,8 @@ function scaleBox(b: ParagraphBox, h: number): ParagraphBox {
   return { x: b.x * h, y: b.y, width: b.width * h, height: b.height };
 }
 
-function clampBox(l: LayoutLine, width: number, height: number): void {
+/** Clips a layout line's box to the page (auto-crop may cut a line's box). */
+export function clampBox(l: LayoutLine, width: number, height: number): void {
   const b = l.box;
   const x1 = Math.min(width, b.x + b.width);
   const y1 = Math.min(height, b.y + b.height);

@@ -6,7 +6,7 @@
 import type { RenderConfig } from '../../../protocol/render-config.ts';
 import type { StyledDocument } from '../../kinds/model.ts';
 import { glyphKey, SUBPIXEL_STEPS } from '../glyph-atlas.ts';
-import { createPainter, rgb, type MissingGlyphs, type PlacedPage } from '../paint.ts';
+import { clampBox, createPainter, noteMissing, rgb, type MissingGlyphs, type PlacedPage } from '../paint.ts';
 import type { RenderPlan } from '../render-pages.ts';
 import type { LayoutLine } from '../types.ts';
 import { atlasOf, inkThreshold } from './atlases.ts';
@@ -20,7 +20,6 @@ export interface StyledPlan extends RenderPlan {
 }
 
 const isGray = (c: number[]) => c[0] === c[1] && c[1] === c[2];
-const MISSING_LISTED = 16;
 
 /** Lays out and places every page of `doc`; the same config paints it (`paintPlan`). */
 export function planStyledDocument(doc: StyledDocument, config: RenderConfig): StyledPlan {
@@ -109,20 +108,3 @@ export function planStyledDocument(doc: StyledDocument, config: RenderConfig): S
   return { pages, missingGlyphs, plainText };
 }
 
-function noteMissing(missing: MissingGlyphs, cp: number): void {
-  missing.count += 1;
-  if (missing.codePoints.length < MISSING_LISTED) {
-    const name = `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`;
-    if (!missing.codePoints.includes(name)) missing.codePoints.push(name);
-  }
-}
-
-function clampBox(l: LayoutLine, width: number, height: number): void {
-  const b = l.box;
-  const x1 = Math.min(width, b.x + b.width);
-  const y1 = Math.min(height, b.y + b.height);
-  b.x = Math.max(0, b.x);
-  b.y = Math.max(0, b.y);
-  b.width = Math.max(0, x1 - b.x);
-  b.height = Math.max(0, y1 - b.y);
-}
