@@ -36,6 +36,12 @@ export const manifestPageSchema = z.object({
   width: z.number().int(),
   height: z.number().int(),
   visualTokens: z.number().int(),
+  /**
+   * SHA-256 of the page's plan (everything its pixels are painted from: size, glyphs and their
+   * positions, styled boxes): equal plans under the same config paint byte-identical PNGs. Sent
+   * back as `reusePlans`, it lets the runner skip the pages a caller already holds.
+   */
+  planSha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
 });
 /** One page of a render manifest. */
 export type ManifestPage = z.infer<typeof manifestPageSchema>;
@@ -97,6 +103,11 @@ export const renderManifestSchema = z.object({
    */
   layout: z.array(manifestLineSchema),
   missingGlyphs: z.object({ count: z.number().int(), codePoints: z.array(z.string()) }),
+  /**
+   * Set when the request sent `reusePlans`: how many leading pages had the caller's plans and were
+   * not painted; the PNG parts are pages `pagesReused + 1` … last (`pages` and `layout` stay whole).
+   */
+  pagesReused: z.number().int().min(0).optional(),
   /** Set when only a page range was rendered: the range, and the whole document's page count. */
   range: z.object({ firstPage: z.number().int(), lastPage: z.number().int() }).optional(),
 });

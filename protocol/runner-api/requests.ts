@@ -10,6 +10,8 @@ import { REFLOW_MODES, readbackFloorSchema } from '../render-config.ts';
 export const MAX_TEXT_CHARS = 20_000_000;
 /** Longest question accepted by `/v1/answer`. */
 export const MAX_QUESTION_CHARS = 2_000;
+/** Most page plans one incremental render request may name. */
+export const MAX_REUSE_PLANS = 10_000;
 /** Most lines one decode request reads back. */
 export const MAX_DECODE_SAMPLE = 2_000;
 
@@ -73,19 +75,29 @@ export const renderRequestSchema = z.strictObject({
   /** Render only pages [firstPage, lastPage] (1-based, inclusive): for big documents in jobs. */
   firstPage: z.number().int().min(1).optional(),
   lastPage: z.number().int().min(1).optional(),
+  /**
+   * Incremental render: the `planSha256` of each page the caller already holds from an earlier
+   * render with the same options (in page order). The runner lays the whole text out, keeps the
+   * leading pages whose plans equal these, and paints and sends only the pages from the first one
+   * that differs (the manifest's `pagesReused` says how many it kept). Not with a page range.
+   */
+  reusePlans: z
+    .array(z.string().regex(/^[0-9a-f]{64}$/, 'reusePlans: each entry must be a lowercase SHA-256 hex digest'))
+    .max(MAX_REUSE_PLANS, `reusePlans: at most ${MAX_REUSE_PLANS} pages`)
+    .optional(),
 });
 /** Body of `POST /v1/render`. */
 export type RenderRequest = z.infer<typeof renderRequestSchema>;
 
 /** Body of `POST /v1/decode`. */
 export const decodeRequestSchema = renderRequestSchema
-  .omit({ firstPage: true, lastPage: true })
+  .omit({ firstPage: true, lastPage: true, reusePlans: true })
   .extend({ sample: z.number().int().min(1).max(MAX_DECODE_SAMPLE).optional() });
 /** Body of `POST /v1/decode`. */
 export type DecodeRequest = z.infer<typeof decodeRequestSchema>;
 
 /** Body of `POST /v1/answer`. */
-export const answerRequestSchema = renderRequestSchema.omit({ firstPage: true, lastPage: true }).extend({
+export const answerRequestSchema = renderRequestSchema.omit({ firstPage: true, lastPage: true, reusePlans: true }).extend({
   question: z
     .string()
     .trim()
