@@ -1,9 +1,13 @@
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+/**
+ * `glyph render`: the CLI entry (bundled to dist/cli/glyph.js). Arguments are parsed and checked
+ * here; the input, the auto fit, the summary and the help live beside it (input.ts, auto.ts,
+ * summary.ts, usage.ts).
+ */
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   DEFAULT_PRESET,
-  PRESET_CHOICES,
   REFLOW_MODES,
   RenderConfigError,
   isAutoPreset,
@@ -12,74 +16,20 @@ import {
   resolveRenderConfig,
   type RenderConfig,
 } from '../../protocol/render-config.ts';
-import { getProfile, PROFILE_NAMES, type ProfileName } from '../../protocol/profiles.ts';
+import { getProfile, PROFILE_NAMES } from '../../protocol/profiles.ts';
 import { compressionRatio } from '../../protocol/compression-ratio.ts';
 import type { ManifestFit } from '../../protocol/runner-api.ts';
-import { textTokenizerFor, type TextTokenizerFamily } from '../../protocol/text-tokenizers.ts';
-import {
-  DOCUMENT_KINDS,
-  DocumentKindError,
-  resolveDocumentKind,
-  type DocumentKind,
-  type ResolvedKind,
-} from '../../protocol/document-kinds.ts';
+import { textTokenizerFor } from '../../protocol/text-tokenizers.ts';
+import type { DocumentKind } from '../../protocol/document-kinds.ts';
 import type { StyledDocument } from '../kinds/model.ts';
 import { worthIt } from '../../protocol/worth-it.ts';
 import { startTokenCount, type TokenCountTask } from '../tokens/qwen3.ts';
+import { countLater, resolveAuto } from './auto.ts';
+import { cliKind, decodeUtf8, readConfigFile, readInput, styledDocumentOf } from './input.ts';
+import { formatSummary, type RenderSummary } from './summary.ts';
+import { BadInput, EXIT_BAD_INPUT, USAGE } from './usage.ts';
 
-/** Exit code for bad input (file, preset, profile, config, encoding), as documented in the help. */
-export const EXIT_BAD_INPUT = 2;
-
-const USAGE = `usage: glyph render <file|-> [--preset ${PRESET_CHOICES.join('|')}] [--config file.json]
-                    [--profile ${PROFILE_NAMES.join('|')}] [--reflow ${REFLOW_MODES.join('|')}]
-                    [--kind ${DOCUMENT_KINDS.join('|')}] [--language L]
-                    [--readback-floor X] [--out DIR] [--json]
-
-Renders a UTF-8 text file (or stdin with "-") into Glyph page images DIR/page_0001.png, …
-and prints pages, visual tokens, text tokens (the profile's own tokenizer) and the ratio.
-  --preset   starting config (default ${DEFAULT_PRESET}); auto: pages fitted to --profile, the
-             densest font whose OCR read-back at the model's resolution meets the floor
-             (the chosen config is printed, and carried by --json)
-  --config   JSON file of Glyph render keys that override the preset (with auto: the search's choices)
-  --profile  VLM whose visual-token rule prices the pages (default glm-4.1v)
-  --reflow   join hard-wrapped prose before layout: auto (when detected; default), on, off
-  --readback-floor  auto's read-back floor, 0.5-1 (default 0.99 Latin, 0.97 CJK)
-  --out      output folder (default ./glyph-pages); old page_*.png files in it are removed
-  --kind     input kind (default: from the file's extension, e.g. .md .py .pdf .html .log; else text):
-             Markdown structure, code monospace in colour, PDF text layer, HTML main content, logs
-  --language highlighter language of a code file (python, typescript, …; implies --kind code)
-  --json     print exactly one JSON object on stdout instead of the summary
-Exit codes: 0 done, 2 bad input, 1 anything else.`;
-
-/** The summary `glyph render --json` prints. */
-export interface RenderSummary {
-  pages: number;
-  chars: number;
-  textTokens: number;
-  visualTokens: number;
-  ratio: number;
-  seconds: number;
-  pagesPerSecond: number;
-  outDir: string;
-  preset: string;
-  profile: string;
-  missingGlyphs: { count: number; codePoints: string[] };
-  /** The resolved config the pages were drawn with (send it back as --config for the same pages). */
-  config: RenderConfig;
-  /** Whether reflow joined hard-wrapped lines. */
-  reflowed: boolean;
-  /** The tokenizer `textTokens` was counted with. */
-  textTokenizer: { family: TextTokenizerFamily; estimate: boolean };
-  /** The input kind the pages were drawn as (--kind, or the file's extension). */
-  kind: DocumentKind;
-  /** Whether the pages cost the profile fewer tokens than the text. */
-  worthIt: boolean;
-  /** For --preset auto: what the fit search chose. */
-  fit?: ManifestFit;
-}
-
-/** A user error: printed as one line on stderr, exit code 2. */
-class BadInput extends Error {}
+export { EXIT_BAD_INPUT, type RenderSummary };
 
 /** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -206,82 +156,6 @@ interface RenderJobOptions {
   doc?: StyledDocument;
 }
 
-/** The kind of the CLI's input: --kind, --language, else the file's extension; bad values are bad input. */
-function cliKind(kind: string | undefined, language: string | undefined, file: string): ResolvedKind {
-  try {
-    return resolveDocumentKind({ kind, language, fileName: file === '-' ? null : file });
-  } catch (err) {
-    if (err instanceof DocumentKindError) throw new BadInput(`--${err.message}`);
-    throw err;
-  }
-}
-
-/** The input as a StyledDocument of its kind; a refused PDF (no text layer, encrypted, corrupt) is bad input. */
-async function styledDocumentOf(input: Uint8Array, kind: ResolvedKind, file: string): Promise<StyledDocument> {
-  const { KindError, toStyledDocument } = await import('../kinds/index.ts');
-  try {
-    const bytes = kind.kind === 'pdf' ? input : decodeUtf8(input, file);
-    return await toStyledDocument(bytes, {
-      kind: kind.kind,
-      ...(kind.language ? { language: kind.language } : {}),
-      ...(file !== '-' ? { fileName: file } : {}),
-    });
-  } catch (err) {
-    if (err instanceof KindError) throw new BadInput(`${file}: ${err.message} (${err.code})`);
-    throw err;
-  }
-}
-
-/** Resolves preset auto: the fit search for the profile, read by the OCR model loaded here. */
-async function resolveAuto(
-  text: string,
-  profile: ProfileName,
-  override: unknown,
-  readbackFloor: number | undefined,
-): Promise<{ config: RenderConfig; fit: ManifestFit }> {
-  if (override !== undefined && (typeof override !== 'object' || override === null || Array.isArray(override))) {
-    throw new RenderConfigError('config must be a JSON object of Glyph render keys', 'config');
-  }
-  const [{ FitSearches, resolveAutoConfig }, { LineRecognizer }] = await Promise.all([
-    import('../fit/index.ts'),
-    import('../ocr/recognizer.ts'),
-  ]);
-  const device =
-    process.env.GLYPH_DEVICE === 'cuda' || process.env.GLYPH_DEVICE === 'cpu' ? process.env.GLYPH_DEVICE : 'auto';
-  const recognizer = await LineRecognizer.load({ device });
-  try {
-    const searches = new FitSearches({
-      read: async (lines) => (await recognizer.recognizeMany(lines)).map((r) => r.text),
-      // The runner's disk cache, when named: a search already run there is not run again.
-      ...(process.env.GLYPH_CACHE_DIR ? { dir: resolve(process.env.GLYPH_CACHE_DIR) } : {}),
-    });
-    return await resolveAutoConfig({
-      profile,
-      text,
-      readbackFloor,
-      override: override as Record<string, unknown> | undefined,
-      searches,
-    });
-  } finally {
-    await recognizer.release();
-  }
-}
-
-/** Counts after the caller's next turn (the families other than Qwen3 have no worker here). */
-function countLater(text: string, family: TextTokenizerFamily): TokenCountTask {
-  let cancelled = false;
-  const count = (async () => {
-    await new Promise((r) => setImmediate(r));
-    if (cancelled) throw new Error('the token count was cancelled');
-    return (await import('../tokens/count-text-tokens.ts')).countTextTokens(text, family);
-  })();
-  count.catch(() => {});
-  const cancel = (): void => {
-    cancelled = true;
-  };
-  return { count, cancel };
-}
-
 async function renderAndSummarize(text: string, config: RenderConfig, options: RenderJobOptions): Promise<number> {
   const { profile, file, outDir, preset } = options;
   // Loaded after the token counter started: Skia, libvips and the fonts take a while to load too.
@@ -359,59 +233,3 @@ async function styledStream(
   };
 }
 
-function formatSummary(s: RenderSummary): string {
-  const missing = s.missingGlyphs.count
-    ? `\n  missing glyphs  ${s.missingGlyphs.count} (${s.missingGlyphs.codePoints.join(' ')})`
-    : '';
-  const c = s.config;
-  const fit = s.fit
-    ? `\n  fit             read-back ${s.fit.readback.toFixed(4)} ${s.fit.floorMet ? '>=' : '< (floor out of reach: the best attainable)'} floor ${s.fit.floor} (${s.fit.script}, at ${s.profile}'s resolution)`
-    : '';
-  return (
-    `rendered ${s.pages} page${s.pages === 1 ? '' : 's'} to ${s.outDir} in ${s.seconds.toFixed(2)} s (${s.pagesPerSecond} pages/s)\n` +
-    `  characters      ${s.chars}${s.reflowed ? ' (reflowed)' : ''}${s.kind !== 'text' ? `  [kind ${s.kind}]` : ''}\n` +
-    `  text tokens     ${s.textTokens} (${s.textTokenizer.family}${s.textTokenizer.estimate ? ', an estimate' : ''})\n` +
-    `  visual tokens   ${s.visualTokens} (${s.profile})\n` +
-    `  compression     ${s.ratio}×  [preset ${s.preset}]${s.worthIt ? '' : '  (pages cost more than the text: not worth it)'}${missing}\n` +
-    `  config          page-size ${c['page-size']} at ${c.dpi} dpi, ${c['font-family']} ${c['font-size']} pt on ${c['line-height']} pt, ` +
-    `margins ${c['margin-x']}/${c['margin-y']} pt${c['auto-crop-snap'] ? `, crop snapped to ${c['auto-crop-snap']} px` : ''}${fit}\n`
-  );
-}
-
-async function readInput(file: string): Promise<Uint8Array> {
-  if (file === '-') {
-    const chunks: Buffer[] = [];
-    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks);
-  }
-  try {
-    return await readFile(file);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new BadInput(
-      code === 'ENOENT' ? `no such file: ${file}` : `cannot read ${file}: ${code ?? (err as Error).message}`,
-    );
-  }
-}
-
-function decodeUtf8(bytes: Uint8Array, file: string): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw new BadInput(`${file === '-' ? 'stdin' : file} is not valid UTF-8 text`);
-  }
-}
-
-async function readConfigFile(path: string): Promise<unknown> {
-  let raw: string;
-  try {
-    raw = await readFile(path, 'utf8');
-  } catch {
-    throw new BadInput(`no such config file: ${path}`);
-  }
-  try {
-    return JSON.parse(raw);
-  } catch (err) {
-    throw new BadInput(`config file ${path} is not valid JSON: ${(err as Error).message}`);
-  }
-}
