@@ -5,6 +5,7 @@
  */
 import type { CachedRenderMeta } from './types.ts';
 
+const SHA256_HEX = /^[0-9a-f]{64}$/;
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
 
 /** Parses `meta.json` text; throws an Error when it is not a well-formed render meta. */
@@ -24,6 +25,7 @@ export function isCachedRenderMeta(v: unknown): v is CachedRenderMeta {
     if (typeof p !== 'object' || p === null) return false;
     const q = p as Record<string, unknown>;
     if (!isCount(q.width) || !isCount(q.height) || !isCount(q.bytes)) return false;
+    if (q.planSha256 !== undefined && (typeof q.planSha256 !== 'string' || !SHA256_HEX.test(q.planSha256))) return false;
   }
   const g = m.missingGlyphs as Record<string, unknown> | undefined;
   return typeof g === 'object' && g !== null && isCount(g.count) && Array.isArray(g.codePoints);

@@ -10,8 +10,11 @@ import type { ManifestLine } from '../../protocol/runner-api.ts';
 export interface CachedRenderMeta {
   chars: number;
   textTokens: number;
-  /** One entry per page, in order (page n is `pages[n - 1]`); `bytes` is the PNG's length. */
-  pages: Array<{ width: number; height: number; bytes: number }>;
+  /**
+   * One entry per page, in order (page n is `pages[n - 1]`); `bytes` is the PNG's length and
+   * `planSha256` the page's plan hash (absent in entries written before plan hashes).
+   */
+  pages: Array<{ width: number; height: number; bytes: number; planSha256?: string }>;
   layout: ManifestLine[];
   missingGlyphs: { count: number; codePoints: string[] };
   /** True when reflow joined lines before layout (`layout` then holds ranges of the text sent). Absent in older entries: false. */

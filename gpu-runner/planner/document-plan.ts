@@ -17,6 +17,11 @@ export const LINE_FIELDS = 9;
 export interface PlannedPage extends PaintablePage {
   /** The page's layout lines, {@link LINE_FIELDS} numbers each. */
   lines: Int32Array;
+  /**
+   * SHA-256 (hex) of what the page is painted from (plan-hash.ts); set by the planner thread
+   * (`planDocument`), absent on a plan packed without it.
+   */
+  planSha256?: string;
 }
 
 /** A laid-out document, ready to paint. */

@@ -10,6 +10,7 @@ import type { DocumentKind } from '../../protocol/document-kinds.ts';
 import type { ReflowMode, RenderConfig } from '../../protocol/render-config.ts';
 import type { TextTokenizerFamily } from '../../protocol/text-tokenizers.ts';
 import { packPlan, planBuffers, type DocumentPlan } from './document-plan.ts';
+import { hashPlanPages } from './plan-hash.ts';
 import { planPlain } from './plan-plain.ts';
 
 /** What a plan task is given (structured-cloned into the thread). */
@@ -47,8 +48,10 @@ export interface PlanOutcome {
 
 /** Plans a document in the calling thread (what a planner thread runs, minus the transfer). */
 export async function planDocument(task: PlanTask): Promise<PlanOutcome> {
-  if (task.kind && task.kind !== 'text') return planStyled(task);
-  return planPlain(task);
+  const outcome = task.kind && task.kind !== 'text' ? await planStyled(task) : await planPlain(task);
+  // Here, where the glyphs are at hand: hashing them is a pass over a few typed arrays a page.
+  hashPlanPages(outcome.plan, task.config);
+  return outcome;
 }
 
 /** A structured kind: converted to a styled document, laid out by the styled renderer. */

@@ -11,6 +11,10 @@
  *
  * The flight lives while someone wants it: when the last subscriber leaves before the end, the
  * render is aborted, its slot freed and its cache write discarded.
+ *
+ * A flight of part of a document — a page range, or an incremental render (`reusePlans`: the
+ * pages after the leading ones the caller holds) — is its own: nobody joins it, it joins no
+ * whole-document flight, and it writes no cache entry (the cache holds whole documents).
  */
 import type { CachedRenderMeta, RenderCacheWriter } from '../cache/types.ts';
 import { NoVisibleTextError } from '../errors.ts';
@@ -19,6 +23,7 @@ import type { Ticket } from '../queue/work-queue.ts';
 import type { DocumentPlan } from '../planner/document-plan.ts';
 import { paintPlan } from '../render/index.ts';
 import { kindOptions, type RenderJob } from './job.ts';
+import { reusedPageCount } from './incremental.ts';
 import { metaFromPlan, resolveRange, type PageRange } from './manifest.ts';
 
 /** Page bytes a flight keeps for late joiners before it stops taking them. */
@@ -55,6 +60,8 @@ export interface RenderFlightOptions {
   controller: AbortController;
   /** Requested pages (1-based); checked against the document once it is laid out. */
   requested?: { firstPage?: number; lastPage?: number };
+  /** Plan hashes of the leading pages the caller holds: only the pages after them are painted. */
+  reusePlans?: readonly string[];
   hooks?: FlightHooks;
 }
 
@@ -85,6 +92,8 @@ export class RenderFlight {
   readonly ready: Promise<CachedRenderMeta>;
   /** The resolved page range, when a range was requested (known once `ready` resolves). */
   range: PageRange | undefined;
+  /** For an incremental render, the leading pages not painted (known once `ready` resolves). */
+  pagesReused: number | undefined;
   private readonly pages: Array<Uint8Array | undefined> = [];
   private readonly subscribers = new Set<Subscriber>();
   private produced = 0;
@@ -105,7 +114,12 @@ export class RenderFlight {
 
   /** True while a new request may still subscribe and stream from page 1. */
   get joinable(): boolean {
-    return !this.settled && this.trimmed === 0 && this.retained <= RETAIN_BYTES && !this.options.requested;
+    return !this.settled && this.trimmed === 0 && this.retained <= RETAIN_BYTES && !this.partial;
+  }
+
+  /** True for a flight of part of the document (a range, or an incremental render). */
+  private get partial(): boolean {
+    return this.options.requested !== undefined || this.options.reusePlans !== undefined;
   }
 
   /** Adds a subscriber positioned at the first page. Only valid while {@link joinable} (or right after construction). */
@@ -140,6 +154,7 @@ export class RenderFlight {
       if (plan.pages.length === 0) throw new NoVisibleTextError();
       this.range = requested ? resolveRange(plan.pages.length, requested.firstPage, requested.lastPage) : undefined;
       const meta = metaFromPlan(plan, job.text.length, textTokens ?? 0, reflowed ?? false);
+      if (this.options.reusePlans) this.pagesReused = reusedPageCount(meta, this.options.reusePlans);
       void this.produce(meta, plan);
       return meta;
     } catch (e) {
@@ -151,10 +166,10 @@ export class RenderFlight {
   private async produce(meta: CachedRenderMeta, plan: DocumentPlan): Promise<void> {
     const { job, ticket, hooks = {} } = this.options;
     const signal = ticket.signal;
-    const first = this.range ? this.range.firstPage - 1 : 0;
+    const first = this.range ? this.range.firstPage - 1 : (this.pagesReused ?? 0);
     const last = this.range ? this.range.lastPage - 1 : meta.pages.length - 1;
     this.firstN = first + 1;
-    let writer = this.range ? undefined : hooks.beginCache?.();
+    let writer = this.partial ? undefined : hooks.beginCache?.();
     try {
       for await (const page of paintPlan(takePages(plan, first, last), job.config, { output: 'png' })) {
         ticket.check();

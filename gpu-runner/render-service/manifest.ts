@@ -28,7 +28,7 @@ export function metaFromPlan(plan: DocumentPlan, chars: number, textTokens: numb
   return {
     chars,
     textTokens,
-    pages: plan.pages.map((p) => ({ width: p.width, height: p.height, bytes: 0 })),
+    pages: plan.pages.map((p) => ({ width: p.width, height: p.height, bytes: 0, ...(p.planSha256 ? { planSha256: p.planSha256 } : {}) })),
     layout: planSourceLayout(plan),
     missingGlyphs: { count: plan.missingGlyphs.count, codePoints: [...plan.missingGlyphs.codePoints] },
     ...(reflowed ? { reflowed } : {}),
@@ -64,6 +64,8 @@ export interface BuildManifestOptions {
   fit?: ManifestFit;
   /** Only these pages (and their layout lines) are listed; totals stay the whole document's. */
   range?: PageRange;
+  /** Set for an incremental render: how many leading pages the caller already held (not sent). */
+  pagesReused?: number;
 }
 
 /**
@@ -79,6 +81,7 @@ export function buildManifest(options: BuildManifestOptions): RenderManifest {
     width: p.width,
     height: p.height,
     visualTokens: profile.visualTokens(p.width, p.height),
+    ...(p.planSha256 ? { planSha256: p.planSha256 } : {}),
   }));
   const visualTokens = all.reduce((sum, p) => sum + p.visualTokens, 0);
   const inRange = (page: number) => !range || (page >= range.firstPage && page <= range.lastPage);
@@ -103,6 +106,7 @@ export function buildManifest(options: BuildManifestOptions): RenderManifest {
     },
     layout: range ? meta.layout.filter((l) => inRange(l.page)) : meta.layout,
     missingGlyphs: meta.missingGlyphs,
+    ...(options.pagesReused !== undefined ? { pagesReused: options.pagesReused } : {}),
     ...(range ? { range } : {}),
   };
 }

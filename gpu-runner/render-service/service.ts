@@ -4,8 +4,13 @@
  * slot and fills the cache as it goes. Cache faults are logged, counted and treated as misses.
  *
  * A request that joins a render in flight shares that render's queue slot and deadline (it may
- * get less than its own full deadline, never more). Page ranges are rendered on their own: they
- * are not shared, and not cached (the cache holds whole documents).
+ * get less than its own full deadline, never more). Page ranges and incremental renders (the
+ * pages after those whose plan hashes the caller sent) are rendered on their own: they are not
+ * shared, and not cached (the cache holds whole documents). From a cache hit, an incremental
+ * render sends the same pages a new one would paint.
+ *
+ * A cached entry from before plan hashes is laid out again (no painting) to learn its pages'
+ * hashes, so its manifest has them like any other; its PNGs still come from the cache.
  */
 import type { CachedRender, CachedRenderMeta, RenderCacheTierName, RenderCacheWriter } from '../cache/types.ts';
 import type { RenderConfig } from '../../protocol/render-config.ts';
@@ -18,6 +23,7 @@ import type { RunnerMetrics } from '../server/metrics.ts';
 import { errorText, type RunnerLog } from '../server/log.ts';
 import { RenderFlight, type RenderFlightOptions, type RenderedPng } from './flight.ts';
 import { kindOptions, type RenderJob } from './job.ts';
+import { hasPlanHashes, renderSelection, reusedPageCount } from './incremental.ts';
 import { resolveRange, type PageRange } from './manifest.ts';
 
 /** The render cache as the service uses it (the tiered cache of `gpu-runner/cache`). */
@@ -42,6 +48,8 @@ export interface OpenRenderOptions {
   /** 1-based pages to stream; the whole document when both are absent. */
   firstPage?: number;
   lastPage?: number;
+  /** Plan hashes of the leading pages the caller holds: only the pages after them are sent. Not with a range. */
+  reusePlans?: readonly string[];
   /** The client's signal: giving up while queued leaves the flight (and frees the slot if last). */
   signal?: AbortSignal;
 }
@@ -54,6 +62,8 @@ export interface RenderSource {
   meta: CachedRenderMeta;
   /** The requested pages, resolved against the document. */
   range: PageRange | undefined;
+  /** For an incremental render: the leading pages the caller holds, which `pages` leaves out. */
+  pagesReused?: number;
   /** The pages of `range` (or all), in order. Iterate once; ending the iteration closes the source. */
   pages: AsyncIterable<RenderedPng>;
   /** Releases the source without iterating it (idempotent). */
@@ -108,29 +118,55 @@ export class RenderService {
    */
   async open(job: RenderJob, options: OpenRenderOptions = {}): Promise<RenderSource> {
     const ranged = options.firstPage !== undefined || options.lastPage !== undefined;
-    const hit = await this.lookup(job.key);
+    const { reusePlans } = renderSelection(options);
+    const hit = await this.withPlanHashes(job, await this.lookup(job.key), options.signal);
     if (hit) {
       const range = ranged ? resolveRange(hit.meta.pages.length, options.firstPage, options.lastPage) : undefined;
-      return fromCache(hit, range, options.signal);
+      const pagesReused = reusePlans ? reusedPageCount(hit.meta, reusePlans) : undefined;
+      return fromCache(hit, { range, pagesReused }, options.signal);
     }
-    let flight = ranged ? undefined : this.flights.get(job.key);
+    const partial = ranged || reusePlans !== undefined;
+    let flight = partial ? undefined : this.flights.get(job.key);
     let cache: RenderSource['cache'] = 'joined';
     if (flight?.joinable) this.options.metrics.singleFlightJoins.inc();
     else {
-      flight = this.startFlight(job, ranged ? { firstPage: options.firstPage, lastPage: options.lastPage } : undefined);
+      flight = this.startFlight(job, ranged ? { firstPage: options.firstPage, lastPage: options.lastPage } : undefined, reusePlans);
       cache = 'miss';
     }
     const subscription = flight.subscribe();
     try {
       const meta = await abortable(flight.ready, options.signal);
-      return { cache, meta, range: flight.range, pages: subscription.pages, close: subscription.close };
+      const pagesReused = flight.pagesReused;
+      const reused = pagesReused !== undefined ? { pagesReused } : {};
+      return { cache, meta, range: flight.range, ...reused, pages: subscription.pages, close: subscription.close };
     } catch (e) {
       subscription.close();
       throw e;
     }
   }
 
-  private startFlight(job: RenderJob, requested: RenderFlightOptions['requested']): RenderFlight {
+  /**
+   * `hit` with every page's plan hash: as cached, or, for an entry written before plan hashes,
+   * learnt by laying the text out again (nothing painted). Undefined (a miss) when that layout
+   * does not match the cached pages.
+   */
+  private async withPlanHashes(job: RenderJob, hit: CachedRender | undefined, signal?: AbortSignal): Promise<CachedRender | undefined> {
+    if (!hit || hasPlanHashes(hit.meta)) return hit;
+    const { plan } = await this.options.planner.plan(job.text, job.config, { signal, reflow: job.reflow, ...kindOptions(job) });
+    const cached = hit.meta.pages;
+    const matches =
+      plan.pages.length === cached.length &&
+      plan.pages.every((p, i) => p.planSha256 && p.width === cached[i]!.width && p.height === cached[i]!.height);
+    if (!matches) {
+      this.options.log.warn('cached render does not match its layout; rendering it again', { key: job.key });
+      return undefined;
+    }
+    // A copy: the memory tier hands out the meta it holds.
+    const pages = cached.map((p, i) => ({ ...p, planSha256: plan.pages[i]!.planSha256! }));
+    return { meta: { ...hit.meta, pages }, page: (n) => hit.page(n) };
+  }
+
+  private startFlight(job: RenderJob, requested: RenderFlightOptions['requested'], reusePlans?: readonly string[]): RenderFlight {
     const { queue, cache, metrics, log } = this.options;
     const controller = new AbortController();
     // Throws 429 synchronously when full; nothing is registered then.
@@ -146,6 +182,7 @@ export class RenderService {
       ticket,
       controller,
       requested,
+      ...(reusePlans ? { reusePlans } : {}),
       hooks: {
         beginCache: () => {
           try {
@@ -179,7 +216,7 @@ export class RenderService {
         },
       },
     });
-    if (!requested) this.flights.set(job.key, flight);
+    if (!requested && !reusePlans) this.flights.set(job.key, flight);
     return flight;
   }
 }
@@ -216,8 +253,15 @@ export async function* rawPages(source: JobPages, config: RenderConfig, numbers:
   for await (const page of paintPlan(chosen, config, { output: 'raw' })) yield { n: page.index + 1, raw: page.raw! };
 }
 
-function fromCache(hit: CachedRender, range: PageRange | undefined, signal: AbortSignal | undefined): RenderSource {
-  const first = range?.firstPage ?? 1;
+/** The pages of a cached render to send: a range, or those after the `pagesReused` the caller holds. */
+interface CachedSelection {
+  range: PageRange | undefined;
+  pagesReused: number | undefined;
+}
+
+function fromCache(hit: CachedRender, selection: CachedSelection, signal: AbortSignal | undefined): RenderSource {
+  const { range, pagesReused } = selection;
+  const first = range?.firstPage ?? (pagesReused ?? 0) + 1;
   const last = range?.lastPage ?? hit.meta.pages.length;
   let closed = false;
   async function* pages(): AsyncGenerator<RenderedPng> {
@@ -226,5 +270,12 @@ function fromCache(hit: CachedRender, range: PageRange | undefined, signal: Abor
       yield { n, png: await hit.page(n) };
     }
   }
-  return { cache: 'hit', meta: hit.meta, range, pages: pages(), close: () => void (closed = true) };
+  return {
+    cache: 'hit',
+    meta: hit.meta,
+    range,
+    ...(pagesReused !== undefined ? { pagesReused } : {}),
+    pages: pages(),
+    close: () => void (closed = true),
+  };
 }

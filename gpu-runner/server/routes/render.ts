@@ -1,10 +1,12 @@
 /**
  * `POST /v1/render` → `multipart/form-data`: the `manifest` part first, then one `image/png` part
- * per page (`page-<n>`), each written as soon as it is painted (or read from the cache).
+ * per page (`page-<n>`), each written as soon as it is painted (or read from the cache). With
+ * `reusePlans`, only the pages after the `pagesReused` the caller holds.
  */
 import { Hono } from 'hono';
 import { MANIFEST_PART, pagePartName, renderRequestSchema } from '../../../protocol/runner-api.ts';
 import { resolveJob, type RenderJob } from '../../render-service/job.ts';
+import { renderSelection } from '../../render-service/incremental.ts';
 import { buildManifest } from '../../render-service/manifest.ts';
 import type { RenderService, RenderSource } from '../../render-service/service.ts';
 import { errorText } from '../log.ts';
@@ -18,12 +20,10 @@ export function renderRoute(deps: RouteDeps & { renders: RenderService }): Hono<
   app.post('/v1/render', async (c) => {
     deps.assertAccepting();
     const body = parseJsonBody(c.req.header('content-type'), c.get('rawBody'), renderRequestSchema);
+    // Checked before the job resolves: preset auto may wait on a fit search first.
+    const selection = renderSelection(body);
     const job = await resolveJob(body, { fits: deps.fits, signal: c.req.raw.signal });
-    const source = await deps.renders.open(job, {
-      firstPage: body.firstPage,
-      lastPage: body.lastPage,
-      signal: c.req.raw.signal,
-    });
+    const source = await deps.renders.open(job, { ...selection, signal: c.req.raw.signal });
     const boundary = randomBoundary();
     const stream = multipartStream(boundary, renderParts(job, source), {
       onEnd: (reason) => {
@@ -57,6 +57,7 @@ async function* renderParts(job: RenderJob, source: RenderSource): AsyncGenerato
       tokenizer: job.tokenizer,
       ...(job.fit ? { fit: job.fit } : {}),
       range: source.range,
+      ...(source.pagesReused !== undefined ? { pagesReused: source.pagesReused } : {}),
     }),
     kind: job.kind,
   };
