@@ -10,11 +10,14 @@
  *    not all break at one exact column). Verse, addresses and short hand-broken lines fail
  *    this: their next word would fit with room to spare. From four breaks on, one in six may
  *    fail (an editor's manual break, a long word moved down).
- * 2. **The paragraph reaches the document's wrap width.** `W` is at least 80 % of the width the
- *    document wraps at (the 90th percentile of the widths of lines followed by another line), so
- *    a run of short lines inside wrapped prose — a poem quoted in a novel — is not taken for a
- *    narrow paragraph.
- * 3. **A width worth joining**: `W` is at least 24 columns.
+ * 2. **The paragraph reaches the text's wrap width.** `W` is at least 80 % of the width the text
+ *    wraps at, as estimated from its own block and the blocks before it (`WrapWidthEstimate`:
+ *    never from text after it, so appending text cannot change the verdict), so a run of short
+ *    lines inside wrapped prose — a poem quoted in a novel — is not taken for a narrow paragraph.
+ * 3. **A width a wrapper uses**: `W` is at least 24 columns and at most 160. No tool wraps prose
+ *    wider (e-texts wrap at 70–80 columns, Markdown sources at up to 120); two unwrapped
+ *    paragraphs of a chat message on consecutive lines would otherwise pass test 1 when the first
+ *    is the longer one.
  *
  * Widths are in monospace columns: a CJK character counts two, and a CJK line joins the next
  * one with no space, so its "next word" is the next line's first character.
@@ -23,6 +26,9 @@ import { displayWidth, isWide, type SourceLine } from './source-lines.ts';
 
 /** Narrowest wrap width (columns) at which reflow joins lines. */
 export const MIN_WRAP_COLUMNS = 24;
+
+/** Widest wrap width (columns) at which reflow joins lines. */
+export const MAX_WRAP_COLUMNS = 160;
 
 /** Columns a line's visible content takes (trailing spaces not counted). */
 export function contentWidth(line: SourceLine): number {
@@ -40,19 +46,15 @@ export function joinerBetween(a: SourceLine, next: string): string {
   return ' ';
 }
 
-/** The document's wrap width: 90th percentile of the widths of lines followed by a non-blank line. */
-export function documentWrapWidth(widths: readonly number[]): number {
-  if (widths.length === 0) return 0;
-  const sorted = [...widths].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.9))]!;
-}
-
-/** True when `lines` (a plain paragraph) look greedily wrapped; see the module comment. */
-export function isHardWrapped(lines: readonly SourceLine[], documentWidth: number): boolean {
+/**
+ * True when `lines` (a plain paragraph) look greedily wrapped; see the module comment.
+ * `textWidth` is the text's wrap width as estimated up to the end of the paragraph's block.
+ */
+export function isHardWrapped(lines: readonly SourceLine[], textWidth: number): boolean {
   if (lines.length < 2) return false;
   const widths = lines.map(contentWidth);
   const wrap = Math.max(...widths);
-  if (wrap < MIN_WRAP_COLUMNS || wrap < 0.8 * documentWidth) return false;
+  if (wrap < MIN_WRAP_COLUMNS || wrap > MAX_WRAP_COLUMNS || wrap < 0.8 * textWidth) return false;
   const tolerance = Math.max(2, Math.round(0.1 * wrap));
   let misses = 0;
   for (let i = 0; i + 1 < lines.length; i++) {

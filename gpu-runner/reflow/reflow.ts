@@ -22,10 +22,11 @@
  * The {@link LineMap} maps the output back to the customer's lines, so a citation or a layout
  * line of the reflowed text can name the lines that were sent.
  */
-import { documentWrapWidth, contentWidth, isHardWrapped, joinerBetween } from './hard-wrap.ts';
+import { contentWidth, isHardWrapped, joinerBetween } from './hard-wrap.ts';
 import { LineMap, type CopiedPiece } from './line-map.ts';
 import { indentOf, isBlank, splitSourceLines, type SourceLine } from './source-lines.ts';
 import { looksLikeVerse, structureOf, type StructureKind } from './structure.ts';
+import { WrapWidthEstimate } from './wrap-width.ts';
 
 /** `auto` decides per paragraph, `on` joins every plain paragraph, `off` changes nothing. */
 export type ReflowMode = 'auto' | 'on' | 'off';
@@ -54,42 +55,48 @@ export interface ReflowResult {
   lineMap: LineMap;
   /** One decision per paragraph or structured block (empty for `off`). */
   paragraphs: ParagraphDecision[];
+  /**
+   * Length of the prefix of `text` that stays as it is whatever is appended to the source: the
+   * reflow of any extension of the source starts with `text.slice(0, stableLength)`. It ends at
+   * the end of the last complete paragraph block, or of the block before the last one.
+   */
+  stableLength: number;
 }
 
 /** Reflows `text` in `mode`; see the module comment. */
 export function reflow(text: string, mode: ReflowMode = 'auto'): ReflowResult {
-  if (mode === 'off') return { text, reflowed: false, lineMap: LineMap.identity(text), paragraphs: [] };
+  if (mode === 'off') return { text, reflowed: false, lineMap: LineMap.identity(text), paragraphs: [], stableLength: text.length };
   const lines = splitSourceLines(text);
   const blocks = blocksOf(lines);
-  const documentWidth = documentWrapWidth(
-    blocks.filter((b) => !structureOf(b)).flatMap((b) => b.slice(0, -1).map(contentWidth)),
-  );
+  const wrapWidth = new WrapWidthEstimate();
 
   const paragraphs: ParagraphDecision[] = [];
   const joins: Join[] = [];
-  /** Per block: whether its first and last paragraphs are prose (the blank lines around them may go). */
-  const edges: Array<{ first: SourceLine; last: SourceLine; leadingProse: boolean; trailingProse: boolean }> = [];
+  /** Whether a paragraph has been joined in this block or an earlier one. */
+  let joinedYet = false;
+  /** The block before the current one, and whether its last paragraph is prose. */
+  let previous: { last: SourceLine; trailingProse: boolean } | undefined;
   for (const block of blocks) {
     const kind = structureOf(block);
     const before = paragraphs.length;
-    if (kind) {
-      paragraphs.push(decision(block, 'kept', kind));
-      edges.push({ first: block[0]!, last: block.at(-1)!, leadingProse: false, trailingProse: false });
-      continue;
-    }
-    for (const paragraph of paragraphsOf(block)) {
-      if (paragraph.length < 2) {
-        paragraphs.push(decision(paragraph, 'kept', 'single-line'));
-        continue;
-      }
-      const wrapped = isHardWrapped(paragraph, documentWidth);
-      if (!wrapped && looksLikeVerse(paragraph)) {
-        paragraphs.push(decision(paragraph, 'kept', 'verse'));
-        continue;
-      }
-      const join = mode === 'on' || wrapped;
-      paragraphs.push(decision(paragraph, join ? 'joined' : 'kept', join ? (wrapped ? 'wrapped' : 'on') : 'not-wrapped'));
-      if (join) {
+    if (kind) paragraphs.push(decision(block, 'kept', kind));
+    else {
+      // The block's own lines count before it is judged; later blocks never do.
+      for (const line of block) wrapWidth.add(contentWidth(line));
+      for (const paragraph of paragraphsOf(block)) {
+        if (paragraph.length < 2) {
+          paragraphs.push(decision(paragraph, 'kept', 'single-line'));
+          continue;
+        }
+        const wrapped = isHardWrapped(paragraph, wrapWidth.value());
+        if (!wrapped && looksLikeVerse(paragraph)) {
+          paragraphs.push(decision(paragraph, 'kept', 'verse'));
+          continue;
+        }
+        const join = mode === 'on' || wrapped;
+        paragraphs.push(decision(paragraph, join ? 'joined' : 'kept', join ? (wrapped ? 'wrapped' : 'on') : 'not-wrapped'));
+        if (!join) continue;
+        joinedYet = true;
         for (let i = 0; i + 1 < paragraph.length; i++) {
           const line = paragraph[i]!;
           const next = paragraph[i + 1]!;
@@ -99,36 +106,51 @@ export function reflow(text: string, mode: ReflowMode = 'auto'): ReflowResult {
     }
     const own = paragraphs.slice(before);
     const prose = (d: ParagraphDecision | undefined) => d?.action === 'joined' || d?.reason === 'single-line';
-    edges.push({ first: block[0]!, last: block.at(-1)!, leadingProse: prose(own[0]), trailingProse: prose(own.at(-1)) });
-  }
-  if (joins.length === 0) return { text, reflowed: false, lineMap: LineMap.identity(text), paragraphs };
-
-  // One blank line between two prose paragraphs becomes a plain break: from the end of the first
-  // paragraph's content to the start of the next one's line (its indentation is kept).
-  for (let b = 0; b + 1 < edges.length; b++) {
-    const a = edges[b]!;
-    const c = edges[b + 1]!;
-    if (a.trailingProse && c.leadingProse && c.first.number - a.last.number === 2) {
+    // One blank line between two prose paragraphs becomes a plain break, from the end of the
+    // first one's content to the start of the next one's line (its indentation is kept), once
+    // the text has shown itself reflowed: a paragraph joined here or before.
+    if (previous?.trailingProse && prose(own[0]) && joinedYet && block[0]!.number - previous.last.number === 2) {
       // The paragraph's own line terminator (`\n` or `\r\n`) stands in for the blank line.
-      const terminator = text.slice(a.last.start + a.last.text.length, lines[a.last.number]!.start);
-      joins.push({ from: a.last.contentEnd, to: c.first.start, joiner: terminator });
+      const terminator = text.slice(previous.last.start + previous.last.text.length, lines[previous.last.number]!.start);
+      joins.push({ from: previous.last.contentEnd, to: block[0]!.start, joiner: terminator });
     }
+    previous = { last: block.at(-1)!, trailingProse: prose(own.at(-1)) };
   }
+  const stableSource = stableSourceLength(text, lines, blocks);
+  if (joins.length === 0) return { text, reflowed: false, lineMap: LineMap.identity(text), paragraphs, stableLength: stableSource };
   joins.sort((x, y) => x.from - y.from);
 
   // Copy the source between joins verbatim; each join replaces [from, to) by its joiner.
   const pieces: CopiedPiece[] = [];
   let out = '';
   let from = 0;
+  let stableLength = -1;
   for (const join of joins) {
+    if (stableLength < 0 && join.from >= stableSource) stableLength = out.length + stableSource - from;
     pieces.push({ output: out.length, source: from, length: join.from - from });
     out += text.slice(from, join.from);
     out += join.joiner;
     from = join.to;
   }
+  if (stableLength < 0) stableLength = out.length + stableSource - from;
   pieces.push({ output: out.length, source: from, length: text.length - from });
   out += text.slice(from);
-  return { text: out, reflowed: true, lineMap: new LineMap(pieces, text, out), paragraphs };
+  return { text: out, reflowed: true, lineMap: new LineMap(pieces, text, out), paragraphs, stableLength };
+}
+
+/**
+ * Source offset up to which the output is final: the end of the content of the last block that
+ * text appended to the source cannot extend (one followed by a terminated blank line), or of the
+ * block before it. Past it, an appended line may join the last block, and the blank line after
+ * a block may become a plain break once the next block is known.
+ */
+function stableSourceLength(text: string, lines: readonly SourceLine[], blocks: readonly SourceLine[][]): number {
+  const last = blocks.at(-1);
+  if (!last) return 0;
+  const after = lines[last.at(-1)!.number];
+  // A blank line with its terminator: nothing appended can make it part of the block.
+  if (after && text.indexOf('\n', after.start) >= 0) return last.at(-1)!.contentEnd;
+  return blocks.at(-2)?.at(-1)?.contentEnd ?? 0;
 }
 
 /** A stretch of the source `[from, to)` replaced by `joiner` in the output. */
