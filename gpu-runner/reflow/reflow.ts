@@ -14,10 +14,18 @@
  *   every paragraph of a plain block; `off` returns the text unchanged.
  * - Joining replaces a line break and the spaces around it by one space, or by nothing between
  *   CJK characters and after a hyphen; the first line's indentation is kept.
- * - Once a text is reflowed, a single blank line between two prose paragraphs (joined, or a
- *   one-line paragraph of a plain block) becomes a plain line break: a paragraph then starts on
- *   the next row and costs no empty one. Two or more blank lines (a section break), and blank
- *   lines next to a kept block (code, a table, verse), stay as they are.
+ * - Once a paragraph has been joined, a single blank line between two prose paragraphs after it
+ *   (joined, or a one-line paragraph of a plain block) becomes a plain line break: a paragraph
+ *   then starts on the next row and costs no empty one. Two or more blank lines (a section
+ *   break), blank lines next to a kept block (code, a table, verse), and those before the first
+ *   joined paragraph stay as they are.
+ * - **Prefix-stable**: every decision about a block — its structure, each paragraph's verdict
+ *   and the wrap width it is judged against ({@link WrapWidthEstimate}), the blank line before
+ *   it — depends on that block and the text before it, never on text after it. Appending text
+ *   therefore changes the output only from the end of the last complete block (one followed by
+ *   a terminated blank line) or, when the text ends inside a block, from the end of the block
+ *   before it: {@link ReflowResult.stableLength}. Pages laid out from a reflowed text keep their
+ *   breaks when turns or paragraphs are appended to it.
  *
  * The {@link LineMap} maps the output back to the customer's lines, so a citation or a layout
  * line of the reflowed text can name the lines that were sent.
