@@ -117,26 +117,30 @@ describe('plan hashes', () => {
 });
 
 describe('a 300-turn dialogue and the same plus one turn', () => {
-  it('share the plan hashes of every page but the last ≤ 2, and equal hashes paint byte-identical PNGs', async () => {
-    expect(after.startsWith(before)).toBe(true);
-    const cfg = config();
-    const [a, b] = await Promise.all([
-      planDocument({ text: before, config: cfg, countTokens: false }),
-      planDocument({ text: after, config: cfg, countTokens: false }),
-    ]);
-    const ha = hashesOf(a.plan.pages);
-    const hb = hashesOf(b.plan.pages);
-    expect(hb.length).toBeGreaterThanOrEqual(ha.length);
-    let k = 0;
-    while (k < ha.length && ha[k] === hb[k]) k++;
-    expect(k).toBeGreaterThanOrEqual(hb.length - 2);
-    // The old last page lost its last-page crop: its plan (and pixels) changed.
-    expect(k).toBeLessThan(ha.length);
+  it.each(['off', 'auto'] as const)(
+    'share the plan hashes of every page but the last ≤ 2, and equal hashes paint byte-identical PNGs (reflow %s)',
+    async (reflow) => {
+      expect(after.startsWith(before)).toBe(true);
+      const cfg = config();
+      const [a, b] = await Promise.all([
+        planDocument({ text: before, config: cfg, countTokens: false, reflow }),
+        planDocument({ text: after, config: cfg, countTokens: false, reflow }),
+      ]);
+      const ha = hashesOf(a.plan.pages);
+      const hb = hashesOf(b.plan.pages);
+      expect(hb.length).toBeGreaterThanOrEqual(ha.length);
+      let k = 0;
+      while (k < ha.length && ha[k] === hb[k]) k++;
+      expect(k).toBeGreaterThanOrEqual(hb.length - 2);
+      // The old last page lost its last-page crop: its plan (and pixels) changed.
+      expect(k).toBeLessThan(ha.length);
 
-    const [pa, pb] = await Promise.all([pngHashes(a.plan.pages, cfg), pngHashes(b.plan.pages, cfg)]);
-    for (let i = 0; i < Math.min(ha.length, hb.length); i++) {
-      if (ha[i] === hb[i]) expect(pb[i], `page ${i + 1}`).toBe(pa[i]);
-      else expect(pb[i], `page ${i + 1}`).not.toBe(pa[i]);
-    }
-  }, 120_000);
+      const [pa, pb] = await Promise.all([pngHashes(a.plan.pages, cfg), pngHashes(b.plan.pages, cfg)]);
+      for (let i = 0; i < Math.min(ha.length, hb.length); i++) {
+        if (ha[i] === hb[i]) expect(pb[i], `page ${i + 1}`).toBe(pa[i]);
+        else expect(pb[i], `page ${i + 1}`).not.toBe(pa[i]);
+      }
+    },
+    120_000,
+  );
 });
