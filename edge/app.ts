@@ -26,6 +26,7 @@ import { gatewayRoutes } from './gateway/chat-completions.ts';
 import { workerGatewayDeps } from './gateway/worker-deps.ts';
 import { sharedPageRoutes } from './page-urls/shared-page.ts';
 import { conversationRoutes } from './conversations/conversations.ts';
+import { contextRoutes } from './context/context.ts';
 
 /** Turns anything a handler threw into the JSON error response. */
 export function toErrorResponse(error: unknown): Response {
@@ -65,6 +66,7 @@ app.route('/v1/jobs', jobRoutes);
 app.route('/v1/usage', usageRoutes);
 // Query and decode of a conversation are the document routes on its transcript: handed to the app itself.
 app.route('/v1/conversations', conversationRoutes((request, env, ctx) => app.fetch(request, env, ctx)));
+app.route('/v1/context', contextRoutes);
 // Key-free page URLs (no API key: the signed URL is the credential) and the OpenAI-compatible
 // gateway (errors in OpenAI's shape; documented in edge/README.md, not in the OpenAPI document).
 app.route('/v1/shared', sharedPageRoutes);

@@ -12,6 +12,10 @@
  * 5. the upstream's response is relayed unchanged (SSE chunk by chunk), with `x-glyph-text-tokens`,
  *    `x-glyph-visual-tokens`, `x-glyph-pages`; the call is metered as `chat`.
  *
+ * With `x-glyph-budget: <tokens>`, steps 2–4 are instead the budgeted context of the messages
+ * (budget.ts, edge/context/): the whole message list is replaced by it, and the response also says
+ * `x-glyph-pages-rendered` and `x-glyph-pages-reused`.
+ *
  * The Worker-bound parts (storage, coordinator, metering) come in as {@link GatewayDeps}, so the
  * request logic is tested in process and the same code runs in workerd.
  */
@@ -25,6 +29,9 @@ import {
 } from '../../protocol/model-payloads.ts';
 import type { ProfileName } from '../../protocol/profiles.ts';
 import type { AppEnv } from '../app-env.ts';
+import type { ContextView } from '../context/budgeted-context.ts';
+import type { Message } from '../conversations/transcript.ts';
+import { BUDGET_HEADER, historyOf, parseBudget } from './budget.ts';
 import { parseChatRequest, type ChatRequest } from './chat-request.ts';
 import { longTextSlots, type TextSlot } from './long-parts.ts';
 import { chatCompletionsRoute } from './chat-route.ts';
@@ -42,6 +49,20 @@ export const TEXT_TOKENS_HEADER = 'x-glyph-text-tokens';
 export const VISUAL_TOKENS_HEADER = 'x-glyph-visual-tokens';
 /** Pages sent. */
 export const PAGES_HEADER = 'x-glyph-pages';
+/** With `x-glyph-budget`: pages painted for this call. */
+export const PAGES_RENDERED_HEADER = 'x-glyph-pages-rendered';
+/** With `x-glyph-budget`: pages taken from earlier renders. */
+export const PAGES_REUSED_HEADER = 'x-glyph-pages-reused';
+/** With `x-glyph-budget`: tokens the messages sent cost the model (≤ the budget). */
+export const BUDGET_USED_HEADER = 'x-glyph-budget-used';
+
+/** What the gateway asks of a budgeted context. */
+export interface BudgetRequest {
+  messages: Message[];
+  profile: ProfileName;
+  budget: number;
+  imageDelivery: ImageDelivery;
+}
 
 /** A context text rendered for a profile. */
 export interface RenderedContext {
@@ -88,6 +109,8 @@ export interface GatewayDeps {
   partsCache: PartsJsonCache;
   /** Records the call (after the response; must not throw). */
   meter(c: Context<AppEnv>, usage: ChatUsage): void;
+  /** The budgeted context of a history in OpenAI's shape (`x-glyph-budget`); without it the header is refused. */
+  budgetContext?(c: Context<AppEnv>, request: BudgetRequest): Promise<ContextView>;
 }
 
 /** The texts of a request that become pages, rendered. */
@@ -169,6 +192,8 @@ async function chatCompletion(c: Context<AppEnv>, deps: GatewayDeps): Promise<Re
   const choice = chooseProfile(request.model, c.req.header(PROFILE_HEADER));
   if (!choice.ok) throw new GatewayError(400, 'invalid_profile', choice.message, choice.param);
   const profile = choice.profile;
+  const budgetHeader = c.req.header(BUDGET_HEADER);
+  if (budgetHeader !== undefined) return budgetedChat(c, deps, request, profile, parseBudget(budgetHeader));
 
   const slots = longTextSlots(request.messages, (text) => pagesLikelyPay(text, profile));
   // Refused before anything is stored or rendered when even the estimate (a lower bound) is over.
@@ -202,6 +227,54 @@ async function chatCompletion(c: Context<AppEnv>, deps: GatewayDeps): Promise<Re
       [TEXT_TOKENS_HEADER]: String(usage.textTokens),
       [VISUAL_TOKENS_HEADER]: String(usage.visualTokens),
       [PAGES_HEADER]: String(usage.pages),
+    },
+  });
+  deps.meter(c, usage);
+  return response;
+}
+
+/** A chat call under `x-glyph-budget`: the messages replaced by their budgeted context. */
+async function budgetedChat(
+  c: Context<AppEnv>,
+  deps: GatewayDeps,
+  request: ChatRequest,
+  profile: ProfileName,
+  budget: number,
+): Promise<Response> {
+  const settings = gatewaySettings(c.env as GatewayVars);
+  if (!deps.budgetContext) throw new GatewayError(400, 'invalid_request', `${BUDGET_HEADER} is not available here`, BUDGET_HEADER);
+  const messages = historyOf(request.messages);
+  let view: ContextView;
+  try {
+    view = await deps.budgetContext(c, { messages, profile, budget, imageDelivery: settings.imageDelivery });
+  } catch (error) {
+    const e = error as { code?: unknown; message?: unknown };
+    if (e?.code === 'budget_too_small' && typeof e.message === 'string') {
+      throw new GatewayError(400, 'budget_too_small', e.message.replace(/^budget:/, `${BUDGET_HEADER}:`), BUDGET_HEADER);
+    }
+    throw error;
+  }
+  if (view.pages > settings.maxPages) throw tooLarge(view.pages, settings.maxPages);
+  const usage: ChatUsage = {
+    documents: view.tiers.map((t) => t.documentId),
+    pages: view.pages,
+    textTokens: view.textTokens,
+    visualTokens: view.visualTokens,
+    cached: view.pagesRendered === 0,
+  };
+  const response = await forwardChat({
+    baseUrl: settings.upstreamBaseUrl!,
+    body: JSON.stringify({ ...request, messages: view.messages }),
+    authorization: upstreamAuthorization(c.req.header(UPSTREAM_AUTH_HEADER), (c.env as GatewayVars).UPSTREAM_API_KEY),
+    accept: c.req.header('accept'),
+    timeoutMs: settings.timeoutMs,
+    extraHeaders: {
+      [TEXT_TOKENS_HEADER]: String(view.textTokens),
+      [VISUAL_TOKENS_HEADER]: String(view.visualTokens),
+      [PAGES_HEADER]: String(view.pages),
+      [PAGES_RENDERED_HEADER]: String(view.pagesRendered),
+      [PAGES_REUSED_HEADER]: String(view.pagesReused),
+      [BUDGET_USED_HEADER]: String(view.used),
     },
   });
   deps.meter(c, usage);

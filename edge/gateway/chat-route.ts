@@ -18,7 +18,7 @@ export const openAIErrorSchema = z
   .openapi('OpenAIError');
 
 const errors = {
-  400: 'Malformed request, a model that maps to no profile, or a bad `x-glyph-profile`.',
+  400: 'Malformed request, a model that maps to no profile, a bad `x-glyph-profile`, a bad `x-glyph-budget` (`invalid_budget`) or one below the minimum (`budget_too_small`).',
   401: 'Missing or invalid glyphgate API key.',
   413: 'Body over MAX_UPLOAD_BYTES, or the context too large even as pages (`context_too_large`, names GATEWAY_MAX_PAGES).',
   429: "glyphgate's rate limit or quota; the upstream's own 429 is relayed as it came.",
@@ -38,6 +38,18 @@ const countHeaders = {
     schema: { type: 'integer' as const },
   },
   'x-glyph-pages': { description: 'Page images sent.', schema: { type: 'integer' as const } },
+  'x-glyph-pages-rendered': {
+    description: 'With `x-glyph-budget`: pages painted for this call.',
+    schema: { type: 'integer' as const },
+  },
+  'x-glyph-pages-reused': {
+    description: 'With `x-glyph-budget`: pages taken from earlier renders of the same history.',
+    schema: { type: 'integer' as const },
+  },
+  'x-glyph-budget-used': {
+    description: 'With `x-glyph-budget`: tokens the messages sent cost the model (never over the budget).',
+    schema: { type: 'integer' as const },
+  },
 };
 
 /** The documented operation. */
@@ -62,6 +74,15 @@ export const chatCompletionsRoute = {
         .string()
         .optional()
         .openapi({ description: 'Visual-token profile to render for, whatever `model` says.' }),
+      'x-glyph-budget': z
+        .string()
+        .optional()
+        .openapi({
+          description:
+            'Most tokens the messages may cost the model: the messages are replaced by their budgeted context (as ' +
+            '`POST /v1/context` in OpenAI format: recent turns as text, older ones as pages, the oldest denser or dropped ' +
+            "behind a marker). Text messages only. 400 `invalid_budget`, or `budget_too_small` naming the question's minimum.",
+        }),
     }),
     body: {
       required: true,

@@ -22,6 +22,9 @@ import { readManifest, type StoredManifest } from '../storage/renders.ts';
 import { gate } from '../tenancy/gate.ts';
 import { meter } from '../usage/store.ts';
 import type { GatewayDeps, RenderedContext, RenderOutcome } from './chat-completions.ts';
+import { budgetedContext } from '../context/budgeted-context.ts';
+import { checkHistoryLimits } from '../context/context.ts';
+import { DEFAULT_KEEP_RECENT } from '../../protocol/public-api/context.ts';
 import { GatewayError } from './openai-error.ts';
 import { partsJsonCache } from './parts-json.ts';
 import type { GatewayRenderFields } from './render-fields.ts';
@@ -130,6 +133,10 @@ export const workerGatewayDeps: GatewayDeps = {
   },
   render: renderContext,
   payloadPages,
+  budgetContext(c, request) {
+    checkHistoryLimits(request.messages);
+    return budgetedContext(c, { ...request, keepRecent: DEFAULT_KEEP_RECENT, format: 'openai' });
+  },
   partsCache,
   meter(c, usage) {
     const { prices } = edgeConfig(c.env);

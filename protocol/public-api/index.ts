@@ -9,6 +9,7 @@ export {
   compressPassthroughSchema,
   compressQuerySchema,
 } from './compress.ts';
+export { contextRequestSchema, contextTierSchema, contextViewSchema } from './context.ts';
 export { decodeOptionsSchema, decodeViewSchema } from './decode.ts';
 export { documentTextSchema, documentViewSchema, uploadJsonSchema } from './documents.ts';
 export { errorBodySchema } from './error-body.ts';

@@ -1,0 +1,254 @@
+/**
+ * The budgeted context itself, shared by `POST /v1/context` and the gateway's `x-glyph-budget`:
+ * counts the text turns, plans tiers and drops (plan.ts) with estimated page costs, renders the
+ * planned segments, and plans again with their exact costs until the exact total is within the
+ * budget. A plan is only returned after its exact count: every page by the profile's rule, every
+ * text part counted by a runner in the profile's family, {@link MESSAGE_OVERHEAD_TOKENS} per
+ * message and {@link REPLY_PRIMER_TOKENS} once.
+ */
+import type { Context } from 'hono';
+import type { z } from 'zod';
+import { documentInstruction, type ImageDelivery, type PayloadFormat } from '../../protocol/model-payloads.ts';
+import { visualTokensFor, type ProfileName } from '../../protocol/profiles.ts';
+import {
+  MESSAGE_OVERHEAD_TOKENS,
+  omittedMarker,
+  REPLY_PRIMER_TOKENS,
+  type contextTierSchema,
+  type contextViewSchema,
+} from '../../protocol/public-api/context.ts';
+import { pageSizePoints } from '../../protocol/render-config.ts';
+import { textTokenizerFor } from '../../protocol/text-tokenizers.ts';
+import type { AppEnv } from '../app-env.ts';
+import { TURN_SEPARATOR, turnText, type Message } from '../conversations/transcript.ts';
+import { ApiError, badRequest } from '../http/errors.ts';
+import { estimatePages } from '../jobs/estimate.ts';
+import { withDelivery } from '../page-urls/deliver.ts';
+import { nominalAutoConfig } from '../renders/render-options.ts';
+import { runnerClient } from '../runners/runner-client.ts';
+import { assembleMessages } from './assemble.ts';
+import { firstTextTurn, minimumTokens, planContext, type ContextPlan, type PlanInput, type PlannedSegment } from './plan.ts';
+import { renderSegment, sampledReadback, type RenderedSegment } from './segment.ts';
+import { TextTokenCounter } from './text-tokens.ts';
+import { TIER_SCALES, tierFont, tierRenderFields, type FittedFont } from './tiers.ts';
+
+/** The answer of a budgeted context. */
+export type ContextView = z.infer<typeof contextViewSchema>;
+type TierView = z.infer<typeof contextTierSchema>;
+
+/** Cuts between tiers move in blocks of this many turns (so a growing history keeps its segments). */
+export const TIER_BLOCK_TURNS = 8;
+// Plan → render → exact count rounds before only rendered segments (exact costs) may be chosen.
+const MAX_ROUNDS = 4;
+
+/** What a budgeted context is asked for. */
+export interface ContextRequest {
+  messages: readonly Message[];
+  profile: ProfileName;
+  budget: number;
+  keepRecent: number;
+  format: PayloadFormat;
+  imageDelivery: ImageDelivery;
+  urlTtl?: number;
+}
+
+// The fitted font of preset auto per profile, learnt from tier-0 renders (the fit is deterministic).
+const fittedFonts = new Map<ProfileName, FittedFont>();
+
+/** Index of the last user message, or -1. */
+function lastUserIndex(messages: readonly Message[]): number {
+  for (let i = messages.length - 1; i >= 0; i--) if (messages[i]!.role === 'user') return i;
+  return -1;
+}
+
+const segmentKey = (tier: number, from: number, to: number) => `${tier}/${from}/${to}`;
+
+/** The budgeted context of `request`. @throws ApiError 400 `budget_too_small` naming the minimum. */
+export async function budgetedContext(c: Context<AppEnv>, request: ContextRequest): Promise<ContextView> {
+  const { messages, profile, budget } = request;
+  const turns = messages.length;
+  if (turns === 0) throw badRequest('invalid_request', 'messages must not be empty');
+  const questionFrom = lastUserIndex(messages);
+  if (questionFrom < 0) throw badRequest('no_question', 'messages need a user message: the last one is the question');
+  const tokenizer = textTokenizerFor(profile);
+  const counter = new TextTokenCounter(runnerClient(c.env), tokenizer.family);
+
+  const kMin = firstTextTurn({ turns, questionFrom, keepRecent: request.keepRecent });
+  const turnTokens = new Map<number, number>();
+  const counted = await counter.countAll(messages.slice(kMin).map((m) => m.content));
+  counted.forEach((n, i) => turnTokens.set(kMin + i, n + MESSAGE_OVERHEAD_TOKENS));
+  // Upper bounds for the texts whose digits the plan decides: more digits never count fewer tokens.
+  const [instructionBound, markerBound, markerAtQuestion] = await counter.countAll([
+    documentInstruction(9999),
+    omittedMarker(Math.max(10, turns) * 10),
+    questionFrom > 0 ? omittedMarker(questionFrom) : '',
+  ]);
+
+  const contextTokens = (dropped: number, hasSegments: boolean, marker = markerBound!) =>
+    (dropped > 0 || hasSegments ? MESSAGE_OVERHEAD_TOKENS : 0) + (dropped > 0 ? marker : 0);
+  const textTokens = (i: number) => turnTokens.get(i)!;
+  const minimum = minimumTokens({
+    turns,
+    questionFrom,
+    textTokens,
+    contextTokens: (d, s) => contextTokens(d, s, markerAtQuestion!),
+    fixedTokens: REPLY_PRIMER_TOKENS,
+  });
+  if (budget < minimum) {
+    throw badRequest('budget_too_small', `budget: ${budget} is below the minimum of ${minimum} tokens this question needs`);
+  }
+
+  // Where each turn's text starts in a transcript, and its lines, for page estimates.
+  const chars = messages.map((m) => turnText(m).length + TURN_SEPARATOR.length);
+  const lines = messages.map((m) => turnText(m).split('\n').length + 1);
+  const prefix = (xs: number[]) => xs.reduce<number[]>((acc, x) => (acc.push(acc.at(-1)! + x), acc), [0]);
+  const charsAt = prefix(chars);
+  const linesAt = prefix(lines);
+
+  const rendered = new Map<string, RenderedSegment>();
+  const factors = TIER_SCALES.map(() => 1);
+  const estimateFor = (tier: number, from: number, to: number): { pages: number; pageTokens: number } => {
+    const fit = fittedFonts.get(profile);
+    const font = fit ? tierFont(tier, fit) : { fontSize: 8 * TIER_SCALES[tier]!, lineHeight: 9 * TIER_SCALES[tier]! };
+    const config = nominalAutoConfig(profile, { 'font-size': font.fontSize, 'line-height': font.lineHeight });
+    const [w, h] = pageSizePoints(config).map((pt) => Math.round((pt * config.dpi) / 72)) as [number, number];
+    const pages = estimatePages(charsAt[to]! - charsAt[from]!, config, linesAt[to]! - linesAt[from]!);
+    return { pages, pageTokens: visualTokensFor(profile, w, h) };
+  };
+  const segmentTokens = (exactOnly: boolean) => (tier: number, from: number, to: number) => {
+    if (to <= from) return 0;
+    const done = rendered.get(segmentKey(tier, from, to));
+    if (done) return done.visualTokens + instructionBound!;
+    if (exactOnly) return Number.POSITIVE_INFINITY;
+    const { pages, pageTokens } = estimateFor(tier, from, to);
+    return Math.ceil(pages * factors[tier]!) * pageTokens + instructionBound!;
+  };
+  const planInput = (exactOnly: boolean): PlanInput => ({
+    turns,
+    questionFrom,
+    keepRecent: request.keepRecent,
+    tiers: TIER_SCALES.length,
+    blockSize: TIER_BLOCK_TURNS,
+    budget,
+    textTokens,
+    segmentTokens: segmentTokens(exactOnly),
+    contextTokens,
+    fixedTokens: REPLY_PRIMER_TOKENS,
+  });
+  const minimalPlan: ContextPlan = { dropped: questionFrom, segments: [], textFrom: questionFrom, tokens: minimum };
+
+  const renderPlanned = async (segments: readonly PlannedSegment[]): Promise<RenderedSegment[]> => {
+    const one = (s: PlannedSegment) => {
+      const known = rendered.get(segmentKey(s.tier, s.from, s.to));
+      if (known) return Promise.resolve(known);
+      return renderSegment(c, {
+        messages: messages.slice(s.from, s.to),
+        tier: s.tier,
+        from: s.from,
+        to: s.to,
+        fields: tierRenderFields(s.tier, profile, fittedFonts.get(profile)),
+        blockSize: TIER_BLOCK_TURNS,
+      }).then((r) => {
+        rendered.set(segmentKey(s.tier, s.from, s.to), r);
+        const fit = r.view.fit;
+        if (s.tier === 0 && fit) fittedFonts.set(profile, { fontSize: fit.fontSize, lineHeight: fit.lineHeight });
+        const estimate = estimateFor(s.tier, s.from, s.to).pages;
+        if (r.view.pages.length > estimate) factors[s.tier] = Math.max(factors[s.tier]!, r.view.pages.length / estimate);
+        return r;
+      });
+    };
+    // A denser tier's font is the fitted font scaled: tier 0 (or a probe of it) goes first when unknown.
+    if (!fittedFonts.has(profile) && segments.some((s) => s.tier > 0)) {
+      const sharp = segments.find((s) => s.tier === 0) ?? { tier: 0, from: questionFrom - 1, to: questionFrom };
+      await one(sharp);
+    }
+    return Promise.all(segments.map(one));
+  };
+
+  const exactTokens = async (plan: ContextPlan, segments: readonly RenderedSegment[]) => {
+    const instructions = await counter.countAll(segments.map((s) => documentInstruction(s.view.pages.length)));
+    const marker = plan.dropped > 0 ? await counter.count(omittedMarker(plan.dropped)) : 0;
+    let turnsText = 0;
+    let overhead = REPLY_PRIMER_TOKENS + (plan.dropped > 0 || segments.length > 0 ? MESSAGE_OVERHEAD_TOKENS : 0);
+    for (let i = plan.textFrom; i < turns; i++) {
+      turnsText += turnTokens.get(i)! - MESSAGE_OVERHEAD_TOKENS;
+      overhead += MESSAGE_OVERHEAD_TOKENS;
+    }
+    const text = turnsText + marker + instructions.reduce((a, b) => a + b, 0);
+    const visual = segments.reduce((sum, s) => sum + s.visualTokens, 0);
+    return { text, turnsText, overhead, visual, used: text + overhead + visual };
+  };
+
+  let chosen: { plan: ContextPlan; segments: RenderedSegment[]; tokens: Awaited<ReturnType<typeof exactTokens>> } | null = null;
+  for (let round = 0; round <= MAX_ROUNDS && !chosen; round++) {
+    const plan = planContext(planInput(round === MAX_ROUNDS)) ?? minimalPlan;
+    const segments = await renderPlanned(plan.segments);
+    const tokens = await exactTokens(plan, segments);
+    if (tokens.used <= budget) chosen = { plan, segments, tokens };
+  }
+  if (!chosen) {
+    // Unreachable by construction (the last round only picks exact costs, the minimum was checked): kept as a guard.
+    const tokens = await exactTokens(minimalPlan, []);
+    if (tokens.used > budget) throw new ApiError(500, 'internal_error', 'no context within the budget was found');
+    chosen = { plan: minimalPlan, segments: [], tokens };
+  }
+
+  const { plan, segments, tokens } = chosen;
+  const tiers: TierView[] = await Promise.all(
+    segments.map(async (s): Promise<TierView> => {
+      const fields = tierRenderFields(s.tier, profile, fittedFonts.get(profile));
+      const readback =
+        s.tier === 0 && s.view.fit ? s.view.fit.readback : await sampledReadback(c, s, fields, messages.slice(s.from, s.to));
+      return {
+        tier: s.tier,
+        turns: { from: s.from, to: s.to },
+        pages: s.view.pages.length,
+        visualTokens: s.visualTokens,
+        pageVisualTokens: s.view.pages.map((p) => p.visualTokens),
+        readback,
+        readbackSource: s.tier === 0 && s.view.fit ? 'fit' : 'decode',
+        fontSize: s.view.config['font-size'],
+        lineHeight: s.view.config['line-height'],
+        documentId: s.documentId,
+        renderId: s.renderId,
+        pagesRendered: s.pagesRendered,
+        pagesReused: s.pagesReused,
+      };
+    }),
+  );
+  const delivered = await Promise.all(
+    segments.map((s) =>
+      withDelivery(c, s.view, {
+        format: request.format,
+        imageDelivery: request.imageDelivery,
+        ...(request.urlTtl !== undefined ? { urlTtl: request.urlTtl } : {}),
+      }),
+    ),
+  );
+  const marker = plan.dropped > 0 ? omittedMarker(plan.dropped) : null;
+  const assembled = assembleMessages({
+    format: request.format,
+    marker,
+    pageParts: delivered.map((d) => d.payload!.parts),
+    text: messages.slice(plan.textFrom),
+  });
+  return {
+    profile,
+    tokenizer: { family: tokenizer.family, estimate: tokenizer.estimate },
+    format: request.format,
+    imageDelivery: request.imageDelivery,
+    budget,
+    used: tokens.used,
+    visualTokens: tokens.visual,
+    textTokens: tokens.text,
+    overheadTokens: tokens.overhead,
+    messages: assembled.messages,
+    ...(assembled.system !== undefined ? { system: assembled.system } : {}),
+    tiers,
+    text: { turns: { from: plan.textFrom, to: turns }, tokens: tokens.turnsText },
+    dropped: { turns: plan.dropped, marker },
+    pages: tiers.reduce((sum, t) => sum + t.pages, 0),
+    pagesRendered: tiers.reduce((sum, t) => sum + t.pagesRendered, 0),
+    pagesReused: tiers.reduce((sum, t) => sum + t.pagesReused, 0),
+  };
+}
