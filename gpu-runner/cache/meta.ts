@@ -46,7 +46,9 @@ export function pageBytesOf(meta: CachedRenderMeta): number {
 export function metaBytesEstimate(meta: CachedRenderMeta): number {
   let codePoints = 0;
   for (const c of meta.missingGlyphs.codePoints) codePoints += 32 + c.length * 2;
-  return 512 + meta.pages.length * 64 + meta.layout.length * 160 + codePoints;
+  // A page entry: sizes (~64 bytes) plus, when kept, its 64-character plan hash (~150 bytes as a JS string).
+  const perPage = 64 + (meta.pages[0]?.planSha256 !== undefined ? 150 : 0);
+  return 512 + meta.pages.length * perPage + meta.layout.length * 160 + codePoints;
 }
 
 /** Throws a RangeError unless `n` is a page of the render. */
