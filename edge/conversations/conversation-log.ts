@@ -41,7 +41,8 @@ export interface ConversationRpc {
   snapshot(): Promise<ConversationSnapshot | null>;
   list(): Promise<Message[] | null>;
   noteDocument(messages: number, document: string): Promise<void>;
-  swapRenderPages(renderId: string, document: string, pageHashes: string[]): Promise<string[] | null>;
+  renderedDocument(renderId: string): Promise<string | null>;
+  noteRender(renderId: string, document: string, messages: number): Promise<void>;
 }
 
 /** Durable Object class `ConversationLog` (wrangler.toml). */
@@ -53,10 +54,12 @@ export class ConversationLog extends DurableObject<Env> implements ConversationR
     sql.exec(
       `CREATE TABLE IF NOT EXISTS messages (seq INTEGER PRIMARY KEY, role TEXT NOT NULL, content TEXT NOT NULL)`,
     );
-    // The page hashes of the last render per render id, to count the pages the next one reuses.
+    // The document of the longest transcript rendered per render id: the next render of that id
+    // keeps its unchanged pages. (It replaces `renders`, which kept page hashes to compare with.)
     sql.exec(
-      `CREATE TABLE IF NOT EXISTS renders (render_id TEXT PRIMARY KEY, document TEXT NOT NULL, pages TEXT NOT NULL)`,
+      `CREATE TABLE IF NOT EXISTS render_documents (render_id TEXT PRIMARY KEY, document TEXT NOT NULL, messages INTEGER NOT NULL)`,
     );
+    sql.exec('DROP TABLE IF EXISTS renders');
   }
 
   #meta(key: string): string | null {
@@ -145,22 +148,27 @@ export class ConversationLog extends DurableObject<Env> implements ConversationR
     this.#setMeta('document', `${messages}:${document}`);
   }
 
+  /** The document of the last transcript rendered under `renderId`, or null before the first. */
+  async renderedDocument(renderId: string): Promise<string | null> {
+    const row = this.ctx.storage.sql
+      .exec<{ document: string }>('SELECT document FROM render_documents WHERE render_id = ?', renderId)
+      .toArray()[0];
+    return row ? row.document : null;
+  }
+
   /**
-   * Records the page hashes of a render under `renderId` and returns those of the previous render
-   * under it (null for the first), in one step so two renders at once each compare with one.
+   * Records that the transcript of `messages` turns (`document`) was rendered under `renderId`,
+   * unless a longer one was: two renders finishing out of order leave the longer transcript,
+   * whose pages the next render can keep the most of.
    */
-  async swapRenderPages(renderId: string, document: string, pageHashes: string[]): Promise<string[] | null> {
-    return this.ctx.storage.transactionSync(() => {
-      const row = this.ctx.storage.sql
-        .exec<{ pages: string }>('SELECT pages FROM renders WHERE render_id = ?', renderId)
-        .toArray()[0];
-      this.ctx.storage.sql.exec(
-        'INSERT INTO renders (render_id, document, pages) VALUES (?, ?, ?) ON CONFLICT(render_id) DO UPDATE SET document = excluded.document, pages = excluded.pages',
-        renderId,
-        document,
-        JSON.stringify(pageHashes),
-      );
-      return row ? (JSON.parse(row.pages) as string[]) : null;
-    });
+  async noteRender(renderId: string, document: string, messages: number): Promise<void> {
+    this.ctx.storage.sql.exec(
+      `INSERT INTO render_documents (render_id, document, messages) VALUES (?, ?, ?)
+       ON CONFLICT(render_id) DO UPDATE SET document = excluded.document, messages = excluded.messages
+       WHERE excluded.messages >= render_documents.messages`,
+      renderId,
+      document,
+      messages,
+    );
   }
 }

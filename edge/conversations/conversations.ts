@@ -2,8 +2,10 @@
  * `/v1/conversations`: create, append, count, and render/query/decode a conversation. The turns
  * live in the conversation's Durable Object (conversation-log.ts); a render stores the transcript
  * as a document of the tenant (transcript-document.ts) and renders it through the document's
- * coordinator like any document (edge/renders/render.ts), then counts the pages it shares with
- * the conversation's previous render. Query and decode are the document routes on that document.
+ * coordinator like any document (edge/renders/render.ts), naming the transcript the conversation
+ * last rendered with the same options as the document it extends: the runner paints only the
+ * pages from the first one the new turns changed. Query and decode are the document routes on
+ * that document, reached through the app with the caller already admitted (one gate, one bill).
  */
 import { createRoute } from '@hono/zod-openapi';
 import type { Context } from 'hono';
@@ -15,8 +17,7 @@ import { ApiError, notFound } from '../http/errors.ts';
 import { withDelivery } from '../page-urls/deliver.ts';
 import { resolveRender, type RenderFields } from '../renders/render-options.ts';
 import { renderFor } from '../renders/render.ts';
-import { readManifest } from '../storage/renders.ts';
-import { gate } from '../tenancy/gate.ts';
+import { admittedRequest, gate } from '../tenancy/gate.ts';
 import { randomHex } from '../../protocol/primitives/bytes.ts';
 import {
   MAX_CONVERSATION_CHARS,
@@ -71,17 +72,11 @@ function transcriptTooLarge(chars: number, limit: number): ApiError {
   );
 }
 
-/** Pages of `next` equal to the same page of `previous`. */
-export function reusedPages(previous: readonly string[] | null, next: readonly string[]): number {
-  if (!previous) return 0;
-  let same = 0;
-  for (let i = 0; i < next.length; i++) if (previous[i] === next[i]) same++;
-  return same;
-}
-
 /**
  * Asks the document route `op` about the conversation's transcript document, with the caller's
- * headers (key, idempotency key, cache control) and the validated body (reflow defaulted to off).
+ * headers (idempotency key, cache control) and the validated body (reflow defaulted to off). The
+ * request is marked as admitted: the document route's gate takes the caller this route's gate
+ * admitted rather than counting the one call a second time against the rate limit and quota.
  */
 async function delegate(
   c: Context<AppEnv>,
@@ -100,7 +95,7 @@ async function delegate(
     headers,
     body: JSON.stringify({ ...body, reflow: body.reflow ?? CONVERSATION_REFLOW }),
   });
-  return dispatch(request, c.env, c.executionCtx as ExecutionContext);
+  return dispatch(admittedRequest(request, c.get('caller')), c.env, c.executionCtx as ExecutionContext);
 }
 
 /** The conversation routes; `dispatch` reaches the document routes for query and decode. */
@@ -167,27 +162,20 @@ export function conversationRoutes(dispatch: Dispatch) {
       // Resolved before anything is stored: a bad config refuses the call, storing and billing nothing.
       const resolved = await resolveRender({ ...fields, reflow: fields.reflow ?? CONVERSATION_REFLOW });
       const { record, messages } = await transcriptDocument(c, id);
-      const outcome = await renderFor(c, record, resolved);
+      const log = conversationFor(c.env, tenant, id);
+      // The transcript last rendered with these options: this one extends it (turns are only
+      // appended), so its unchanged pages are kept and only the rest painted.
+      const previous = await log.renderedDocument(resolved.renderId);
+      const outcome = await renderFor(
+        c,
+        record,
+        resolved,
+        previous && previous !== record.sha256 ? { previousDocument: previous } : undefined,
+      );
       if (outcome.status === 202) return c.json(outcome.body, 202);
-      const manifest = await readManifest(c.env, { tenant, sha: record.sha256, configHash: resolved.renderId });
-      if (!manifest)
-        throw new ApiError(
-          503,
-          'storage_unavailable',
-          'the render was committed but its manifest could not be read: retry',
-        );
-      const hashes = manifest.pages.map((p) => p.sha256);
-      const previous = await conversationFor(c.env, tenant, id).swapRenderPages(
-        resolved.renderId,
-        record.sha256,
-        hashes,
-      );
-      const pagesReused = reusedPages(previous, hashes);
+      await log.noteRender(resolved.renderId, record.sha256, messages);
       const delivered = await withDelivery(c, outcome.body, fields);
-      return c.json(
-        { ...delivered, conversationId: id, messages, pagesReused, pagesRendered: hashes.length - pagesReused },
-        200,
-      );
+      return c.json({ ...delivered, conversationId: id, messages }, 200);
     },
   );
 

@@ -1,14 +1,16 @@
 /**
- * A conversation's transcript as a document of its tenant: stored through the upload path
+ * A conversation's transcript as a document of its tenant: stored as uploads are
  * (content-addressed, so an unchanged transcript is the same document), once per transcript
- * length — the conversation log remembers which document its current length was stored as.
+ * length — the conversation log remembers which document its current length was stored as. It is
+ * not billed as an upload: the caller appended turns (free) and is billed for the render, query
+ * or decode that needed the document, once.
  */
 import type { Context } from 'hono';
 import type { AppEnv } from '../app-env.ts';
-import { ingest } from '../documents/upload.ts';
 import { badRequest, notFound } from '../http/errors.ts';
-import { findDocument, type DocumentRecord } from '../storage/documents.ts';
-import { utf8Bytes } from '../../protocol/primitives/bytes.ts';
+import { countCodePoints, countLines } from '../http/read-text.ts';
+import { findDocument, storeDocument, type DocumentRecord } from '../storage/documents.ts';
+import { sha256Hex, utf8Bytes } from '../../protocol/primitives/bytes.ts';
 import { conversationFor } from './client.ts';
 
 /** The transcript's document and the message count it holds. */
@@ -30,7 +32,13 @@ export async function transcriptDocument(c: Context<AppEnv>, id: string): Promis
     if (known) return { record: known, messages: snapshot.messages };
   }
   const bytes = utf8Bytes(snapshot.text);
-  const { record } = await ingest(c, { text: snapshot.text, bytes, fields: {}, json: false });
+  const { record } = await storeDocument(c.env, {
+    tenant,
+    sha: await sha256Hex(bytes),
+    bytes,
+    chars: countCodePoints(snapshot.text),
+    lines: countLines(snapshot.text),
+  });
   await log.noteDocument(snapshot.messages, record.sha256);
   return { record, messages: snapshot.messages };
 }

@@ -63,7 +63,7 @@ async function runRange(env: Env, { jobId, firstPage }: JobMessage): Promise<voi
   if (text === null) throw notFound('document');
   const result = await renderWithRetry({ env, runners: runnerClient(env), at, text, render: job.render, range: { firstPage, lastPage: firstPage + rangePages - 1 } });
   const { layout, pages: _pages, ...head } = result.manifest;
-  const part: RangePart = { manifest: head, pages: result.pages, layout };
+  const part: RangePart = { manifest: head, pages: result.pages, layout, pageStore: 'content' };
   const lastPage = result.manifest.range?.lastPage ?? result.pages.at(-1)?.n ?? firstPage + rangePages - 1;
   const pagesTotal = result.manifest.totals.pages;
   await writeRangePart(env, at, firstPage, lastPage, part);

@@ -3,13 +3,15 @@
  * manifest (and layout) a whole-document render would have produced.
  */
 import type { ManifestLine, RenderManifest } from '../../protocol/runner-api.ts';
-import type { StoredManifest, StoredPage } from '../storage/renders.ts';
+import type { PageStore, StoredManifest, StoredPage } from '../storage/renders.ts';
 
 /** What a job keeps per page range. */
 export interface RangePart {
   manifest: Omit<RenderManifest, 'pages' | 'layout'>;
   pages: StoredPage[];
   layout: ManifestLine[];
+  /** Where the range's pages were stored; absent in parts written before pages were stored by content. */
+  pageStore?: PageStore;
 }
 
 /**
@@ -26,6 +28,10 @@ export function mergeParts(parts: RangePart[]): { manifest: StoredManifest; layo
     if (page.n !== i + 1) throw new Error(`merge: expected page ${i + 1}, found ${page.n}`);
   });
   if (pages.length !== head.totals.pages) throw new Error(`merge: ${pages.length} of ${head.totals.pages} pages`);
+  // One manifest names one page layout: a job whose ranges straddle the change of layout cannot
+  // be committed as it is (it fails, and is asked for again: every range is then stored by content).
+  const stores = new Set(sorted.map((p) => p.pageStore ?? 'render'));
+  if (stores.size > 1) throw new Error('merge: ranges stored in both page layouts');
   return {
     manifest: {
       textSha256: head.textSha256,
@@ -41,6 +47,7 @@ export function mergeParts(parts: RangePart[]): { manifest: StoredManifest; layo
       totals: head.totals,
       missingGlyphs: head.missingGlyphs,
       storedAt: new Date().toISOString(),
+      ...(sorted[0]!.pageStore ? { pageStore: sorted[0]!.pageStore } : {}),
     },
     layout,
   };

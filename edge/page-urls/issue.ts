@@ -4,7 +4,7 @@
  * result says which (`via`), so a caller knows whether the Worker is in the path.
  */
 import type { Env } from '../bindings.ts';
-import { pageKey } from '../storage/keys.ts';
+import { committedPages } from '../storage/page-index.ts';
 import { ApiError } from '../http/errors.ts';
 import { signedPageUrl, urlTtlSeconds } from './capability.ts';
 import { presignedGetUrls, r2S3Credentials } from './presigned.ts';
@@ -62,7 +62,13 @@ export async function issueSharedUrls(env: Env, options: IssueOptions): Promise<
   const { tenant, documentId, renderId } = options;
   const urls = new Map<number, string>();
   if (sharedUrlsMode(env) === 'r2-presigned') {
-    const keys = options.pages.map((n) => pageKey(tenant, documentId, renderId, n));
+    // The objects the render's manifest names (by content, or per render for older renders).
+    const located = await committedPages(env, { tenant, sha: documentId, configHash: renderId }, options.pages);
+    const keys = options.pages.map((n) => {
+      const page = located?.get(n);
+      if (!page) throw new ApiError(500, 'internal_error', `page ${n} of the render is not committed`);
+      return page.key;
+    });
     const signed = await presignedGetUrls(r2S3Credentials(env)!, keys, ttl);
     options.pages.forEach((n, i) => urls.set(n, signed[i]!));
     return { via: 'r2-presigned', expiresAt, urls };

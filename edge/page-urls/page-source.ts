@@ -6,7 +6,8 @@
 import type { ExecutionContext } from '../bindings.ts';
 import { webStream, type Env } from '../bindings.ts';
 import { matchPage, pageCacheKey, putPage } from '../storage/page-cache.ts';
-import { committedPageCount, readPage } from '../storage/renders.ts';
+import { committedPage } from '../storage/page-index.ts';
+import { readPageObject } from '../storage/renders.ts';
 
 /** Which page. */
 export interface PageAt {
@@ -38,12 +39,12 @@ export async function readCommittedPage(
   const hit = await matchPage(key);
   if (hit) return { response: hit, etag: hit.headers.get('etag')!, cached: true };
   // Only pages of a committed render are served: a page left by a render that broke off is not
-  // part of any manifest a client could have seen.
-  const pages = await committedPageCount(env, at);
-  if (pages === null || at.n > pages) return null;
-  const object = await readPage(env, at, at.n);
+  // part of any manifest a client could have seen. The manifest says which object holds it.
+  const page = await committedPage(env, at, at.n);
+  if (!page) return null;
+  const object = await readPageObject(env, page.key);
   if (!object) return null;
-  const etag = `"${object.customMetadata?.sha256 ?? object.etag}"`;
+  const etag = `"${page.sha256}"`;
   const response = new Response(webStream(object.body), {
     headers: { 'content-type': 'image/png', 'content-length': String(object.size), etag },
   });

@@ -7,11 +7,9 @@ import { createRoute } from '@hono/zod-openapi';
 import { etag, RETAINED_304_HEADERS } from 'hono/etag';
 import { pageRoute } from './page-route.ts';
 import { apiRoutes } from '../http/api-routes.ts';
-import { webStream } from '../bindings.ts';
 import { notFound } from '../http/errors.ts';
 import { gate } from '../tenancy/gate.ts';
-import { matchPage, pageCacheKey, putPage } from '../storage/page-cache.ts';
-import { committedPageCount, readPage } from '../storage/renders.ts';
+import { readCommittedPage } from '../page-urls/page-source.ts';
 
 // `private`: another tenant must never be served this from a shared cache.
 const CLIENT_CACHE_CONTROL = 'private, max-age=31536000, immutable';
@@ -25,33 +23,18 @@ const notModified = etag({ retainedHeaders: [...RETAINED_304_HEADERS, 'x-glyph-c
 pageRoutes.openapi(createRoute({ ...pageRoute, middleware: [gate({ quota: false }), notModified] as const }), async (c) => {
   const { tenant } = c.get('caller');
   const { id: sha, renderId: configHash, n } = c.req.valid('param');
-  const key = pageCacheKey(tenant, sha, configHash, n);
-
-  let source = await matchPage(key);
-  const hit = source !== undefined;
-  if (!source) {
-    // Only pages of a committed render are served: a page left by a render that broke off is
-    // not part of any manifest the client could have seen.
-    const pages = await committedPageCount(c.env, { tenant, sha, configHash });
-    if (pages === null || n > pages) throw notFound('page');
-    const object = await readPage(c.env, { tenant, sha, configHash }, n);
-    if (!object) throw notFound('page');
-    const etag = `"${object.customMetadata?.sha256 ?? object.etag}"`;
-    const fresh = new Response(webStream(object.body), {
-      headers: { 'content-type': 'image/png', 'content-length': String(object.size), etag },
-    });
-    c.executionCtx.waitUntil(putPage(key, fresh.clone()));
-    source = fresh;
-  }
+  // Only pages of a committed render, from the Cache API or the object its manifest names.
+  const source = await readCommittedPage(c.env, c.executionCtx, { tenant, sha, configHash, n });
+  if (!source) throw notFound('page');
 
   // `If-None-Match` → 304 is hono/etag's, below: the ETag is the stored one, never recomputed.
   const headers: Record<string, string> = {
-    etag: source.headers.get('etag')!,
+    etag: source.etag,
     'cache-control': CLIENT_CACHE_CONTROL,
-    'x-glyph-cache': hit ? 'hit' : 'miss',
+    'x-glyph-cache': source.cached ? 'hit' : 'miss',
     'content-type': 'image/png',
   };
-  const length = source.headers.get('content-length');
+  const length = source.response.headers.get('content-length');
   if (length) headers['content-length'] = length;
-  return c.body(source.body as ReadableStream, 200, headers);
+  return c.body(source.response.body as ReadableStream, 200, headers);
 });

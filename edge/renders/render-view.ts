@@ -29,6 +29,11 @@ export interface RenderViewOptions {
   /** The config a manifest stored before configs were kept was drawn with (a fixed config's own). */
   config: RenderConfig;
   /**
+   * Pages the runner painted for this response; the rest of the manifest's were kept from an
+   * earlier render. Default: none for a cached render, every page otherwise.
+   */
+  pagesRendered?: number;
+  /**
    * Text tokens in `profile`'s tokenizer family when the manifest's were counted in another
    * (storage/documents.ts keeps them per family); without it such a view reports the manifest's
    * count under the manifest's family.
@@ -49,6 +54,7 @@ export function needsFamilyCount(manifest: StoredManifest, profile: ProfileName)
  */
 export function renderView(options: RenderViewOptions): RenderView {
   const { manifest, renderId, profile, cached, origin } = options;
+  const pagesRendered = Math.min(options.pagesRendered ?? (cached ? 0 : manifest.pages.length), manifest.pages.length);
   const sha = manifest.textSha256;
   const reprice = profile !== manifest.profile;
   const pages = manifest.pages.map((p) => ({
@@ -84,6 +90,8 @@ export function renderView(options: RenderViewOptions): RenderView {
         reprice || textTokens !== manifest.totals.textTokens ? ratio(textTokens, visualTokens) : manifest.totals.ratio,
     },
     missingGlyphs: manifest.missingGlyphs,
+    pagesRendered,
+    pagesReused: manifest.pages.length - pagesRendered,
   };
 }
 

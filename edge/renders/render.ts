@@ -33,11 +33,28 @@ export type JobAccepted = z.infer<typeof jobAcceptedSchema>;
 /** What {@link renderFor} produced: the render (200) or the job doing it (202). */
 export type RenderOutcome = { status: 200; body: RenderView } | { status: 202; body: JobAccepted };
 
+/** Options of {@link renderFor}. */
+export interface RenderForOptions {
+  /**
+   * The id of an earlier document of the caller's tenant whose text this document's extends (a
+   * conversation before its last turns), rendered with the same options: the pages of its
+   * committed render that are unchanged are kept, and only the rest are painted. Ignored when it
+   * has no such render (or is not the tenant's).
+   */
+  previousDocument?: string;
+}
+
 /**
  * Renders `doc` for the caller (its render fields already resolved: {@link resolveRender}): the
- * manifest (billed per page) or a job. Sets `x-glyph-cache`. Shared by the render and compress routes.
+ * manifest (billed per page painted, kept pages at the cached price) or a job. Sets
+ * `x-glyph-cache`. Shared by the render, compress and conversation routes.
  */
-export async function renderFor(c: Context<AppEnv>, doc: DocumentRecord, resolved: ResolvedRender): Promise<RenderOutcome> {
+export async function renderFor(
+  c: Context<AppEnv>,
+  doc: DocumentRecord,
+  resolved: ResolvedRender,
+  options?: RenderForOptions,
+): Promise<RenderOutcome> {
   const caller = c.get('caller');
   const at = { tenant: caller.tenant, sha: doc.sha256, configHash: resolved.renderId };
 
@@ -45,12 +62,15 @@ export async function renderFor(c: Context<AppEnv>, doc: DocumentRecord, resolve
   let manifest: StoredManifest | null = await readManifest(c.env, at);
   let hit = manifest !== null;
   let joined = false;
+  let pagesRendered = 0;
   if (!manifest) {
+    const previous = await previousRender(c, doc, resolved, options?.previousDocument);
     const result = await coordinatorFor(c.env, caller.tenant, doc.sha256).render({
       ...at,
       render: resolved.render,
       estimatedPages: estimatePages(doc.chars, resolved.config, doc.lines),
       keyId: caller.keyId,
+      ...(previous ? { previous } : {}),
     });
     if (result.kind === 'error') throw failureError(result.failure);
     if (result.kind === 'job') {
@@ -62,6 +82,7 @@ export async function renderFor(c: Context<AppEnv>, doc: DocumentRecord, resolve
     manifest = result.manifest;
     hit = result.source === 'stored';
     joined = result.source === 'joined';
+    pagesRendered = result.pagesRendered;
   }
 
   // A render priced for another profile counted its text in that profile's family: this profile's own count.
@@ -81,15 +102,17 @@ export async function renderFor(c: Context<AppEnv>, doc: DocumentRecord, resolve
     cached: hit,
     origin: new URL(c.req.url).origin,
     config: resolved.config,
+    pagesRendered,
     ...(textTokens !== undefined ? { textTokens } : {}),
   });
   const prices = edgeConfig(c.env).prices;
   // A caller who only waited on someone else's render pays the cached price: one render happened.
-  const perPage = hit || joined ? prices.render_page_cached : prices.render_page;
+  // A render that kept pages of an earlier one pays for those at the cached price too.
+  const painted = hit || joined ? 0 : view.pagesRendered;
   meter(c.executionCtx, c.env.DB, {
     caller,
     operation: 'render',
-    units: perPage * view.totals.pages,
+    units: prices.render_page * painted + prices.render_page_cached * (view.totals.pages - painted),
     cacheHit: hit || joined,
     document: doc.sha256,
     pages: view.totals.pages,
@@ -99,6 +122,23 @@ export async function renderFor(c: Context<AppEnv>, doc: DocumentRecord, resolve
   });
   c.header('x-glyph-cache', hit ? 'hit' : 'miss');
   return { status: 200, body: view };
+}
+
+/**
+ * The earlier document to keep pages of, with the estimate of the pages left to paint: the pages
+ * of the text past the earlier one's, and the earlier last page, which the new text may continue.
+ */
+async function previousRender(
+  c: Context<AppEnv>,
+  doc: DocumentRecord,
+  resolved: ResolvedRender,
+  previousDocument: string | undefined,
+): Promise<{ sha: string; estimatedPages: number } | undefined> {
+  if (previousDocument === undefined || previousDocument === doc.sha256) return undefined;
+  const earlier = await findDocument(c.env, c.get('caller').tenant, previousDocument);
+  if (!earlier || earlier.chars > doc.chars) return undefined;
+  const lines = doc.lines !== null && earlier.lines !== null ? Math.max(0, doc.lines - earlier.lines) : null;
+  return { sha: earlier.sha256, estimatedPages: estimatePages(doc.chars - earlier.chars, resolved.config, lines) + 1 };
 }
 
 /** `POST /v1/documents/:id/render`. */

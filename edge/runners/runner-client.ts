@@ -57,11 +57,18 @@ export interface RenderAnswer {
   runner: string;
   manifest: RenderManifest;
   /**
-   * The page parts, each checked against the manifest's next page. Iterate once.
+   * Leading pages of the manifest the runner did not paint because the request's `reusePlans`
+   * named their plans (`manifest.pagesReused`; 0 without it): the parts start after them.
+   */
+  pagesReused: number;
+  /**
+   * The page parts, each checked against the manifest's next page (from `pagesReused + 1`). Iterate once.
    *
    * @throws {RunnerStreamError} the stream broke off, strayed from the manifest, or ended short.
    */
   pages: AsyncIterable<RenderedPage>;
+  /** Stops reading: the runner's stream is cancelled (when the pages will not be iterated). */
+  cancel(): void;
 }
 
 /** Options of {@link RunnerClient.render}. */
@@ -155,7 +162,12 @@ export class RunnerClient {
       cancel();
       throw new ApiError(502, 'runner_mismatch', 'runner rendered a different text or config than requested');
     }
-    return { runner, manifest, pages: pagesOf(parts, manifest, runner, cancel) };
+    const pagesReused = keptPages(manifest, body.reusePlans);
+    if (pagesReused === null) {
+      cancel();
+      throw new ApiError(502, 'runner_mismatch', 'runner kept pages whose plans are not the ones the request named');
+    }
+    return { runner, manifest, pagesReused, pages: pagesOf(parts, manifest, pagesReused, runner, cancel), cancel };
   }
 
   /**
@@ -280,13 +292,31 @@ async function probeRunner(pool: RunnerPool, url: string, timeoutMs: number): Pr
   }
 }
 
+/**
+ * How many leading pages the runner kept (`pagesReused`), or null when that is off the contract:
+ * kept without `reusePlans` asked, more than were named or listed, or a kept page whose plan is
+ * not the one named at its place — storing the earlier page under it would serve wrong pixels.
+ */
+function keptPages(manifest: RenderManifest, reusePlans: readonly string[] | undefined): number | null {
+  const kept = manifest.pagesReused ?? 0;
+  if (kept === 0) return 0;
+  if (!reusePlans || manifest.range || kept > reusePlans.length || kept > manifest.pages.length) return null;
+  for (let i = 0; i < kept; i++) {
+    const page = manifest.pages[i]!;
+    if (page.n !== i + 1 || page.planSha256 !== reusePlans[i]) return null;
+  }
+  return kept;
+}
+
 async function* pagesOf(
   parts: AsyncGenerator<{ name?: string; bytes: Uint8Array }, void>,
   manifest: RenderManifest,
+  pagesReused: number,
   runner: string,
   cancel: () => void,
 ): AsyncGenerator<RenderedPage> {
-  let index = 0;
+  // The parts are the pages after those the runner kept, in manifest order.
+  let index = pagesReused;
   let finished = false;
   try {
     for (;;) {
@@ -302,7 +332,10 @@ async function* pagesOf(
       index++;
       yield { n: expected.n, bytes: next.value.bytes };
     }
-    if (index !== manifest.pages.length) throw new RunnerStreamError(runner, `runner sent ${index} of ${manifest.pages.length} pages`);
+    if (index !== manifest.pages.length) {
+      const kept = pagesReused > 0 ? ` after the ${pagesReused} kept` : '';
+      throw new RunnerStreamError(runner, `runner sent ${index - pagesReused} of ${manifest.pages.length - pagesReused} pages${kept}`);
+    }
     finished = true;
   } finally {
     // Stopped early, by a failure here or in the caller's loop (a failed R2 write): drop the rest.

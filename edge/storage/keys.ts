@@ -4,12 +4,22 @@
  * route parameter schemas (protocol/public-api/id-rules.ts).
  *
  *   DOCUMENTS  t/<tenant>/docs/<sha256>
- *   RENDERS    t/<tenant>/renders/<sha256>/<renderId>/page-0001.png … manifest.json (written last)
+ *   RENDERS    t/<tenant>/pages/<sha256 of the PNG>.png                     (page images, by content)
+ *              t/<tenant>/renders/<sha256>/<renderId>/manifest.json (written last: the commit point)
  *              (renderId: edge/renders/render-id.ts; the `configHash` parameters below are it)
  *              t/<tenant>/renders/<sha256>/<renderId>/layout.json (before the manifest)
  *              t/<tenant>/renders/<sha256>/<renderId>/parts/<first>-<last>.json (job ranges)
  *              t/<tenant>/renders/<sha256>/<renderId>/decode/<sample>.json
+ *              t/<tenant>/renders/<sha256>/<renderId>/page-0001.png … (renders committed before
+ *              content-addressed pages: their manifests have no `pageStore`, and are served from here)
  *   ANSWERS    t/<tenant>/answers/<sha256>/<renderId>/<backend>/<sha256(normalized question)>.json
+ *
+ * Pages are stored once per tenant by the SHA-256 of their PNG, so renders that share a page (a
+ * conversation one turn longer, the same text under two render ids that draw it alike) share one
+ * object; a manifest with `pageStore: 'content'` lists each page's hash, and is the only index.
+ * Nothing ever deletes a page object (there is no delete route): one page may belong to many
+ * renders, and no reference count is kept, so deleting one would break the others. Pages live in
+ * the RENDERS bucket, a derived cache whose lifecycle rule may expire them wholesale.
  */
 
 const TENANT = /^[a-z0-9][a-z0-9_-]{0,62}$/;
@@ -36,7 +46,15 @@ export function documentKey(tenant: string, sha: string): string {
   return `t/${check(tenant, TENANT, 'tenant')}/docs/${check(sha, HEX64, 'document id')}`;
 }
 
-/** Key of page `n` (1-based) of a render: zero-padded so keys list in page order. */
+/** Key of a page image by the SHA-256 of its PNG (renders committed with `pageStore: 'content'`). */
+export function contentPageKey(tenant: string, pageSha256: string): string {
+  return `t/${check(tenant, TENANT, 'tenant')}/pages/${check(pageSha256, HEX64, 'page hash')}.png`;
+}
+
+/**
+ * Key of page `n` (1-based) of a render in the per-render layout of renders committed before
+ * content-addressed pages (zero-padded so keys list in page order): read, never written.
+ */
 export function pageKey(tenant: string, sha: string, configHash: string, n: number): string {
   if (!Number.isSafeInteger(n) || n < 1) throw new Error('storage key: invalid page number');
   return `${renderPrefix(tenant, sha, configHash)}page-${String(n).padStart(4, '0')}.png`;

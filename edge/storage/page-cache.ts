@@ -1,7 +1,13 @@
 /**
  * The Cache API in front of R2 for page images. Pages are tenant-private, so the cache key is an
- * internal URL that contains the tenant's R2 key (never the public URL, which is the same for
- * every tenant), and it is only consulted after the caller was authenticated for that tenant.
+ * internal URL that contains the tenant (never the public URL, which is the same for every
+ * tenant), and it is only consulted after the caller was authenticated for that tenant.
+ *
+ * The key names the page as its URL does — tenant, document, render id, page number — not the
+ * object it is stored in: a cached page is served without reading the manifest that says which
+ * object that is (with pages stored by content, storage/page-index.ts). The bytes behind such a
+ * name never change, so the entry never goes stale. (The name is the per-render R2 key of renders
+ * committed before content-addressed pages, keys.ts `pageKey`: one well-checked shape.)
  */
 import { pageKey } from './keys.ts';
 

@@ -2,20 +2,31 @@
  * The RENDERS bucket, its only reader and writer. A render: pages first, then the layout, then the
  * manifest. The manifest is written last, so its presence is the commit point — a render that broke
  * off leaves pages but no manifest, and is simply rendered again (pages are deterministic, so
- * overwriting them is harmless). Beside each render: a job's range parts until it commits, and
- * cached OCR read-backs.
+ * overwriting them is harmless). Pages are stored by content (keys.ts): the manifest's page hashes
+ * say where each page is, so renders that share pages share objects. Beside each render: a job's
+ * range parts until it commits, and cached OCR read-backs.
  */
 import { sha256Hex } from '../../protocol/primitives/bytes.ts';
 import type { DecodeResponse, ManifestLine, ManifestPage, RenderManifest } from '../../protocol/runner-api.ts';
 import type { Env, R2ObjectBody } from '../bindings.ts';
 import type { RangePart } from '../jobs/merge.ts';
 import { storageWrite } from './errors.ts';
-import { decodeKey, layoutKey, manifestKey, pageKey, partKey, partsPrefix } from './keys.ts';
+import { contentPageKey, decodeKey, layoutKey, manifestKey, pageKey, partKey, partsPrefix } from './keys.ts';
 
-/** A stored page: the runner's page entry plus the SHA-256 of its PNG (the page's ETag). */
+/**
+ * A stored page: the runner's page entry (with its `planSha256`, which lets the next render of a
+ * longer text skip it) plus the SHA-256 of its PNG (the page's ETag, and its object's key).
+ */
 export interface StoredPage extends ManifestPage {
   sha256: string;
 }
+
+/**
+ * Where a manifest's pages are: `content`, once per tenant by their hash (keys.ts
+ * `contentPageKey`). Manifests committed before say nothing: their pages are per render
+ * (`page-0001.png` beside the manifest), and are served from there.
+ */
+export type PageStore = 'content';
 
 /**
  * The manifest as stored: the runner's, minus the layout (kept in layout.json), pages hashed.
@@ -43,6 +54,8 @@ export interface StoredManifest {
   missingGlyphs: RenderManifest['missingGlyphs'];
   /** ISO time the render was committed. */
   storedAt: string;
+  /** Where the pages are ({@link PageStore}); absent for renders committed before pages were stored by content. */
+  pageStore?: PageStore;
 }
 
 /** Where a render lives. */
@@ -68,17 +81,34 @@ export async function committedPageCount(env: Env, at: RenderLocation): Promise<
   return Number.isSafeInteger(pages) ? pages : null;
 }
 
-/** Stores one page PNG; returns its SHA-256, also kept as object metadata for the ETag. */
-export async function writePage(env: Env, at: RenderLocation, n: number, png: Uint8Array): Promise<string> {
+/**
+ * Stores one page PNG of `tenant` under its SHA-256 (returned; also kept as object metadata). A
+ * page another render already stored is the same object, written again with the same bytes.
+ * `what` names the page in a write failure ("page 4").
+ */
+export async function writePage(env: Env, tenant: string, png: Uint8Array, what = 'page'): Promise<string> {
   const hash = await sha256Hex(png);
   await storageWrite(
-    `page ${n}`,
-    env.RENDERS.put(pageKey(at.tenant, at.sha, at.configHash, n), png, {
+    what,
+    env.RENDERS.put(contentPageKey(tenant, hash), png, {
       httpMetadata: { contentType: 'image/png' },
       customMetadata: { sha256: hash },
     }),
   );
   return hash;
+}
+
+/** What locates a manifest's pages: where they are stored, and each page's hash. */
+export interface PageLocations {
+  pageStore?: PageStore;
+  pages: readonly Pick<StoredPage, 'n' | 'sha256'>[];
+}
+
+/** The R2 key of page `n` (1-based) of a committed manifest, or null past its last page. */
+export function storedPageKey(at: RenderLocation, manifest: PageLocations, n: number): string | null {
+  const page = manifest.pages[n - 1];
+  if (!page || page.n !== n) return null;
+  return manifest.pageStore === 'content' ? contentPageKey(at.tenant, page.sha256) : pageKey(at.tenant, at.sha, at.configHash, n);
 }
 
 /** Commits a render: layout, then the manifest (the commit point). */
@@ -114,12 +144,13 @@ export function toStoredManifest(manifest: RenderManifest, pages: StoredPage[]):
     totals: manifest.totals,
     missingGlyphs: manifest.missingGlyphs,
     storedAt: new Date().toISOString(),
+    pageStore: 'content',
   };
 }
 
-/** Page `n`'s stored object (the PNG, its size, its hash as metadata), or null. */
-export async function readPage(env: Env, at: RenderLocation, n: number): Promise<R2ObjectBody | null> {
-  return env.RENDERS.get(pageKey(at.tenant, at.sha, at.configHash, n));
+/** The stored page object at `key` ({@link storedPageKey}): the PNG and its size, or null. */
+export async function readPageObject(env: Env, key: string): Promise<R2ObjectBody | null> {
+  return env.RENDERS.get(key);
 }
 
 /** A render's layout map (every line's page, row and box), or null. */

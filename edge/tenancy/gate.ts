@@ -31,9 +31,30 @@ function unauthorized(message: string): ApiError {
   return new ApiError(401, 'unauthorized', message, { 'www-authenticate': 'Bearer realm="glyphgate"' });
 }
 
+// Requests a handler hands to the app itself on behalf of a caller this gate already admitted
+// (a conversation's query is its transcript document's): known by object identity, so nothing a
+// client sends can claim it, and gone with the request.
+const admitted = new WeakMap<Request, Caller>();
+
+/**
+ * Marks `request`, which a handler made to dispatch to another route for its own `caller`, as
+ * through the gate already: the gate there sets `caller` and neither counts the request against
+ * the rate limit nor checks the quota again (the outer gate did, once, for the one call).
+ */
+export function admittedRequest(request: Request, caller: Caller): Request {
+  admitted.set(request, caller);
+  return request;
+}
+
 /** Authenticates the caller (401 otherwise), applies the limits (429), and sets `caller`. */
 export function gate(options: GateOptions) {
   return createMiddleware<AppEnv>(async (c, next) => {
+    const inner = admitted.get(c.req.raw);
+    if (inner) {
+      c.set('caller', inner);
+      await next();
+      return;
+    }
     const match = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '');
     if (!match) throw unauthorized('missing or malformed Authorization header: expected "Bearer <api key>"');
     const token = match[1]!;

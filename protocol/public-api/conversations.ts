@@ -150,17 +150,16 @@ export const conversationRenderSchema = renderViewSchema
       .int()
       .openapi({
         description:
-          'Pages whose bytes (ETag) equal the same page of the previous render of this conversation with the same options ' +
-          '(0 for the first render).',
+          "Pages kept from the conversation's previous render with the same options (the runner did not paint them: their " +
+          "bytes, ETag and stored object are that render's), or served as committed; 0 for the first render.",
       }),
     pagesRendered: z
       .number()
       .int()
       .openapi({
         description:
-          'The other pages: those that are new or changed. The runner does not yet start from a page, so on a cache miss it ' +
-          'paints every page and the unchanged ones come out byte-identical; this counts the pages that differ, not the ' +
-          'pages painted.',
+          'Pages the runner painted for this render: those from the first page the appended turns changed (usually the ' +
+          'last one or two); 0 when nothing was appended since the last render.',
       }),
   })
   .openapi('ConversationRender');

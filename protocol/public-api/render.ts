@@ -191,6 +191,17 @@ export const renderViewSchema = z
       count: z.number().int(),
       codePoints: z.array(z.string()).openapi({ description: 'Characters the fonts lack, as U+XXXX.' }),
     }),
+    pagesRendered: z.number().int().openapi({
+      description:
+        'Pages the runner painted for this response: 0 for a committed render (`cached`), every page for a fresh one, ' +
+        'and for a render of a text that extends an earlier one (a conversation, a chat history) only the pages from ' +
+        'the first that changed.',
+    }),
+    pagesReused: z.number().int().openapi({
+      description:
+        'The other pages: served as committed, or kept byte-identical (same ETag, same stored object) from the earlier ' +
+        'render of the text this one extends. `pagesRendered + pagesReused = totals.pages`.',
+    }),
     ...deliveryViewFields,
   })
   .openapi('Render');

@@ -1,12 +1,12 @@
 /**
  * The conversation pieces that need no Worker: the append body's refusals (each naming its field),
- * the transcript format (append = a pure suffix), and the reused-page count.
+ * and the transcript format (append = a pure suffix). Which pages a render keeps is
+ * test/edge/render-reuse.test.ts's.
  */
 import { describe, expect, it } from 'vitest';
 import { appendBodySchema } from '../../protocol/public-api/conversations.ts';
 import { issueError } from '../../edge/http/issues.ts';
 import { appendedText, transcriptOf, type Message } from '../../edge/conversations/transcript.ts';
-import { reusedPages } from '../../edge/conversations/conversations.ts';
 
 function refusal(body: unknown): string {
   const result = appendBodySchema.safeParse(body);
@@ -60,13 +60,5 @@ describe('transcript', () => {
     for (let n = 0; n < turns.length; n++) {
       expect(transcriptOf(turns.slice(0, n)) + appendedText(n, turns.slice(n))).toBe(transcriptOf(turns));
     }
-  });
-});
-
-describe('reusedPages', () => {
-  it('counts pages equal at the same position', () => {
-    expect(reusedPages(null, ['a', 'b'])).toBe(0);
-    expect(reusedPages(['a', 'b', 'c'], ['a', 'b', 'x', 'y'])).toBe(2);
-    expect(reusedPages(['a', 'b'], ['b', 'a'])).toBe(0);
   });
 });

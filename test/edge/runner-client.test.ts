@@ -66,6 +66,65 @@ async function collect(pages: AsyncIterable<{ n: number; bytes: Uint8Array }>): 
 
 const expect_ = { expect: { textSha256: SHA, configHash: CONFIG } };
 
+const plan = (n: number) => n.toString(16).padStart(64, '0');
+
+/** A manifest of `pages` pages, each with its plan hash, the first `kept` not sent. */
+function incremental(pages: number, kept: number, overrides: Partial<RenderManifest> = {}): RenderManifest {
+  const m = manifest(pages, overrides);
+  return { ...m, pages: m.pages.map((p) => ({ ...p, planSha256: plan(p.n) })), pagesReused: kept, ...overrides };
+}
+
+describe('runner client: incremental render (reusePlans)', () => {
+  it('takes parts from pagesReused + 1, checked against the manifest, and says how many were kept', async () => {
+    const { runners, sent } = client(() =>
+      multipart([{ name: 'manifest', body: JSON.stringify(incremental(4, 2)) }, { name: 'page-3', body: 'png3' }, { name: 'page-4', body: 'png4' }]),
+    );
+    const reusePlans = [plan(1), plan(2), plan(3)];
+    const answer = await runners.render(SHA, { text: 'x', reusePlans }, expect_);
+    expect(answer.pagesReused).toBe(2);
+    expect(await collect(answer.pages)).toEqual([3, 4]);
+    expect(sent[0]!.body).toEqual({ text: 'x', reusePlans });
+  });
+
+  it('refuses a kept page whose plan is not the one named, more kept than named, or kept without reusePlans', async () => {
+    const answerOf = (m: RenderManifest) => client(() => multipart([{ name: 'manifest', body: JSON.stringify(m) }, { name: 'page-3', body: 'png3' }]));
+    const otherPlan = incremental(3, 2, {});
+    otherPlan.pages[1] = { ...otherPlan.pages[1]!, planSha256: plan(99) };
+    for (const [m, reusePlans] of [
+      [otherPlan, [plan(1), plan(2)]],
+      [incremental(3, 2), [plan(1)]],
+      [incremental(3, 2), undefined],
+      [incremental(3, 4), [plan(1), plan(2), plan(3), plan(4)]],
+    ] as const) {
+      const error = await answerOf(m)
+        .runners.render(SHA, { text: 'x', ...(reusePlans ? { reusePlans: [...reusePlans] } : {}) }, expect_)
+        .catch((e: unknown) => e);
+      expect(error, JSON.stringify({ kept: m.pagesReused, reusePlans })).toBeInstanceOf(ApiError);
+      expect((error as ApiError).code).toBe('runner_mismatch');
+    }
+  });
+
+  it('refuses parts that start anywhere but after the kept pages, or end short', async () => {
+    const reusePlans = [plan(1), plan(2)];
+    const fromOne = client(() => multipart([{ name: 'manifest', body: JSON.stringify(incremental(3, 2)) }, { name: 'page-1', body: 'png1' }]));
+    await expect(collect((await fromOne.runners.render(SHA, { text: 'x', reusePlans }, expect_)).pages)).rejects.toThrow(/unexpected part "page-1"/);
+    const short = client(() => multipart([{ name: 'manifest', body: JSON.stringify(incremental(4, 2)) }, { name: 'page-3', body: 'png3' }]));
+    await expect(collect((await short.runners.render(SHA, { text: 'x', reusePlans }, expect_)).pages)).rejects.toThrow(
+      /sent 1 of 2 pages after the 2 kept/,
+    );
+    // Every page kept (nothing appended that moved a page): no parts at all is the whole answer.
+    const none = client(() => multipart([{ name: 'manifest', body: JSON.stringify(incremental(2, 2)) }]));
+    const all = await none.runners.render(SHA, { text: 'x', reusePlans }, expect_);
+    expect([all.pagesReused, await collect(all.pages)]).toEqual([2, []]);
+  });
+
+  it('a runner that ignores reusePlans (no pagesReused) sends every page, and that is taken as 0 kept', async () => {
+    const { runners } = client(() => multipart([{ name: 'manifest', body: JSON.stringify(manifest(2)) }, { name: 'page-1', body: 'a' }, { name: 'page-2', body: 'b' }]));
+    const answer = await runners.render(SHA, { text: 'x', reusePlans: [plan(1)] }, expect_);
+    expect([answer.pagesReused, await collect(answer.pages)]).toEqual([0, [1, 2]]);
+  });
+});
+
 describe('runner client: render', () => {
   it('hands over the validated manifest, then the pages in manifest order, and sends the typed body', async () => {
     const { runners, sent } = client(() =>
