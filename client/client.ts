@@ -1,5 +1,6 @@
 /** The glyphgate API client: one typed method per route (DESIGN.md, "Public API"). */
 import { Conversations } from './conversations.ts';
+import { requestContext, type ContextOptions, type ContextView } from './context.ts';
 import { GlyphgateError } from './errors.ts';
 import type {
   BillableOptions,
@@ -98,6 +99,14 @@ export class GlyphgateClient {
   constructor(options: GlyphgateClientOptions) {
     this.#transport = new Transport(options);
     this.conversations = new Conversations(this.#transport);
+  }
+
+  /**
+   * `POST /v1/context`: a history (`messages` or `conversationId`) fitted to `budget` tokens for
+   * `profile`: recent turns as text, older ones as pages, the oldest denser or dropped; never over.
+   */
+  context(options: ContextOptions): Promise<ContextView> {
+    return requestContext(this.#transport, options);
   }
 
   /**

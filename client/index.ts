@@ -4,6 +4,7 @@
  */
 export { GlyphgateClient, isJobAccepted, isPassthrough, type PageResult, type UploadedDocument } from './client.ts';
 export { GlyphgateError, type GlyphgateErrorInit } from './errors.ts';
+export { type ContextOptions, type ContextRequest, type ContextTier, type ContextView } from './context.ts';
 export {
   Conversations,
   type ConversationAppended,
