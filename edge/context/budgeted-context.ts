@@ -204,7 +204,7 @@ export async function budgetedContext(c: Context<AppEnv>, request: ContextReques
         turns: { from: s.from, to: s.to },
         pages: s.view.pages.length,
         visualTokens: s.visualTokens,
-        pageVisualTokens: s.view.pages.map((p) => p.visualTokens),
+        pageSizes: s.view.pages.map((p) => ({ n: p.n, width: p.width, height: p.height, visualTokens: p.visualTokens })),
         readback,
         readbackSource: s.tier === 0 && s.view.fit ? 'fit' : 'decode',
         fontSize: s.view.config['font-size'],

@@ -13,29 +13,16 @@ import { transcriptOf, type Message } from '../conversations/transcript.ts';
 import { withDocumentKind } from '../documents/kind.ts';
 import { ApiError } from '../http/errors.ts';
 import { countCodePoints, countLines } from '../http/read-text.ts';
-import { resolveRender, type RenderFields, type ResolvedRender } from '../renders/render-options.ts';
-import { renderFor, type RenderOutcome } from '../renders/render.ts';
+import { resolveRender, type RenderFields } from '../renders/render-options.ts';
+import { renderFor } from '../renders/render.ts';
 import type { RenderView } from '../renders/render-view.ts';
 import { runnerClient } from '../runners/runner-client.ts';
-import { storeDocument, type DocumentRecord } from '../storage/documents.ts';
-import { readDecode, readManifest, writeDecode } from '../storage/renders.ts';
+import { storeDocument } from '../storage/documents.ts';
+import { readDecode, writeDecode } from '../storage/renders.ts';
 import { findLongestPrefix, messageHashChain, rememberHistory } from './history-index.ts';
 
 /** Lines a denser tier's read-back samples (spread over its pages by the runner). */
 export const TIER_READBACK_SAMPLE = 16;
-
-/** What the render path is asked: `previousDocument` names an earlier, shorter text rendered alike. */
-export interface SegmentRenderOptions {
-  previousDocument?: string;
-}
-
-// The render path's signature with its incremental option (a runner that paints everything ignores it).
-const renderDocument: (
-  c: Context<AppEnv>,
-  doc: DocumentRecord,
-  resolved: ResolvedRender,
-  options?: SegmentRenderOptions,
-) => Promise<RenderOutcome> = renderFor;
 
 /** A rendered segment. */
 export interface RenderedSegment {
@@ -64,13 +51,6 @@ export interface SegmentInput {
   blockSize: number;
 }
 
-function reuseOf(view: RenderView): { pagesRendered: number; pagesReused: number } | null {
-  const v = view as RenderView & { pagesRendered?: unknown; pagesReused?: unknown };
-  return typeof v.pagesRendered === 'number' && typeof v.pagesReused === 'number'
-    ? { pagesRendered: v.pagesRendered, pagesReused: v.pagesReused }
-    : null;
-}
-
 /** Stores and renders one segment. @throws ApiError 413 when its render would be a job (too many pages). */
 export async function renderSegment(c: Context<AppEnv>, input: SegmentInput): Promise<RenderedSegment> {
   const { tenant } = c.get('caller');
@@ -81,7 +61,7 @@ export async function renderSegment(c: Context<AppEnv>, input: SegmentInput): Pr
   const resolved = await withDocumentKind(await resolveRender(input.fields), record);
   const chain = await messageHashChain(input.messages);
   const previous = await findLongestPrefix(c.env, tenant, resolved.renderId, chain, input.blockSize);
-  const outcome = await renderDocument(c, record, resolved, previous ? { previousDocument: previous.document } : undefined);
+  const outcome = await renderFor(c, record, resolved, previous ? { previousDocument: previous.document } : undefined);
   if (outcome.status === 202) {
     throw new ApiError(
       413,
@@ -91,23 +71,6 @@ export async function renderSegment(c: Context<AppEnv>, input: SegmentInput): Pr
   }
   const view = outcome.body;
   await rememberHistory(c.env, tenant, resolved.renderId, chain, sha);
-  const pages = view.pages.length;
-  let counts = reuseOf(view);
-  if (!counts) {
-    if (view.cached) counts = { pagesRendered: 0, pagesReused: pages };
-    else if (previous) {
-      // Pages byte-identical (same SHA-256) to the same page of the render this one extends.
-      const [now, before] = await Promise.all([
-        readManifest(c.env, { tenant, sha, configHash: resolved.renderId }),
-        readManifest(c.env, { tenant, sha: previous.document, configHash: resolved.renderId }),
-      ]);
-      let same = 0;
-      now?.pages.forEach((p, i) => {
-        if (before?.pages[i]?.sha256 === p.sha256) same++;
-      });
-      counts = { pagesRendered: pages - same, pagesReused: same };
-    } else counts = { pagesRendered: pages, pagesReused: 0 };
-  }
   return {
     tier: input.tier,
     from: input.from,
@@ -116,7 +79,8 @@ export async function renderSegment(c: Context<AppEnv>, input: SegmentInput): Pr
     renderId: resolved.renderId,
     view,
     visualTokens: view.pages.reduce((sum, p) => sum + p.visualTokens, 0),
-    ...counts,
+    pagesRendered: view.pagesRendered,
+    pagesReused: view.pagesReused,
     previousDocument: previous?.document ?? null,
   };
 }

@@ -85,8 +85,10 @@ export const contextTierSchema = z
     tier: z.number().int().openapi({ description: '0: preset auto for the profile; 1, 2: denser (font scaled 0.8, 0.65).' }),
     turns: turnRange,
     pages: z.number().int(),
-    visualTokens: z.number().int().openapi({ description: "Sum of `pageVisualTokens`: each page by the profile's rule." }),
-    pageVisualTokens: z.array(z.number().int()),
+    visualTokens: z.number().int().openapi({ description: "Sum of the pages' `visualTokens`: each page by the profile's rule." }),
+    pageSizes: z
+      .array(z.object({ n: z.number().int(), width: z.number().int(), height: z.number().int(), visualTokens: z.number().int() }))
+      .openapi({ description: 'Each page image in order: its pixel size and what it costs the profile.' }),
     readback: z.number().openapi({ description: 'Character accuracy of an OCR read-back, 0..1.' }),
     readbackSource: z
       .enum(['fit', 'decode'])
