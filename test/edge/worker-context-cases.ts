@@ -132,6 +132,9 @@ export async function expectWithinBudget(runner: RunnerHandle, profile: ProfileN
   expect(view.used).toBe(visual + text + view.overheadTokens);
   expect(view.used).toBeLessThanOrEqual(budget);
   expect(view.budget).toBe(budget);
+  // The figures, for the log (issue 13's closing note quotes them).
+  const tiers = view.tiers.map((t) => `t${t.tier} ${t.turns.from}-${t.turns.to} ${t.pages}p ${t.visualTokens}vt rb=${t.readback.toFixed(4)} ${t.fontSize}pt`);
+  console.log(`context ${profile}: budget ${budget} used ${view.used} (visual ${visual}, text ${text}, overhead ${view.overheadTokens}); ${tiers.join('; ')}; text ${view.text.turns.from}-${view.text.turns.to}; dropped ${view.dropped.turns}; rendered ${view.pagesRendered} reused ${view.pagesReused}`);
 }
 
 /** The budget cases for `profile`, on a stack of their own (returned for the file's other tests). */

@@ -14,7 +14,7 @@ import { startEdge, startRunner, type EdgeHandle, type RunnerHandle } from './wo
 
 const PROVIDER_KEY = `sk-provider-${crypto.randomUUID()}`;
 // A system prompt, then user and assistant alternating: a history of an even length ends on a user turn.
-const HISTORY = conversationTurns(64, 31);
+const HISTORY = conversationTurns(200, 31);
 
 let runner: RunnerHandle;
 let edge: EdgeHandle;
@@ -55,7 +55,7 @@ async function ask(turns: number, budget: string): Promise<Counts> {
     expect(value, name).toMatch(/^\d+$/);
     return Number(value);
   };
-  const counts = {
+  const counts: Counts = {
     pages: header('x-glyph-pages'),
     visual: header('x-glyph-visual-tokens'),
     text: header('x-glyph-text-tokens'),
@@ -64,6 +64,7 @@ async function ask(turns: number, budget: string): Promise<Counts> {
     used: header('x-glyph-budget-used'),
   };
   expect(counts.used).toBeLessThanOrEqual(Number(budget));
+  console.log(`gateway budget ${budget}, ${turns} turns: ${JSON.stringify(counts)}`);
   expect(counts.used).toBeGreaterThan(counts.visual + counts.text);
   const got = standIn.requests.at(-1)!;
   expect(got.images).toHaveLength(counts.pages);
@@ -78,11 +79,11 @@ async function ask(turns: number, budget: string): Promise<Counts> {
 
 describe('x-glyph-budget on /v1/chat/completions', () => {
   it('sends the history as its budgeted context; two turns later only the new pages are rendered', async () => {
-    const first = await ask(50, '200000');
-    expect(first.pages).toBeGreaterThanOrEqual(3);
+    const first = await ask(150, '400000');
+    expect(first.pages).toBeGreaterThanOrEqual(4);
     expect(first.rendered).toBe(first.pages);
     expect(first.reused).toBe(0);
-    const second = await ask(52, '200000');
+    const second = await ask(152, '400000');
     expect(second.pages).toBeGreaterThanOrEqual(first.pages);
     expect(second.reused).toBeGreaterThan(0);
     expect(second.rendered).toBeLessThanOrEqual(2);
@@ -90,11 +91,11 @@ describe('x-glyph-budget on /v1/chat/completions', () => {
   }, 600_000);
 
   it('under a tight budget the growing history still reuses pages and stays within it', async () => {
-    const ample = await ask(56, '200000');
+    const ample = await ask(170, '400000');
     const budget = String(ample.used - ample.visual + Math.floor(ample.visual * 0.5));
-    const tight = await ask(56, budget);
+    const tight = await ask(170, budget);
     expect(tight.visual).toBeLessThan(ample.visual);
-    const next = await ask(58, budget);
+    const next = await ask(172, budget);
     expect(next.reused).toBeGreaterThan(0);
     expect(next.rendered).toBeLessThan(next.pages);
   }, 600_000);
