@@ -104,8 +104,9 @@ export const renderConversationRoute = createRoute({
     'The transcript (`User: …`, `Assistant: …`, `System: …` turns, a blank line between) is stored as a document of the ' +
     'tenant and rendered as `POST /v1/documents/{id}/render` does, with the same options, except that `reflow` defaults ' +
     'to `off`: reflow decides over the whole text, so an appended turn could re-lay out earlier pages. Appending turns ' +
-    'changes only the last page(s); `pagesReused` counts the pages byte-identical to the previous render of this ' +
-    'conversation with the same options, `pagesRendered` the rest.',
+    'changes only the last page(s), and a render after an append paints only those: the pages before the first one the ' +
+    "new turns changed are kept from the conversation's previous render with the same options (same bytes, ETag and " +
+    'stored object), counted in `pagesReused`; `pagesRendered` counts the pages the runner painted.',
   request: {
     params: conversationParams,
     headers: billableHeaders,

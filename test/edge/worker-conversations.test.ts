@@ -2,7 +2,8 @@
  * Conversations end to end, in workerd (wrangler dev --local) with a real runner process: create,
  * append one and many, counts, 20 concurrent appends serialized by the conversation's Durable
  * Object, tenant isolation, bad input, a 300-turn render and the render after one more turn
- * (earlier pages byte-identical, ETags included), and query/decode on a conversation.
+ * (the runner paints ≤ 2 pages; earlier pages byte-identical, ETags included), and query/decode on a
+ * conversation.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEdge, startRunner, type EdgeHandle, type RunnerHandle } from './worker-stack.ts';
@@ -242,18 +243,17 @@ describe('conversations: render, and render again after one more turn', () => {
     return (await res.json()) as ConversationRender;
   }
 
-  async function etags(view: ConversationRender): Promise<string[]> {
-    const tags: string[] = [];
+  async function pages(view: ConversationRender): Promise<{ etag: string; bytes: Buffer }[]> {
+    const got: { etag: string; bytes: Buffer }[] = [];
     for (const page of view.pages) {
       const res = await edge.call(keyA, new URL(page.url).pathname);
       expect(res.status).toBe(200);
-      await res.arrayBuffer();
-      tags.push(res.headers.get('etag')!);
+      got.push({ etag: res.headers.get('etag')!, bytes: Buffer.from(await res.arrayBuffer()) });
     }
-    return tags;
+    return got;
   }
 
-  it('a 300-turn conversation plus one turn: ≤ 2 pages differ, every earlier page keeps its bytes and ETag', async () => {
+  it('a 300-turn conversation plus one turn: the runner paints ≤ 2 pages, every earlier page keeps its bytes and ETag', async () => {
     const id = await create(keyA);
     const turns = conversationTurns(300);
     expect((await append(keyA, id, { messages: turns })).body.messages).toBe(300);
@@ -265,18 +265,26 @@ describe('conversations: render, and render again after one more turn', () => {
     expect(first).toMatchObject({ pagesReused: 0, pagesRendered: first.totals.pages });
 
     await append(keyA, id, turnGenerator(99)('user'));
+    const paintedBefore = await runner.metric('glyph_pages_rendered_total');
     const second = await render(id);
     expect(await runner.requests('/v1/render')).toBe(rendersBefore + 2);
     expect(second.messages).toBe(301);
     expect(second.documentId).not.toBe(first.documentId);
     expect(second.renderId).toBe(first.renderId);
+    // pagesRendered is what the runner painted (it was sent the earlier pages' plans), not a count
+    // of differing hashes: its own counter of painted pages moved by exactly that much.
+    expect(second.pagesRendered).toBeGreaterThanOrEqual(1);
     expect(second.pagesRendered).toBeLessThanOrEqual(2);
+    expect((await runner.metric('glyph_pages_rendered_total')) - paintedBefore).toBe(second.pagesRendered);
     expect(second.pagesReused).toBeGreaterThanOrEqual(first.totals.pages - 1);
     expect(second.pagesReused + second.pagesRendered).toBe(second.totals.pages);
 
-    const [a, b] = [await etags(first), await etags(second)];
-    expect(b.slice(0, first.totals.pages - 1)).toEqual(a.slice(0, first.totals.pages - 1));
-    expect(b.at(-1)).not.toBe(a.at(-1));
+    const [a, b] = [await pages(first), await pages(second)];
+    const kept = second.pagesReused;
+    // Every page the runner did not paint is the earlier render's page: bytes and ETag.
+    expect(b.slice(0, kept).map((p) => p.etag)).toEqual(a.slice(0, kept).map((p) => p.etag));
+    b.slice(0, kept).forEach((p, i) => expect(Buffer.compare(p.bytes, a[i]!.bytes), `page ${i + 1}`).toBe(0));
+    expect(b.at(-1)!.etag).not.toBe(a.at(-1)!.etag);
 
     // Nothing new: the committed render, every page reused, no runner call.
     const third = await render(id);
