@@ -30,8 +30,9 @@ export interface CoordinatorRenderInput {
   keyId: string;
   /**
    * An earlier document of the tenant whose text this one extends, rendered under the same render
-   * id: its committed pages are kept where their plans are unchanged. `estimatedPages` is then the
-   * estimate of the pages left to paint (the new text's, and the earlier last page).
+   * id: its committed pages are kept where their plans are unchanged. Its `estimatedPages` is the
+   * estimate of the pages left to paint then (the new text's, and the earlier last page), which
+   * decides render-now vs job in place of the whole document's.
    */
   previous?: { sha: string; estimatedPages: number };
 }

@@ -107,6 +107,9 @@ describe('page index', () => {
     const { pageStore: _, ...older } = toStoredManifest(runnerManifest(2), pages(2));
     const old = bucket(older);
     const there = { ...at, sha: '1'.repeat(64) };
-    expect(await committedPage(old.env, there, 2)).toEqual({ key: pageKey('acme', there.sha, RENDER, 2), sha256: png(2) });
+    expect(await committedPage(old.env, there, 2)).toEqual({
+      key: pageKey('acme', there.sha, RENDER, 2),
+      sha256: png(2),
+    });
   });
 });

@@ -36,7 +36,10 @@ let key: string;
 beforeAll(async () => {
   runner = await startRunner();
   // A low threshold: a conversation of a few pages is a job, one more turn is not.
-  edge = await startEdge({ runners: [runner.url], vars: { RENDER_ASYNC_PAGE_THRESHOLD: '4', RENDER_JOB_RANGE_PAGES: '3' } });
+  edge = await startEdge({
+    runners: [runner.url],
+    vars: { RENDER_ASYNC_PAGE_THRESHOLD: '4', RENDER_JOB_RANGE_PAGES: '3' },
+  });
   key = edge.createKey(TENANT).key;
 }, 180_000);
 
@@ -51,7 +54,17 @@ function r2Put(bucket: string, objectKey: string, body: Uint8Array | string, con
   try {
     const file = join(dir, 'body');
     writeFileSync(file, body);
-    const args = ['r2', 'object', 'put', `${bucket}/${objectKey}`, '--local', '--persist-to', edge.persistDir, '--file', file];
+    const args = [
+      'r2',
+      'object',
+      'put',
+      `${bucket}/${objectKey}`,
+      '--local',
+      '--persist-to',
+      edge.persistDir,
+      '--file',
+      file,
+    ];
     const result = spawnSync('node_modules/.bin/wrangler', [...args, '--content-type', contentType], {
       encoding: 'utf8',
       env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1' },
@@ -209,12 +222,18 @@ describe("a conversation's query and decode", () => {
     ]);
     const asker = edge.createKey(TENANT, ['--rate-limit', '1']);
     const reader = edge.createKey(TENANT, ['--rate-limit', '1']);
-    const query = await edge.call(asker.key, `/v1/conversations/${id}/query`, json({ question: 'What is the cat called?' }));
+    const query = await edge.call(
+      asker.key,
+      `/v1/conversations/${id}/query`,
+      json({ question: 'What is the cat called?' }),
+    );
     expect(query.status, await query.clone().text()).toBe(200);
     const decode = await edge.call(reader.key, `/v1/conversations/${id}/decode`, json({}));
     expect(decode.status, await decode.clone().text()).toBe(200);
     // The limit still holds: the next call of that key is refused, once.
-    expect((await edge.call(asker.key, `/v1/conversations/${id}/query`, json({ question: 'And the code?' }))).status).toBe(429);
+    expect(
+      (await edge.call(asker.key, `/v1/conversations/${id}/query`, json({ question: 'And the code?' }))).status,
+    ).toBe(429);
 
     const rowsOf = async (keyId: string): Promise<UsageRow[]> => {
       const usage = (await (await edge.call(key, '/v1/usage')).json()) as { rows: UsageRow[] };
