@@ -17,16 +17,16 @@ import {
   type contextTierSchema,
   type contextViewSchema,
 } from '../../protocol/public-api/context.ts';
-import { pageSizePoints } from '../../protocol/render-config.ts';
+import { pageSizePoints, type RenderConfig } from '../../protocol/render-config.ts';
 import { textTokenizerFor } from '../../protocol/text-tokenizers.ts';
 import type { AppEnv } from '../app-env.ts';
-import { TURN_SEPARATOR, turnText, type Message } from '../conversations/transcript.ts';
+import { turnText, type Message } from '../conversations/transcript.ts';
 import { ApiError, badRequest } from '../http/errors.ts';
-import { estimatePages } from '../jobs/estimate.ts';
 import { withDelivery } from '../page-urls/deliver.ts';
 import { nominalAutoConfig } from '../renders/render-options.ts';
 import { runnerClient } from '../runners/runner-client.ts';
 import { assembleMessages } from './assemble.ts';
+import { pageLayout, rowsOf, type PageLayout } from './page-estimate.ts';
 import { firstTextTurn, minimumTokens, planContext, type ContextPlan, type PlanInput, type PlannedSegment } from './plan.ts';
 import { renderSegment, sampledReadback, type RenderedSegment } from './segment.ts';
 import { TextTokenCounter } from './text-tokens.ts';
@@ -52,8 +52,30 @@ export interface ContextRequest {
   urlTtl?: number;
 }
 
-// The fitted font of preset auto per profile, learnt from tier-0 renders (the fit is deterministic).
-const fittedFonts = new Map<ProfileName, FittedFont>();
+// The fitted config of preset auto per profile, learnt from tier-0 renders (the fit is deterministic).
+const fittedConfigs = new Map<ProfileName, RenderConfig>();
+// What page estimates assume before a profile's fit is known: a dense font, margins as the fit sets them.
+const NOMINAL_FIT: Partial<RenderConfig> = { 'font-size': 8, 'line-height': 9, 'margin-x': 9, 'margin-y': 9 };
+
+/** The fitted font of `profile`, once a tier-0 render showed it. */
+function fittedFont(profile: ProfileName): FittedFont | undefined {
+  const config = fittedConfigs.get(profile);
+  return config ? { fontSize: config['font-size'], lineHeight: config['line-height'] } : undefined;
+}
+
+// The page-estimate factor last seen per profile (a history sent again starts from it).
+const calibrations = new Map<ProfileName, number>();
+
+/** Whether `a` keeps more than `b`: more turns as text, then fewer dropped, then more at tier 0, then tier 1, … */
+export function isBetterPlan(a: ContextPlan, b: ContextPlan): boolean {
+  if (a.textFrom !== b.textFrom) return a.textFrom < b.textFrom;
+  if (a.dropped !== b.dropped) return a.dropped < b.dropped;
+  for (let tier = 0; tier < TIER_SCALES.length; tier++) {
+    const turns = (p: ContextPlan) => p.segments.filter((s) => s.tier === tier).reduce((n, s) => n + s.to - s.from, 0);
+    if (turns(a) !== turns(b)) return turns(a) > turns(b);
+  }
+  return false;
+}
 
 /** Index of the last user message, or -1. */
 function lastUserIndex(messages: readonly Message[]): number {
@@ -98,30 +120,45 @@ export async function budgetedContext(c: Context<AppEnv>, request: ContextReques
     throw badRequest('budget_too_small', `budget: ${budget} is below the minimum of ${minimum} tokens this question needs`);
   }
 
-  // Where each turn's text starts in a transcript, and its lines, for page estimates.
-  const chars = messages.map((m) => turnText(m).length + TURN_SEPARATOR.length);
-  const lines = messages.map((m) => turnText(m).split('\n').length + 1);
-  const prefix = (xs: number[]) => xs.reduce<number[]>((acc, x) => (acc.push(acc.at(-1)! + x), acc), [0]);
-  const charsAt = prefix(chars);
-  const linesAt = prefix(lines);
-
-  const rendered = new Map<string, RenderedSegment>();
-  const factors = TIER_SCALES.map(() => 1);
-  const estimateFor = (tier: number, from: number, to: number): { pages: number; pageTokens: number } => {
-    const fit = fittedFonts.get(profile);
-    const font = fit ? tierFont(tier, fit) : { fontSize: 8 * TIER_SCALES[tier]!, lineHeight: 9 * TIER_SCALES[tier]! };
-    const config = nominalAutoConfig(profile, { 'font-size': font.fontSize, 'line-height': font.lineHeight });
-    const [w, h] = pageSizePoints(config).map((pt) => Math.round((pt * config.dpi) / 72)) as [number, number];
-    const pages = estimatePages(charsAt[to]! - charsAt[from]!, config, linesAt[to]! - linesAt[from]!);
-    return { pages, pageTokens: visualTokensFor(profile, w, h) };
+  // Page estimates: each turn's rows in each tier's layout (a blank row after it), summed by prefix.
+  const texts = messages.map(turnText);
+  const layouts = new Map<number, { layout: PageLayout; rowsAt: number[]; pageTokens: number }>();
+  const layoutFor = (tier: number) => {
+    let known = layouts.get(tier);
+    if (!known) {
+      const fitted = fittedConfigs.get(profile);
+      const base = fitted ?? nominalAutoConfig(profile, NOMINAL_FIT);
+      const font = tierFont(tier, { fontSize: base['font-size'], lineHeight: base['line-height'] });
+      const config = { ...base, 'font-size': font.fontSize, 'line-height': font.lineHeight };
+      const layout = pageLayout(config);
+      const rowsAt = [0];
+      for (const t of texts) rowsAt.push(rowsAt.at(-1)! + rowsOf(t, layout.charsPerRow) + 1);
+      const [w, h] = pageSizePoints(config).map((pt) => Math.round((pt * config.dpi) / 72)) as [number, number];
+      known = { layout, rowsAt, pageTokens: visualTokensFor(profile, w, h) };
+      // The nominal layouts are dropped once the first tier-0 render shows the fit.
+      layouts.set(tier, known);
+    }
+    return known;
   };
+  const rendered = new Map<string, RenderedSegment>();
+  // Real pages over estimated pages, as seen on rendered segments (one renderer: one factor for every tier).
+  let factor = calibrations.get(profile) ?? 1;
+  let observed = false;
+  const fractionalPages = (tier: number, from: number, to: number) => {
+    const { layout, rowsAt } = layoutFor(tier);
+    return (rowsAt[to]! - rowsAt[from]!) / layout.rowsPerPage;
+  };
+  const estimateFor = (tier: number, from: number, to: number): { pages: number; pageTokens: number } => ({
+    pages: Math.max(1, Math.ceil(fractionalPages(tier, from, to) * factor)),
+    pageTokens: layoutFor(tier).pageTokens,
+  });
   const segmentTokens = (exactOnly: boolean) => (tier: number, from: number, to: number) => {
     if (to <= from) return 0;
     const done = rendered.get(segmentKey(tier, from, to));
     if (done) return done.visualTokens + instructionBound!;
     if (exactOnly) return Number.POSITIVE_INFINITY;
     const { pages, pageTokens } = estimateFor(tier, from, to);
-    return Math.ceil(pages * factors[tier]!) * pageTokens + instructionBound!;
+    return pages * pageTokens + instructionBound!;
   };
   const planInput = (exactOnly: boolean): PlanInput => ({
     turns,
@@ -146,19 +183,28 @@ export async function budgetedContext(c: Context<AppEnv>, request: ContextReques
         tier: s.tier,
         from: s.from,
         to: s.to,
-        fields: tierRenderFields(s.tier, profile, fittedFonts.get(profile)),
+        fields: tierRenderFields(s.tier, profile, fittedFont(profile)),
         blockSize: TIER_BLOCK_TURNS,
       }).then((r) => {
         rendered.set(segmentKey(s.tier, s.from, s.to), r);
-        const fit = r.view.fit;
-        if (s.tier === 0 && fit) fittedFonts.set(profile, { fontSize: fit.fontSize, lineHeight: fit.lineHeight });
-        const estimate = estimateFor(s.tier, s.from, s.to).pages;
-        if (r.view.pages.length > estimate) factors[s.tier] = Math.max(factors[s.tier]!, r.view.pages.length / estimate);
+        if (s.tier === 0 && !fittedConfigs.has(profile)) {
+          fittedConfigs.set(profile, r.view.config as RenderConfig);
+          layouts.clear();
+        }
+        // Only a render of two pages or more says much about the fill; a guess under it raises the
+        // factor so that the same segment would be guessed right (its last page taken as half full).
+        const real = r.view.pages.length;
+        if (real >= 2) {
+          const seen = (real - 0.5) / fractionalPages(s.tier, s.from, s.to);
+          // The first sight sets it (either way); later ones only raise it (a guess under is what costs a round).
+          factor = observed ? Math.max(factor, seen) : seen;
+          observed = true;
+        }
         return r;
       });
     };
     // A denser tier's font is the fitted font scaled: tier 0 (or a probe of it) goes first when unknown.
-    if (!fittedFonts.has(profile) && segments.some((s) => s.tier > 0)) {
+    if (!fittedConfigs.has(profile) && segments.some((s) => s.tier > 0)) {
       const sharp = segments.find((s) => s.tier === 0) ?? { tier: 0, from: questionFrom - 1, to: questionFrom };
       await one(sharp);
     }
@@ -179,13 +225,19 @@ export async function budgetedContext(c: Context<AppEnv>, request: ContextReques
     return { text, turnsText, overhead, visual, used: text + overhead + visual };
   };
 
+  // Plan, render, count exactly; a plan that fits is kept, and planned again with what its pages
+  // showed while that finds a better one (a guess that was too high leaves room); one that does
+  // not fit is planned again with its real pages. The last round, with nothing kept yet, may
+  // choose only segments already rendered: exact costs, so it fits.
   let chosen: { plan: ContextPlan; segments: RenderedSegment[]; tokens: Awaited<ReturnType<typeof exactTokens>> } | null = null;
-  for (let round = 0; round <= MAX_ROUNDS && !chosen; round++) {
-    const plan = planContext(planInput(round === MAX_ROUNDS)) ?? minimalPlan;
+  for (let round = 0; round <= MAX_ROUNDS; round++) {
+    const plan: ContextPlan = planContext(planInput(round === MAX_ROUNDS && !chosen)) ?? minimalPlan;
+    if (chosen && !isBetterPlan(plan, chosen.plan)) break;
     const segments = await renderPlanned(plan.segments);
     const tokens = await exactTokens(plan, segments);
     if (tokens.used <= budget) chosen = { plan, segments, tokens };
   }
+  calibrations.set(profile, factor);
   if (!chosen) {
     // Unreachable by construction (the last round only picks exact costs, the minimum was checked): kept as a guard.
     const tokens = await exactTokens(minimalPlan, []);
@@ -196,7 +248,7 @@ export async function budgetedContext(c: Context<AppEnv>, request: ContextReques
   const { plan, segments, tokens } = chosen;
   const tiers: TierView[] = await Promise.all(
     segments.map(async (s): Promise<TierView> => {
-      const fields = tierRenderFields(s.tier, profile, fittedFonts.get(profile));
+      const fields = tierRenderFields(s.tier, profile, fittedFont(profile));
       const readback =
         s.tier === 0 && s.view.fit ? s.view.fit.readback : await sampledReadback(c, s, fields, messages.slice(s.from, s.to));
       return {

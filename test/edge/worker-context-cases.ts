@@ -21,8 +21,8 @@ export const json = (body: unknown): RequestInit => ({
   body: JSON.stringify(body),
 });
 
-// 60 turns: a system prompt, then user and assistant alternating; the last one a user's (the question).
-export const HISTORY = conversationTurns(60, 29);
+// 120 turns (~5 tier-0 pages for every profile): a system prompt, then user and assistant alternating; the last one a user's (the question).
+export const HISTORY = conversationTurns(120, 29);
 
 interface Tier {
   tier: number;
@@ -151,14 +151,14 @@ describe(`POST /v1/context for ${profile}`, () => {
     ample = res.body;
     await within(ample, 1_000_000);
     expect(ample.dropped).toEqual({ turns: 0, marker: null });
-    expect(ample.text.turns).toEqual({ from: 56, to: 60 });
-    expect(ample.tiers.map((t) => [t.tier, t.turns])).toEqual([[0, { from: 0, to: 56 }]]);
+    expect(ample.text.turns).toEqual({ from: 116, to: 120 });
+    expect(ample.tiers.map((t) => [t.tier, t.turns])).toEqual([[0, { from: 0, to: 116 }]]);
     expect(ample.tiers[0]!.readbackSource).toBe('fit');
     expect(ample.tiers[0]!.readback).toBeGreaterThanOrEqual(0);
     expect(ample.tiers[0]!.readback).toBeLessThanOrEqual(1);
     expect(ample.pages).toBeGreaterThanOrEqual(3);
     // The last four turns as they were sent, after the one message of pages.
-    expect(ample.messages.slice(1)).toEqual(HISTORY.slice(56));
+    expect(ample.messages.slice(1)).toEqual(HISTORY.slice(116));
   }, 300_000);
 
   it('under a tight budget: the oldest turns in denser tiers, each read back, never over', async () => {
@@ -207,7 +207,7 @@ describe(`POST /v1/context for ${profile}`, () => {
     const at = await context({ messages: HISTORY, profile, budget: minimum });
     expect(at.status, JSON.stringify(at.body)).toBe(200);
     await within(at.body, minimum);
-    expect(at.body.dropped.turns).toBe(59);
+    expect(at.body.dropped.turns).toBe(119);
     expect(at.body.messages.at(-1)).toEqual(HISTORY.at(-1));
   }, 120_000);
 });
