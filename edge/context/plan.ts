@@ -83,10 +83,7 @@ function cuts(from: number, to: number, blockSize: number): number[] {
   return out;
 }
 
-/**
- * The cheapest cost of the turns [from, to) with tiers `top`…`tiers - 1` available, denser
- * toward the start (used to test whether a layout can fit at all): all at the densest tier.
- */
+/** The turns [from, to) all at the densest tier: the cheapest layout of them (up to page rounding). */
 function denseCost(input: PlanInput, from: number, to: number): number {
   return input.segmentTokens(input.tiers - 1, from, to);
 }
@@ -146,6 +143,9 @@ export function planContext(input: PlanInput): ContextPlan | null {
       const rest = text + input.fixedTokens + input.contextTokens(dropped, hasSegments);
       if (rest > input.budget) continue;
       if (!hasSegments) return { dropped, segments: [], textFrom, tokens: rest };
+      // Every turn at the densest tier is the cheapest layout: when even that is over, no layout
+      // fits (checked first, so a long history with a small budget costs one look per block).
+      if (rest + denseCost(input, dropped, textFrom) > input.budget) continue;
       const laid = layTiers(input, dropped, textFrom, rest);
       if (laid) return { dropped, segments: laid.segments, textFrom, tokens: laid.tokens };
     }

@@ -163,3 +163,14 @@ describe('planContext', () => {
     expect(atMinimum).toEqual({ dropped: 9, segments: [], textFrom: 9, tokens: minimum });
   });
 });
+
+describe('planContext on a long history', () => {
+  it('plans 10 000 turns (the request limit) under a small budget: most dropped, on a block, within it', () => {
+    const input = model(turns(10_000, 400), { budget: 3000, blockSize: 8 });
+    const plan = planContext(input)!;
+    expect(plan.dropped).toBeGreaterThan(9000);
+    expect(plan.dropped % 8).toBe(0);
+    expect(recount(input, plan)).toBeLessThanOrEqual(input.budget);
+    expectWellFormed(input, plan);
+  });
+});
