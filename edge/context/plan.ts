@@ -144,8 +144,10 @@ export function planContext(input: PlanInput): ContextPlan | null {
       if (rest > input.budget) continue;
       if (!hasSegments) return { dropped, segments: [], textFrom, tokens: rest };
       // Every turn at the densest tier is the cheapest layout: when even that is over, no layout
-      // fits (checked first, so a long history with a small budget costs one look per block).
-      if (rest + denseCost(input, dropped, textFrom) > input.budget) continue;
+      // fits (checked first, so a long history with a small budget costs one look per block). An
+      // unknown cost (infinite: a caller that allows only segments it has measured) proves nothing.
+      const dense = denseCost(input, dropped, textFrom);
+      if (Number.isFinite(dense) && rest + dense > input.budget) continue;
       const laid = layTiers(input, dropped, textFrom, rest);
       if (laid) return { dropped, segments: laid.segments, textFrom, tokens: laid.tokens };
     }

@@ -174,3 +174,18 @@ describe('planContext on a long history', () => {
     expectWellFormed(input, plan);
   });
 });
+
+describe('planContext with measured segments only', () => {
+  it('combines the segments it knows (others infinite) rather than dropping everything', () => {
+    const input = model(turns(40));
+    const known = new Map([['0/16/36', 300], ['2/0/16', 200]]);
+    input.segmentTokens = (tier, from, to) => (to <= from ? 0 : (known.get(`${tier}/${from}/${to}`) ?? Number.POSITIVE_INFINITY));
+    input.budget = 100_000;
+    const plan = planContext(input)!;
+    expect(plan.dropped).toBe(0);
+    expect(plan.segments).toEqual([
+      { tier: 2, from: 0, to: 16 },
+      { tier: 0, from: 16, to: 36 },
+    ]);
+  });
+});
