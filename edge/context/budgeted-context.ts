@@ -38,6 +38,8 @@ type TierView = z.infer<typeof contextTierSchema>;
 
 /** Cuts between tiers move in blocks of this many turns (so a growing history keeps its segments). */
 export const TIER_BLOCK_TURNS = 8;
+/** The oldest turns are dropped in blocks of this many (see plan.ts `dropBlockSize`). */
+export const DROP_BLOCK_TURNS = 32;
 // Plan → render → exact count rounds before only rendered segments (exact costs) may be chosen.
 const MAX_ROUNDS = 4;
 
@@ -166,6 +168,7 @@ export async function budgetedContext(c: Context<AppEnv>, request: ContextReques
     keepRecent: request.keepRecent,
     tiers: TIER_SCALES.length,
     blockSize: TIER_BLOCK_TURNS,
+    dropBlockSize: DROP_BLOCK_TURNS,
     budget,
     textTokens,
     segmentTokens: segmentTokens(exactOnly),

@@ -14,9 +14,10 @@
  *
  * Preference, in this order: drop the fewest turns; keep the most turns at tier 0; then the most
  * at tier 1, and so on; keep `keepRecent` turns as text unless even dropping every older turn
- * cannot make them fit. Every cut between tiers (and the drop point) is a multiple of
- * `blockSize` turns counted from the first turn of the history, so a history that grows by a few
- * turns keeps its cuts, its segments grow only at their ends, and their pages can be reused.
+ * cannot make them fit. Every cut between tiers is a multiple of `blockSize` turns and the drop
+ * point one of `dropBlockSize`, counted from the first turn of the history, so a history that
+ * grows by a few turns keeps its cuts, its segments grow only at their ends, and their pages can
+ * be reused.
  */
 
 /** One tier's segment in a plan. */
@@ -53,6 +54,13 @@ export interface PlanInput {
   tiers: number;
   /** Cuts between tiers are multiples of this. */
   blockSize: number;
+  /**
+   * The drop point is a multiple of this (default `blockSize`). Coarser than the tier cuts: a
+   * drop frees room for many more turns, so a history growing under a tight budget keeps its drop
+   * point (and its densest segment's start, so its pages) for many turns, and the room goes to
+   * sharper tiers meanwhile.
+   */
+  dropBlockSize?: number;
   budget: number;
   /**
    * Tokens turn `i` costs as a text message (its content and the per-message overhead), for every
@@ -137,7 +145,7 @@ export function planContext(input: PlanInput): ContextPlan | null {
   for (let i = kMin; i < turns; i++) text += input.textTokens(i);
   for (let textFrom = kMin; textFrom <= questionFrom; textFrom++) {
     if (textFrom > kMin) text -= input.textTokens(textFrom - 1);
-    const drops = cuts(0, textFrom, blockSize);
+    const drops = cuts(0, textFrom, input.dropBlockSize ?? blockSize);
     for (const dropped of drops) {
       const hasSegments = dropped < textFrom;
       const rest = text + input.fixedTokens + input.contextTokens(dropped, hasSegments);

@@ -189,3 +189,21 @@ describe('planContext with measured segments only', () => {
     ]);
   });
 });
+
+describe('planContext drop blocks', () => {
+  it('drops in its own coarser blocks, keeping the drop point as the history grows', () => {
+    const chars = turns(120);
+    const drops: number[] = [];
+    for (let n = 90; n <= 110; n += 2) {
+      const input = model(chars.slice(0, n), { blockSize: 4, dropBlockSize: 16, budget: 2000 });
+      const plan = planContext(input)!;
+      expect(plan.dropped % 16 === 0 || plan.dropped === plan.textFrom).toBe(true);
+      expect(recount(input, plan)).toBeLessThanOrEqual(input.budget);
+      expectWellFormed(input, plan);
+      drops.push(plan.dropped);
+    }
+    expect(drops.every((d) => d > 0)).toBe(true);
+    // 11 growing histories, few distinct drop points.
+    expect(new Set(drops).size).toBeLessThanOrEqual(4);
+  });
+});
