@@ -25,6 +25,7 @@ import { ApiError, badRequest } from '../http/errors.ts';
 import { withDelivery } from '../page-urls/deliver.ts';
 import { nominalAutoConfig } from '../renders/render-options.ts';
 import { runnerClient } from '../runners/runner-client.ts';
+import { isMostlyCjk } from '../gateway/render-fields.ts';
 import { assembleMessages } from './assemble.ts';
 import { pageLayout, rowsOf, type PageLayout } from './page-estimate.ts';
 import { firstTextTurn, minimumTokens, planContext, type ContextPlan, type PlanInput, type PlannedSegment } from './plan.ts';
@@ -54,19 +55,20 @@ export interface ContextRequest {
   urlTtl?: number;
 }
 
-// The fitted config of preset auto per profile, learnt from tier-0 renders (the fit is deterministic).
-const fittedConfigs = new Map<ProfileName, RenderConfig>();
+// The fitted config of preset auto per profile and script (`gpt-4o/latin`), learnt from tier-0
+// renders (the fit is deterministic; the runner fits Latin and CJK text apart).
+const fittedConfigs = new Map<string, RenderConfig>();
 // What page estimates assume before a profile's fit is known: a dense font, margins as the fit sets them.
 const NOMINAL_FIT: Partial<RenderConfig> = { 'font-size': 8, 'line-height': 9, 'margin-x': 9, 'margin-y': 9 };
 
-/** The fitted font of `profile`, once a tier-0 render showed it. */
-function fittedFont(profile: ProfileName): FittedFont | undefined {
-  const config = fittedConfigs.get(profile);
+/** The fitted font under `fitKey`, once a tier-0 render showed it. */
+function fittedFont(fitKey: string): FittedFont | undefined {
+  const config = fittedConfigs.get(fitKey);
   return config ? { fontSize: config['font-size'], lineHeight: config['line-height'] } : undefined;
 }
 
-// The page-estimate factor last seen per profile (a history sent again starts from it).
-const calibrations = new Map<ProfileName, number>();
+// The page-estimate factor last seen per profile and script (a history sent again starts from it).
+const calibrations = new Map<string, number>();
 
 /** Whether `a` keeps more than `b`: more turns as text, then fewer dropped, then more at tier 0, then tier 1, … */
 export function isBetterPlan(a: ContextPlan, b: ContextPlan): boolean {
@@ -124,11 +126,14 @@ export async function budgetedContext(c: Context<AppEnv>, request: ContextReques
 
   // Page estimates: each turn's rows in each tier's layout (a blank row after it), summed by prefix.
   const texts = messages.map(turnText);
+  let sample = '';
+  for (let i = 0; i < questionFrom && sample.length < 4000; i++) sample += `${texts[i]}\n\n`;
+  const fitKey = `${profile}/${isMostlyCjk(sample) ? 'cjk' : 'latin'}`;
   const layouts = new Map<number, { layout: PageLayout; rowsAt: number[]; pageTokens: number }>();
   const layoutFor = (tier: number) => {
     let known = layouts.get(tier);
     if (!known) {
-      const fitted = fittedConfigs.get(profile);
+      const fitted = fittedConfigs.get(fitKey);
       const base = fitted ?? nominalAutoConfig(profile, NOMINAL_FIT);
       const font = tierFont(tier, { fontSize: base['font-size'], lineHeight: base['line-height'] });
       const config = { ...base, 'font-size': font.fontSize, 'line-height': font.lineHeight };
@@ -144,7 +149,7 @@ export async function budgetedContext(c: Context<AppEnv>, request: ContextReques
   };
   const rendered = new Map<string, RenderedSegment>();
   // Real pages over estimated pages, as seen on rendered segments (one renderer: one factor for every tier).
-  let factor = calibrations.get(profile) ?? 1;
+  let factor = calibrations.get(fitKey) ?? 1;
   let observed = false;
   const fractionalPages = (tier: number, from: number, to: number) => {
     const { layout, rowsAt } = layoutFor(tier);
@@ -186,12 +191,12 @@ export async function budgetedContext(c: Context<AppEnv>, request: ContextReques
         tier: s.tier,
         from: s.from,
         to: s.to,
-        fields: tierRenderFields(s.tier, profile, fittedFont(profile)),
+        fields: tierRenderFields(s.tier, profile, fittedFont(fitKey)),
         blockSize: TIER_BLOCK_TURNS,
       }).then((r) => {
         rendered.set(segmentKey(s.tier, s.from, s.to), r);
-        if (s.tier === 0 && !fittedConfigs.has(profile)) {
-          fittedConfigs.set(profile, r.view.config as RenderConfig);
+        if (s.tier === 0 && !fittedConfigs.has(fitKey)) {
+          fittedConfigs.set(fitKey, r.view.config as RenderConfig);
           layouts.clear();
         }
         // Only a render of two pages or more says much about the fill; a guess under it raises the
@@ -207,7 +212,7 @@ export async function budgetedContext(c: Context<AppEnv>, request: ContextReques
       });
     };
     // A denser tier's font is the fitted font scaled: tier 0 (or a probe of it) goes first when unknown.
-    if (!fittedConfigs.has(profile) && segments.some((s) => s.tier > 0)) {
+    if (!fittedConfigs.has(fitKey) && segments.some((s) => s.tier > 0)) {
       const sharp = segments.find((s) => s.tier === 0) ?? { tier: 0, from: questionFrom - 1, to: questionFrom };
       await one(sharp);
     }
@@ -240,7 +245,7 @@ export async function budgetedContext(c: Context<AppEnv>, request: ContextReques
     const tokens = await exactTokens(plan, segments);
     if (tokens.used <= budget) chosen = { plan, segments, tokens };
   }
-  calibrations.set(profile, factor);
+  calibrations.set(fitKey, factor);
   if (!chosen) {
     // Unreachable by construction (the last round only picks exact costs, the minimum was checked): kept as a guard.
     const tokens = await exactTokens(minimalPlan, []);
@@ -251,7 +256,7 @@ export async function budgetedContext(c: Context<AppEnv>, request: ContextReques
   const { plan, segments, tokens } = chosen;
   const tiers: TierView[] = await Promise.all(
     segments.map(async (s): Promise<TierView> => {
-      const fields = tierRenderFields(s.tier, profile, fittedFont(profile));
+      const fields = tierRenderFields(s.tier, profile, fittedFont(fitKey));
       const readback =
         s.tier === 0 && s.view.fit ? s.view.fit.readback : await sampledReadback(c, s, fields, messages.slice(s.from, s.to));
       return {
