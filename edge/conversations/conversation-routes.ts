@@ -102,8 +102,8 @@ export const renderConversationRoute = createRoute({
   summary: 'Render a conversation into page images',
   description:
     'The transcript (`User: …`, `Assistant: …`, `System: …` turns, a blank line between) is stored as a document of the ' +
-    'tenant and rendered as `POST /v1/documents/{id}/render` does, with the same options, except that `reflow` defaults ' +
-    'to `off`: reflow decides over the whole text, so an appended turn could re-lay out earlier pages. Appending turns ' +
+    'tenant and rendered as `POST /v1/documents/{id}/render` does, with the same options. Every page depends only on ' +
+    'the text up to it (reflow included), so appending turns ' +
     'changes only the last page(s), and a render after an append paints only those: the pages before the first one the ' +
     "new turns changed are kept from the conversation's previous render with the same options (same bytes, ETag and " +
     'stored object), counted in `pagesReused`; `pagesRendered` counts the pages the runner painted.',
@@ -136,7 +136,7 @@ export const queryConversationRoute = createRoute({
   operationId: 'queryConversation',
   tags: TAGS,
   summary: 'Ask a question about a conversation',
-  description: 'The transcript as a document (`reflow` defaults to `off`), asked as `POST /v1/documents/{id}/query`.',
+  description: 'The transcript as a document, asked as `POST /v1/documents/{id}/query`.',
   request: {
     params: conversationParams,
     headers: cachedCallHeaders,
@@ -160,7 +160,7 @@ export const decodeConversationRoute = createRoute({
   tags: TAGS,
   summary: "OCR read-back of a conversation's pages",
   description:
-    'The transcript as a document (`reflow` defaults to `off`), read back as `POST /v1/documents/{id}/decode`.',
+    'The transcript as a document, read back as `POST /v1/documents/{id}/decode`.',
   request: {
     params: conversationParams,
     headers: cachedCallHeaders,

@@ -42,8 +42,6 @@ import { transcriptOf, type Message } from './transcript.ts';
 /** How a conversation route hands a request to the app's document routes (the app itself, in app.ts). */
 export type Dispatch = (request: Request, env: Env, ctx: ExecutionContext) => Response | Promise<Response>;
 
-/** Reflow decides over the whole text (see the render route's description): off unless asked for. */
-const CONVERSATION_REFLOW = 'off';
 
 function tooLarge(message: string): ApiError {
   return new ApiError(413, 'payload_too_large', message);
@@ -74,7 +72,7 @@ function transcriptTooLarge(chars: number, limit: number): ApiError {
 
 /**
  * Asks the document route `op` about the conversation's transcript document, with the caller's
- * headers (idempotency key, cache control) and the validated body (reflow defaulted to off). The
+ * headers (idempotency key, cache control) and the validated body. The
  * request is marked as admitted: the document route's gate takes the caller this route's gate
  * admitted rather than counting the one call a second time against the rate limit and quota.
  */
@@ -93,7 +91,7 @@ async function delegate(
   const request = new Request(url, {
     method: 'POST',
     headers,
-    body: JSON.stringify({ ...body, reflow: body.reflow ?? CONVERSATION_REFLOW }),
+    body: JSON.stringify(body),
   });
   return dispatch(admittedRequest(request, c.get('caller')), c.env, c.executionCtx as ExecutionContext);
 }
@@ -160,7 +158,7 @@ export function conversationRoutes(dispatch: Dispatch) {
       const fields = c.req.valid('json');
       const { tenant } = c.get('caller');
       // Resolved before anything is stored: a bad config refuses the call, storing and billing nothing.
-      const resolved = await resolveRender({ ...fields, reflow: fields.reflow ?? CONVERSATION_REFLOW });
+      const resolved = await resolveRender(fields);
       const { record, messages } = await transcriptDocument(c, id);
       const log = conversationFor(c.env, tenant, id);
       // The transcript last rendered with these options: this one extends it (turns are only
