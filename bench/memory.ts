@@ -39,9 +39,19 @@ const median = (xs: number[]): number => {
 interface Call {
   turn: number;
   addedMs: number;
+  /** The gateway's own Server-Timing `render` (segments stored, looked up and rendered). */
+  renderMs: number;
+  /** Server-Timing `deliver` (pages read and made into inline parts). */
+  deliverMs: number;
   pages: number;
   rendered: number;
   reused: number;
+}
+
+function serverTiming(res: Response, metric: string): number {
+  const found = new RegExp(`(?:^|,)\\s*${metric};dur=([0-9.]+)`).exec(res.headers.get('server-timing') ?? '');
+  if (!found) throw new Error(`the gateway sent no Server-Timing ${metric}`);
+  return Number(found[1]);
 }
 
 function header(res: Response, name: string): number {
@@ -72,6 +82,8 @@ async function send(edge: EdgeHandle, key: string, standIn: StandIn, history: { 
   return {
     turn,
     addedMs: totalMs - record.ownMs,
+    renderMs: serverTiming(res, 'render'),
+    deliverMs: serverTiming(res, 'deliver'),
     pages: header(res, 'x-glyph-pages'),
     rendered: header(res, 'x-glyph-pages-rendered'),
     reused: header(res, 'x-glyph-pages-reused'),
@@ -103,21 +115,22 @@ try {
     const call = await send(edge, key, standIn, historyAt(all, t), t);
     calls.push(call);
     if (t % 10 === 0 || t === 1)
-      console.log(`turn ${t}: +${call.addedMs.toFixed(0)} ms, ${call.pages} pages, ${call.rendered} painted, ${call.reused} reused`);
+      console.log(`turn ${t}: +${call.addedMs.toFixed(0)} ms (render ${call.renderMs.toFixed(0)}, deliver ${call.deliverMs.toFixed(0)}), ${call.pages} pages, ${call.rendered} painted, ${call.reused} reused`);
     if (CHECKPOINTS.includes(t)) {
       const fresh = edge.createKey(`bench-scratch-${t}`, ['--rate-limit', '1000000']).key;
       const s = await send(edge, fresh, standIn, historyAt(all, t), t);
       scratch.set(t, s);
-      console.log(`turn ${t} from scratch: +${s.addedMs.toFixed(0)} ms, ${s.pages} pages, ${s.rendered} painted`);
+      console.log(`turn ${t} from scratch: +${s.addedMs.toFixed(0)} ms (render ${s.renderMs.toFixed(0)}, deliver ${s.deliverMs.toFixed(0)}), ${s.pages} pages, ${s.rendered} painted`);
     }
   }
   console.log(`\nmodel ${MODEL}, budget ${BUDGET}, ${TURNS} turns (one user + one assistant message each)`);
-  console.log('turn | incremental: added ms (median ±5 turns), pages painted (median), pages | from scratch: added ms, pages painted');
+  console.log('turn | pages | incremental (median of turns t-5..t+5): render ms, added ms, pages painted | from scratch at t: render ms, added ms, pages painted');
   for (const t of CHECKPOINTS) {
     const near = calls.filter((c) => Math.abs(c.turn - t) <= WINDOW && c.turn > 1);
     const s = scratch.get(t)!;
+    const m = (f: (c: Call) => number) => median(near.map(f)).toFixed(0).padStart(5);
     console.log(
-      `${String(t).padStart(4)} | ${median(near.map((c) => c.addedMs)).toFixed(0).padStart(6)} ms, ${median(near.map((c) => c.rendered))} painted, ${calls[t - 1]!.pages} pages | ${s.addedMs.toFixed(0).padStart(6)} ms, ${s.rendered} painted`,
+      `${String(t).padStart(4)} | ${String(calls[t - 1]!.pages).padStart(5)} | ${m((c) => c.renderMs)} ms, ${m((c) => c.addedMs)} ms, ${m((c) => c.rendered)} | ${s.renderMs.toFixed(0).padStart(5)} ms, ${s.addedMs.toFixed(0).padStart(5)} ms, ${String(s.rendered).padStart(3)}`,
     );
   }
   const later = calls.slice(1);

@@ -1,4 +1,5 @@
 /** The Hono environment every edge route runs in: bindings plus what middleware sets. */
+import type { TimingVariables } from 'hono/timing';
 import type { Env } from './bindings.ts';
 import type { UploadBody } from './http/read-text.ts';
 
@@ -15,7 +16,7 @@ export interface Caller {
 /** Hono generics of the edge app. */
 export interface AppEnv {
   Bindings: Env;
-  Variables: {
+  Variables: TimingVariables & {
     caller: Caller;
     /** The upload body, read under the size limit (edge/http/body-middleware.ts). */
     upload: UploadBody;

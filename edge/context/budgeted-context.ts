@@ -7,6 +7,7 @@
  * message and {@link REPLY_PRIMER_TOKENS} once.
  */
 import type { Context } from 'hono';
+import { setMetric } from 'hono/timing';
 import type { z } from 'zod';
 import { documentInstruction, type ImageDelivery, type PayloadFormat } from '../../protocol/model-payloads.ts';
 import { visualTokensFor, type ProfileName } from '../../protocol/profiles.ts';
@@ -238,10 +239,13 @@ export async function budgetedContext(c: Context<AppEnv>, request: ContextReques
   // not fit is planned again with its real pages. The last round, with nothing kept yet, may
   // choose only segments already rendered: exact costs, so it fits.
   let chosen: { plan: ContextPlan; segments: RenderedSegment[]; tokens: Awaited<ReturnType<typeof exactTokens>> } | null = null;
+  let renderMs = 0;
   for (let round = 0; round <= MAX_ROUNDS; round++) {
     const plan: ContextPlan = planContext(planInput(round === MAX_ROUNDS && !chosen)) ?? minimalPlan;
     if (chosen && !isBetterPlan(plan, chosen.plan)) break;
+    const renderStarted = performance.now();
     const segments = await renderPlanned(plan.segments);
+    renderMs += performance.now() - renderStarted;
     const tokens = await exactTokens(plan, segments);
     if (tokens.used <= budget) chosen = { plan, segments, tokens };
   }
@@ -276,6 +280,7 @@ export async function budgetedContext(c: Context<AppEnv>, request: ContextReques
       };
     }),
   );
+  const deliverStarted = performance.now();
   const delivered = await Promise.all(
     segments.map((s) =>
       withDelivery(c, s.view, {
@@ -285,6 +290,11 @@ export async function budgetedContext(c: Context<AppEnv>, request: ContextReques
       }),
     ),
   );
+  // Where a call's time went (Server-Timing, when the route set the timing middleware up).
+  if (c.get('metric')) {
+    setMetric(c, 'render', renderMs, 'segments stored and rendered');
+    setMetric(c, 'deliver', performance.now() - deliverStarted, 'pages made into content parts');
+  }
   const marker = plan.dropped > 0 ? omittedMarker(plan.dropped) : null;
   const assembled = assembleMessages({
     format: request.format,

@@ -15,6 +15,7 @@ import { gate } from '../tenancy/gate.ts';
 import { budgetedContext } from './budgeted-context.ts';
 import { contextBody } from './context-body.ts';
 import { contextRoute } from './context-route.ts';
+import { timing } from 'hono/timing';
 
 const tooLarge = (message: string) => new ApiError(413, 'payload_too_large', message);
 
@@ -38,7 +39,7 @@ export function checkHistoryLimits(messages: readonly Message[]): void {
 /** `POST /v1/context`. */
 export const contextRoutes = apiRoutes();
 
-contextRoutes.openapi(createRoute({ ...contextRoute, middleware: [gate({ quota: true }), contextBody()] as const }), async (c) => {
+contextRoutes.openapi(createRoute({ ...contextRoute, middleware: [timing({ total: false }), gate({ quota: true }), contextBody()] as const }), async (c) => {
   const body = c.req.valid('json');
   let messages: Message[];
   if (body.conversationId !== undefined) {

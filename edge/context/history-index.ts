@@ -5,25 +5,21 @@
  * the new segment extends, and the render is asked to paint only its changed tail.
  *
  * Chain: h_0 = "", h_i = SHA-256(h_{i-1} | role | JSON of content), so h_i names the first i
- * messages of a segment exactly (JSON escapes the separator). Entries live in the RENDERS bucket
- * (derived data, re-created by any render) at `t/<tenant>/histories/<renderId>/<h>.json`: the
- * render id keeps tiers and profiles apart, and the tenant prefix keeps tenants apart.
+ * messages of a segment exactly (JSON escapes the separator). Entries are kept per tenant and
+ * render id (edge/storage/histories.ts): the render id keeps tiers and profiles apart.
  */
 import { sha256Hex } from '../../protocol/primitives/bytes.ts';
 import type { Env } from '../bindings.ts';
 import type { Message } from '../conversations/transcript.ts';
+import { readHistoryEntry, writeHistoryEntry, type HistoryEntry } from '../storage/histories.ts';
+
+export type { HistoryEntry };
 
 /**
  * How many earlier lengths a lookup probes (in parallel): the last few turns of growth, and as
  * many multiples of the block size (where the cuts between tiers fall, so where earlier segments ended).
  */
 export const HISTORY_PROBES = 8;
-
-/** What an entry records: the document the first `messages` messages of a segment were stored as. */
-export interface HistoryEntry {
-  document: string;
-  messages: number;
-}
 
 /** The chain h_1 … h_n of `messages` (index i holds h_{i+1}). */
 export async function messageHashChain(messages: readonly Message[]): Promise<string[]> {
@@ -36,18 +32,11 @@ export async function messageHashChain(messages: readonly Message[]): Promise<st
   return chain;
 }
 
-function entryKey(tenant: string, renderId: string, hash: string): string {
-  return `t/${tenant}/histories/${renderId}/${hash}.json`;
-}
-
 /** Records that the segment whose chain ends in `chain` was stored as `document`. */
 export async function rememberHistory(env: Env, tenant: string, renderId: string, chain: readonly string[], document: string): Promise<void> {
   const hash = chain.at(-1);
   if (hash === undefined) return;
-  const entry: HistoryEntry = { document, messages: chain.length };
-  await env.RENDERS.put(entryKey(tenant, renderId, hash), JSON.stringify(entry), {
-    httpMetadata: { contentType: 'application/json' },
-  });
+  await writeHistoryEntry(env, tenant, renderId, hash, { document, messages: chain.length });
 }
 
 /** The prefix lengths a lookup probes for a segment of `length` messages, longest first. */
@@ -73,14 +62,8 @@ export async function findLongestPrefix(
   const lengths = probeLengths(chain.length, blockSize);
   const found = await Promise.all(
     lengths.map(async (n) => {
-      const object = await env.RENDERS.get(entryKey(tenant, renderId, chain[n - 1]!));
-      if (!object) return null;
-      try {
-        const entry = JSON.parse(await object.text()) as Partial<HistoryEntry>;
-        return typeof entry.document === 'string' && entry.messages === n ? (entry as HistoryEntry) : null;
-      } catch {
-        return null;
-      }
+      const entry = await readHistoryEntry(env, tenant, renderId, chain[n - 1]!);
+      return entry?.messages === n ? entry : null;
     }),
   );
   return found.find((e) => e !== null) ?? null;

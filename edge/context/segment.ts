@@ -20,6 +20,7 @@ import { runnerClient } from '../runners/runner-client.ts';
 import { storeDocument } from '../storage/documents.ts';
 import { readDecode, writeDecode } from '../storage/renders.ts';
 import { findLongestPrefix, messageHashChain, rememberHistory } from './history-index.ts';
+import { describeForLog } from '../http/log-safe.ts';
 
 /** Lines a denser tier's read-back samples (spread over its pages by the runner). */
 export const TIER_READBACK_SAMPLE = 16;
@@ -70,7 +71,10 @@ export async function renderSegment(c: Context<AppEnv>, input: SegmentInput): Pr
     );
   }
   const view = outcome.body;
-  await rememberHistory(c.env, tenant, resolved.renderId, chain, sha);
+  // Derived data: an entry not written costs the next call its reuse, never this call its answer.
+  await rememberHistory(c.env, tenant, resolved.renderId, chain, sha).catch((error: unknown) => {
+    console.warn(`edge: history entry for ${sha.slice(0, 12)} not written: ${describeForLog(error)}`);
+  });
   return {
     tier: input.tier,
     from: input.from,

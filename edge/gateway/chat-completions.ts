@@ -21,6 +21,7 @@
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
+import { timing } from 'hono/timing';
 import {
   modelPayload,
   type ImageDelivery,
@@ -306,7 +307,8 @@ export function gatewayRoutes(deps: GatewayDeps): OpenAPIHono<AppEnv> {
   // Documented, not validated by the OpenAPI layer: the handler reads the body itself (raw, so
   // a request with nothing to replace goes upstream byte for byte).
   routes.openAPIRegistry.registerPath(chatCompletionsRoute);
-  routes.post('/completions', deps.authenticate, (c) => chatCompletion(c, deps));
+  // Server-Timing: `render` (segments rendered for x-glyph-budget) and `deliver` (their pages made into parts).
+  routes.post('/completions', timing({ total: false }), deps.authenticate, (c) => chatCompletion(c, deps));
   routes.onError((error) => gatewayErrorResponse(error));
   return routes;
 }

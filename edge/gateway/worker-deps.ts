@@ -5,7 +5,7 @@
  */
 import type { Context } from 'hono';
 import { LRUCache } from 'lru-cache';
-import { toBase64, type ImageDelivery, type PayloadPage } from '../../protocol/model-payloads.ts';
+import type { ImageDelivery, PayloadPage } from '../../protocol/model-payloads.ts';
 import { sha256Hex, utf8Bytes } from '../../protocol/primitives/bytes.ts';
 import type { AppEnv } from '../app-env.ts';
 import { edgeConfig } from '../config.ts';
@@ -13,7 +13,7 @@ import { coordinatorFor } from '../coordinator/client.ts';
 import { countCodePoints, countLines, readLimited } from '../http/read-text.ts';
 import { estimatePages } from '../jobs/estimate.ts';
 import { issueSharedUrls } from '../page-urls/issue.ts';
-import { readCommittedPageBytes } from '../page-urls/page-source.ts';
+import { inlinePage } from '../page-urls/inline-pages.ts';
 import { resolveRender } from '../renders/render-options.ts';
 import { renderView } from '../renders/render-view.ts';
 import { failureError } from '../runners/failures.ts';
@@ -108,14 +108,9 @@ async function payloadPages(
   }
   return Promise.all(
     numbers.map(async (n) => {
-      const bytes = await readCommittedPageBytes(c.env, c.executionCtx, {
-        tenant,
-        sha: documentId,
-        configHash: renderId,
-        n,
-      });
-      if (!bytes) throw new GatewayError(500, 'internal_error', 'a page of the context render is missing');
-      return { n, base64: toBase64(bytes) };
+      const base64 = await inlinePage(c.env, c.executionCtx, { tenant, sha: documentId, configHash: renderId, n });
+      if (base64 === null) throw new GatewayError(500, 'internal_error', 'a page of the context render is missing');
+      return { n, base64 };
     }),
   );
 }

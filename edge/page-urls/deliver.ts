@@ -5,7 +5,6 @@
 import type { Context } from 'hono';
 import {
   modelPayload,
-  toBase64,
   type ImageDelivery,
   type PayloadFormat,
   type PayloadPage,
@@ -14,7 +13,7 @@ import type { AppEnv } from '../app-env.ts';
 import type { RenderView } from '../renders/render-view.ts';
 import { ApiError } from '../http/errors.ts';
 import { issueSharedUrls } from './issue.ts';
-import { readCommittedPageBytes } from './page-source.ts';
+import { inlinePage } from './inline-pages.ts';
 
 /** The delivery fields of a request. */
 export interface DeliveryFields {
@@ -56,14 +55,14 @@ export async function withDelivery<V extends RenderView>(
     else {
       pages = await Promise.all(
         numbers.map(async (n) => {
-          const bytes = await readCommittedPageBytes(c.env, c.executionCtx, {
+          const base64 = await inlinePage(c.env, c.executionCtx, {
             tenant,
             sha: view.documentId,
             configHash: view.renderId,
             n,
           });
-          if (!bytes) throw new ApiError(500, 'internal_error', `page ${n} of the render is missing`);
-          return { n, base64: toBase64(bytes) };
+          if (base64 === null) throw new ApiError(500, 'internal_error', `page ${n} of the render is missing`);
+          return { n, base64 };
         }),
       );
     }

@@ -12,6 +12,7 @@
  *              t/<tenant>/renders/<sha256>/<renderId>/decode/<sample>.json
  *              t/<tenant>/renders/<sha256>/<renderId>/page-0001.png … (renders committed before
  *              content-addressed pages: their manifests have no `pageStore`, and are served from here)
+ *              t/<tenant>/histories/<renderId>/<hash of a run of messages>.json (edge/context/history-index.ts)
  *   ANSWERS    t/<tenant>/answers/<sha256>/<renderId>/<backend>/<sha256(normalized question)>.json
  *
  * Pages are stored once per tenant by the SHA-256 of their PNG, so renders that share a page (a
@@ -91,4 +92,9 @@ export function answerKey(tenant: string, sha: string, configHash: string, backe
     `t/${check(tenant, TENANT, 'tenant')}/answers/${check(sha, HEX64, 'document id')}/` +
     `${check(configHash, HEX64, 'config hash')}/${check(backend, BACKEND, 'backend')}/${check(questionHash, HEX64, 'question hash')}.json`
   );
+}
+
+/** Key of a history entry: which document the run of messages with chain hash `hash` was stored as, under `renderId`. */
+export function historyKey(tenant: string, renderId: string, hash: string): string {
+  return `t/${check(tenant, TENANT, 'tenant')}/histories/${check(renderId, HEX64, 'render id')}/${check(hash, HEX64, 'history hash')}.json`;
 }
