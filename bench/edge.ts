@@ -36,7 +36,11 @@ try {
   const { key } = edge.createKey('bench', ['--rate-limit', '1000000']);
   const post = async (path: string, body: unknown): Promise<{ ms: number; cache: string | null; status: number }> => {
     const started = performance.now();
-    const res = await edge.call(key, path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await edge.call(key, path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     await res.arrayBuffer();
     return { ms: performance.now() - started, cache: res.headers.get('x-glyph-cache'), status: res.status };
   };
@@ -50,7 +54,11 @@ try {
   const cached: number[] = [];
   const docs: string[] = [];
   for (let i = 0; i < DOCS; i++) {
-    const res = await edge.call(key, '/v1/documents', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: `Copy ${i}.\n\n${novel}` });
+    const res = await edge.call(key, '/v1/documents', {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: `Copy ${i}.\n\n${novel}`,
+    });
     docs.push(((await res.json()) as { id: string }).id);
   }
   const answersBefore = await runner.requests('/v1/answer');
@@ -84,11 +92,29 @@ try {
   const before = await runner.requests('/v1/answer');
   const cannon = spawnSync(
     `${root}node_modules/.bin/autocannon`,
-    ['--json', '-c', '8', '-d', '5', '-m', 'POST', '-H', `authorization=Bearer ${key}`, '-H', 'content-type=application/json',
-      '-b', JSON.stringify({ question: QUESTIONS[0] }), `${edge.url}/v1/documents/${docs[0]}/query`],
+    [
+      '--json',
+      '-c',
+      '8',
+      '-d',
+      '5',
+      '-m',
+      'POST',
+      '-H',
+      `authorization=Bearer ${key}`,
+      '-H',
+      'content-type=application/json',
+      '-b',
+      JSON.stringify({ question: QUESTIONS[0] }),
+      `${edge.url}/v1/documents/${docs[0]}/query`,
+    ],
     { encoding: 'utf8' },
   );
-  const load = JSON.parse(cannon.stdout) as { requests: { average: number; total: number }; latency: { p50: number; p99: number }; non2xx: number };
+  const load = JSON.parse(cannon.stdout) as {
+    requests: { average: number; total: number };
+    latency: { p50: number; p99: number };
+    non2xx: number;
+  };
   const afterLoad = await runner.requests('/v1/answer');
 
   const ratio = median(first) / median(cached);
@@ -97,11 +123,20 @@ try {
     ['cached re-query (R2, no runner call)', cached],
     ['new question, document already laid out', warm],
   ] as const;
-  console.log(`\nedge answer cache — ${DOCS} documents × ${novel.length.toLocaleString()} chars, ${REQUERIES} re-queries each\n`);
-  for (const [name, xs] of rows) console.log(`  ${name.padEnd(44)} median ${ms(median(xs)).padStart(10)}   min ${ms(Math.min(...xs)).padStart(10)}   n=${xs.length}`);
+  console.log(
+    `\nedge answer cache — ${DOCS} documents × ${novel.length.toLocaleString()} chars, ${REQUERIES} re-queries each\n`,
+  );
+  for (const [name, xs] of rows)
+    console.log(
+      `  ${name.padEnd(44)} median ${ms(median(xs)).padStart(10)}   min ${ms(Math.min(...xs)).padStart(10)}   n=${xs.length}`,
+    );
   console.log(`\n  first ÷ cached (medians): ${ratio.toFixed(1)}×`);
-  console.log(`  runner /v1/answer calls: ${answersBefore} → ${answersAfterFirst} after the ${DOCS} first queries → ${answersAfterCached} after ${cached.length} re-queries`);
-  console.log(`  autocannon, cached re-query: ${load.requests.average.toFixed(0)} req/s, p50 ${load.latency.p50} ms, p99 ${load.latency.p99} ms, ${load.requests.total} requests (${load.non2xx} non-2xx); runner /v1/answer ${before} → ${afterLoad}`);
+  console.log(
+    `  runner /v1/answer calls: ${answersBefore} → ${answersAfterFirst} after the ${DOCS} first queries → ${answersAfterCached} after ${cached.length} re-queries`,
+  );
+  console.log(
+    `  autocannon, cached re-query: ${load.requests.average.toFixed(0)} req/s, p50 ${load.latency.p50} ms, p99 ${load.latency.p99} ms, ${load.requests.total} requests (${load.non2xx} non-2xx); runner /v1/answer ${before} → ${afterLoad}`,
+  );
   console.log(
     `\n${JSON.stringify({ firstMedianMs: median(first), cachedMedianMs: median(cached), warmMedianMs: median(warm), ratio, runnerAnswerCalls: { before: answersBefore, afterFirst: answersAfterFirst, afterCached: answersAfterCached, afterLoad }, loadReqPerSec: load.requests.average })}`,
   );

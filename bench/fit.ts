@@ -151,7 +151,6 @@ async function measure(
   };
 }
 
-
 const rows: Row[] = [];
 const fits: string[] = [];
 for (const { name, text, fixed } of texts) {

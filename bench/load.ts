@@ -115,10 +115,20 @@ process.on('SIGINT', () => void stopAll().then(() => process.exit(130)));
 process.on('SIGTERM', () => void stopAll().then(() => process.exit(143)));
 
 try {
-  const stack = startChild('local stack', process.execPath, ['--import', 'tsx', join(root, 'infra', 'local-stack.ts')], {
-    cwd: root,
-    env: { ...process.env, GLYPH_EDGE_PORT: String(edgePort), GLYPH_RUNNER_PORT: String(runnerPort), GLYPH_STATE_DIR: stateDir },
-  });
+  const stack = startChild(
+    'local stack',
+    process.execPath,
+    ['--import', 'tsx', join(root, 'infra', 'local-stack.ts')],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        GLYPH_EDGE_PORT: String(edgePort),
+        GLYPH_RUNNER_PORT: String(runnerPort),
+        GLYPH_STATE_DIR: stateDir,
+      },
+    },
+  );
   children.push(stack);
   await waitForHealthy(`http://127.0.0.1:${edgePort}/healthz`, stack, 180_000);
   await waitForHealthy(`http://127.0.0.1:${runnerPort}/healthz`, stack, 60_000);
@@ -128,8 +138,24 @@ try {
   // measures throughput, not the limiter (which answers 429 once a key passes its limit).
   const created = spawnSync(
     process.execPath,
-    ['--import', 'tsx', join(root, 'infra', 'keys.ts'), 'create', '--tenant', 'local', '--key', KEY, '--rate-limit', '100000000', '--quota', '1000000000000',
-      '--persist-to', join(stateDir, 'state'), '--no-migrate', '--json'],
+    [
+      '--import',
+      'tsx',
+      join(root, 'infra', 'keys.ts'),
+      'create',
+      '--tenant',
+      'local',
+      '--key',
+      KEY,
+      '--rate-limit',
+      '100000000',
+      '--quota',
+      '1000000000000',
+      '--persist-to',
+      join(stateDir, 'state'),
+      '--no-migrate',
+      '--json',
+    ],
     { cwd: root, env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1' }, encoding: 'utf8' },
   );
   if (created.status !== 0) throw new Error(`creating the load key failed: ${created.stderr}`);
@@ -155,8 +181,23 @@ try {
   const baseline = startChild(
     'baseline',
     join(root, 'node_modules', '.bin', 'wrangler'),
-    ['dev', '--config', join(root, 'bench', 'baseline', 'wrangler.toml'), '--local', '--ip', '127.0.0.1', '--port', String(basePort),
-      '--inspector-port', String(await freePort()), '--persist-to', join(stateDir, 'state'), '--show-interactive-dev-session=false', '--log-level', 'error'],
+    [
+      'dev',
+      '--config',
+      join(root, 'bench', 'baseline', 'wrangler.toml'),
+      '--local',
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(basePort),
+      '--inspector-port',
+      String(await freePort()),
+      '--persist-to',
+      join(stateDir, 'state'),
+      '--show-interactive-dev-session=false',
+      '--log-level',
+      'error',
+    ],
     { cwd: root, env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1' } },
   );
   children.push(baseline);
@@ -175,14 +216,27 @@ try {
     url: edge,
     requests: [
       { method: 'GET', path: pagePath, headers: auth },
-      { method: 'POST', path: `/v1/documents/${doc.id}/query`, headers: { ...auth, 'content-type': 'application/json' }, body: question },
+      {
+        method: 'POST',
+        path: `/v1/documents/${doc.id}/query`,
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: question,
+      },
       { method: 'GET', path: pagePath, headers: auth },
       { ...uploadRequest(), setupRequest: (req) => ({ ...req, ...uploadRequest() }) },
     ],
   };
   const pageGet: autocannon.Options = { url: `${edge}${pagePath}`, headers: auth };
-  const query: autocannon.Options = { url: `${edge}/v1/documents/${doc.id}/query`, method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: question };
-  const upload: autocannon.Options = { url: edge, requests: [{ ...uploadRequest(), setupRequest: (req) => ({ ...req, ...uploadRequest() }) }] };
+  const query: autocannon.Options = {
+    url: `${edge}/v1/documents/${doc.id}/query`,
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'application/json' },
+    body: question,
+  };
+  const upload: autocannon.Options = {
+    url: edge,
+    requests: [{ ...uploadRequest(), setupRequest: (req) => ({ ...req, ...uploadRequest() }) }],
+  };
   // In the baseline profile "workerd" is the baseline Worker's; otherwise the edge's.
   const workerdOf = profile === 'baseline' ? baseline : stack;
   const rss = () => ({
@@ -204,7 +258,9 @@ try {
       errors += phase.errors;
       const s = { t: (Date.now() - started) / 60_000, ...rss() };
       samples.push(s);
-      console.log(`${s.t.toFixed(1)} min  ${phase.rps.toFixed(0)} req/s  errors ${phase.errors}${phase.errorKinds ? ` (${phase.errorKinds})` : ''}  runner ${s.runner.toFixed(0)} MB  workerd ${s.workerd.toFixed(0)} MB (anonymous ${s.workerdAnon.toFixed(0)})`);
+      console.log(
+        `${s.t.toFixed(1)} min  ${phase.rps.toFixed(0)} req/s  errors ${phase.errors}${phase.errorKinds ? ` (${phase.errorKinds})` : ''}  runner ${s.runner.toFixed(0)} MB  workerd ${s.workerd.toFixed(0)} MB (anonymous ${s.workerdAnon.toFixed(0)})`,
+      );
     }
     const warm = samples.find((s) => s.t >= 1) ?? samples[0]!;
     const half = samples.find((s) => s.t >= minutes / 2) ?? warm;
@@ -224,13 +280,19 @@ try {
     phases.push(await drive('mixed (2 pages : 1 query : 1 upload)', mixed));
     const mem = rss();
     console.log(`\n${connections} connections, ${seconds} s per phase, loopback\n`);
-    console.log(`${'phase'.padEnd(40)}${'req/s'.padStart(8)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'errors'.padStart(8)}`);
+    console.log(
+      `${'phase'.padEnd(40)}${'req/s'.padStart(8)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'errors'.padStart(8)}`,
+    );
     for (const p of phases) {
       const kinds = p.errorKinds ? `  (${p.errorKinds})` : '';
-      console.log(`${p.name.padEnd(40)}${p.rps.toFixed(0).padStart(8)}${String(p.p50).padStart(9)}${String(p.p99).padStart(9)}${String(p.errors).padStart(8)}${kinds}`);
+      console.log(
+        `${p.name.padEnd(40)}${p.rps.toFixed(0).padStart(8)}${String(p.p50).padStart(9)}${String(p.p99).padStart(9)}${String(p.errors).padStart(8)}${kinds}`,
+      );
     }
     const base = phases[0]!.rps;
-    console.log(`\ncached page GETs: ${((phases[1]!.rps / base) * 100).toFixed(0)} % of the baseline (target ≥ 60 %, 0 errors)`);
+    console.log(
+      `\ncached page GETs: ${((phases[1]!.rps / base) * 100).toFixed(0)} % of the baseline (target ≥ 60 %, 0 errors)`,
+    );
     console.log(`cached queries:   ${((phases[2]!.rps / base) * 100).toFixed(0)} % of the baseline (target ≥ 40 %)`);
     console.log(`RSS: runner ${mem.runner.toFixed(0)} MB, workerd ${mem.workerd.toFixed(0)} MB`);
   }

@@ -60,7 +60,13 @@ function header(res: Response, name: string): number {
   return Number(value);
 }
 
-async function send(edge: EdgeHandle, key: string, standIn: StandIn, history: { role: string; content: string }[], turn: number): Promise<Call> {
+async function send(
+  edge: EdgeHandle,
+  key: string,
+  standIn: StandIn,
+  history: { role: string; content: string }[],
+  turn: number,
+): Promise<Call> {
   standIn.requests.length = 0; // page images of every call would otherwise pile up in the stand-in
   const started = performance.now();
   const res = await fetch(`${edge.url}/v1/chat/completions`, {
@@ -115,16 +121,22 @@ try {
     const call = await send(edge, key, standIn, historyAt(all, t), t);
     calls.push(call);
     if (t % 10 === 0 || t === 1)
-      console.log(`turn ${t}: +${call.addedMs.toFixed(0)} ms (render ${call.renderMs.toFixed(0)}, deliver ${call.deliverMs.toFixed(0)}), ${call.pages} pages, ${call.rendered} painted, ${call.reused} reused`);
+      console.log(
+        `turn ${t}: +${call.addedMs.toFixed(0)} ms (render ${call.renderMs.toFixed(0)}, deliver ${call.deliverMs.toFixed(0)}), ${call.pages} pages, ${call.rendered} painted, ${call.reused} reused`,
+      );
     if (CHECKPOINTS.includes(t)) {
       const fresh = edge.createKey(`bench-scratch-${t}`, ['--rate-limit', '1000000']).key;
       const s = await send(edge, fresh, standIn, historyAt(all, t), t);
       scratch.set(t, s);
-      console.log(`turn ${t} from scratch: +${s.addedMs.toFixed(0)} ms (render ${s.renderMs.toFixed(0)}, deliver ${s.deliverMs.toFixed(0)}), ${s.pages} pages, ${s.rendered} painted`);
+      console.log(
+        `turn ${t} from scratch: +${s.addedMs.toFixed(0)} ms (render ${s.renderMs.toFixed(0)}, deliver ${s.deliverMs.toFixed(0)}), ${s.pages} pages, ${s.rendered} painted`,
+      );
     }
   }
   console.log(`\nmodel ${MODEL}, budget ${BUDGET}, ${TURNS} turns (one user + one assistant message each)`);
-  console.log('turn | pages | incremental (median of turns t-5..t+5): render ms, added ms, pages painted | from scratch at t: render ms, added ms, pages painted');
+  console.log(
+    'turn | pages | incremental (median of turns t-5..t+5): render ms, added ms, pages painted | from scratch at t: render ms, added ms, pages painted',
+  );
   for (const t of CHECKPOINTS) {
     const near = calls.filter((c) => Math.abs(c.turn - t) <= WINDOW && c.turn > 1);
     const s = scratch.get(t)!;
@@ -134,7 +146,9 @@ try {
     );
   }
   const later = calls.slice(1);
-  console.log(`\nall incremental calls after the first: median ${median(later.map((c) => c.addedMs)).toFixed(0)} ms added, max ${Math.max(...later.map((c) => c.rendered))} pages painted`);
+  console.log(
+    `\nall incremental calls after the first: median ${median(later.map((c) => c.addedMs)).toFixed(0)} ms added, max ${Math.max(...later.map((c) => c.rendered))} pages painted`,
+  );
 } finally {
   await edge.stop();
   await standIn.stop();

@@ -68,9 +68,13 @@ async function main() {
   ] as const) {
     const results: CaseResult[] = [];
     for (let i = 0; i < repeats; i++) {
-      const out = execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--case', name, output], {
-        encoding: 'utf8',
-      });
+      const out = execFileSync(
+        process.execPath,
+        ['--import', 'tsx', fileURLToPath(import.meta.url), '--case', name, output],
+        {
+          encoding: 'utf8',
+        },
+      );
       results.push(JSON.parse(out) as CaseResult);
     }
     const r = results[0]!;
@@ -102,12 +106,16 @@ async function main() {
   );
   let markerVisual = 0;
   const marker = resolveRenderConfig({ config: { 'newline-markup': NEWLINE_MARKER } });
-  for await (const p of renderPages(novel, marker, { output: 'raw' })) markerVisual += visualTokensFor('glm-4.1v', p.width, p.height);
-  console.log(`novel with the red newline marker (paragraphs flow): ${textTokens} / ${markerVisual} = ${compressionRatio(textTokens, markerVisual)}×`);
+  for await (const p of renderPages(novel, marker, { output: 'raw' }))
+    markerVisual += visualTokensFor('glm-4.1v', p.width, p.height);
+  console.log(
+    `novel with the red newline marker (paragraphs flow): ${textTokens} / ${markerVisual} = ${compressionRatio(textTokens, markerVisual)}×`,
+  );
   for (const file of ['glyph/case1.txt', 'glyph/case2.txt']) {
     const text = readFileSync(pick(file), 'utf8');
     let visual = 0;
-    for await (const p of renderPages(text, resolveRenderConfig({}), { output: 'raw' })) visual += visualTokensFor('glm-4.1v', p.width, p.height);
+    for await (const p of renderPages(text, resolveRenderConfig({}), { output: 'raw' }))
+      visual += visualTokensFor('glm-4.1v', p.width, p.height);
     const t = countTextTokens(text);
     console.log(`${file} compression: ${t} / ${visual} = ${compressionRatio(t, visual)}×`);
   }

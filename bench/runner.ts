@@ -81,7 +81,9 @@ async function burst(runner: RunnerProcess, text: (i: number) => string): Promis
       try {
         const response = await signed(runner.url, '/v1/render', { text: text(i) });
         const read = await drain(response);
-        return read.complete ? `${response.status}${response.headers.get('x-glyph-cache') === 'hit' ? ' hit' : ''}` : `${response.status} cut`;
+        return read.complete
+          ? `${response.status}${response.headers.get('x-glyph-cache') === 'hit' ? ' hit' : ''}`
+          : `${response.status} cut`;
       } catch (e) {
         return `failed: ${(e as Error).message}`;
       }
@@ -97,7 +99,10 @@ async function burst(runner: RunnerProcess, text: (i: number) => string): Promis
 /** Real layout lines of the novel's glyph-en pages, as line strips. */
 async function novelLines(count: number): Promise<LineImage[]> {
   const lines: LineImage[] = [];
-  for await (const page of renderPages(novel, resolveRenderConfig({ preset: 'glyph-en' }), { output: 'raw', range: { first: 10, last: 40 } })) {
+  for await (const page of renderPages(novel, resolveRenderConfig({ preset: 'glyph-en' }), {
+    output: 'raw',
+    range: { first: 10, last: 40 },
+  })) {
     // A few lines from every page: a realistic mix of widths (full lines, paragraph ends).
     for (const line of page.lines.filter((_, i) => i % 17 === 3)) lines.push(lineStrip(page.raw!, line.box));
   }
@@ -105,7 +110,11 @@ async function novelLines(count: number): Promise<LineImage[]> {
 }
 
 /** `clients` concurrent clients each reading its share of `lines` one line at a time: lines/s. */
-async function ocrRate(lines: LineImage[], clients: number, read: (l: LineImage) => Promise<Recognition>): Promise<number> {
+async function ocrRate(
+  lines: LineImage[],
+  clients: number,
+  read: (l: LineImage) => Promise<Recognition>,
+): Promise<number> {
   let next = 0;
   const started = performance.now();
   await Promise.all(
@@ -124,12 +133,18 @@ async function main(): Promise<void> {
   if (phases.has('http') || phases.has('burst')) {
     const runner = await startRunner({ GLYPH_DEVICE: device });
     try {
-      say(`runner pid ${runner.pid}: ${/device (\w+)/.exec(runner.output())?.[1]} device, idle RSS ${peakRssMb(runner.pid).toFixed(0)} MB`);
+      say(
+        `runner pid ${runner.pid}: ${/device (\w+)/.exec(runner.output())?.[1]} device, idle RSS ${peakRssMb(runner.pid).toFixed(0)} MB`,
+      );
       if (phases.has('http')) {
         // Warm-up: fills the cache with case1 and builds glyph masks.
         await drain(await signed(runner.url, '/v1/render', { text: case1 }));
-        say(`render, cache hit (case1, 2 pages), 8 clients, ${seconds} s: ${await renderLoad(runner, 8, () => ({ text: case1 }))}`);
-        say(`render, cache miss (case1 + unique line, 2 pages), 4 clients, ${seconds} s: ${await renderLoad(runner, 4, (i) => ({ text: `Run ${i}.\n${case1}` }))}`);
+        say(
+          `render, cache hit (case1, 2 pages), 8 clients, ${seconds} s: ${await renderLoad(runner, 8, () => ({ text: case1 }))}`,
+        );
+        say(
+          `render, cache miss (case1 + unique line, 2 pages), 4 clients, ${seconds} s: ${await renderLoad(runner, 4, (i) => ({ text: `Run ${i}.\n${case1}` }))}`,
+        );
         say(`  peak RSS after the HTTP phases: ${peakRssMb(runner.pid).toFixed(0)} MB`);
       }
       if (phases.has('burst')) {
@@ -170,9 +185,14 @@ async function ocrPhase(say: (line: string) => void, verdict: (ok: boolean, what
     const unbatched = await ocrRate(lines, clients, (l) => ocr.recognizer.recognize([l]).then((r) => r[0]!));
     const batched = await ocrRate(lines, clients, (l) => ocr.read(l));
     if (clients === 8) [unbatched8, batched8] = [unbatched, batched];
-    say(`  concurrency ${String(clients).padStart(2)}: unbatched ${unbatched.toFixed(1)} lines/s, batched ${batched.toFixed(1)} lines/s (×${(batched / unbatched).toFixed(2)})`);
+    say(
+      `  concurrency ${String(clients).padStart(2)}: unbatched ${unbatched.toFixed(1)} lines/s, batched ${batched.toFixed(1)} lines/s (×${(batched / unbatched).toFixed(2)})`,
+    );
   }
-  verdict(batched8 >= 2 * unbatched8, `batched OCR ≥ 2× unbatched at concurrency 8 on ${ocr.device} (×${(batched8 / unbatched8).toFixed(2)})`);
+  verdict(
+    batched8 >= 2 * unbatched8,
+    `batched OCR ≥ 2× unbatched at concurrency 8 on ${ocr.device} (×${(batched8 / unbatched8).toFixed(2)})`,
+  );
   await ocr.close();
 }
 

@@ -79,10 +79,14 @@ try {
     const result = await autocannon({ url: url.href, connections: Number(values.connections), duration: 30 });
     samples.push(workerdAnonMb());
     const errors = result.errors + result.timeouts + result.non2xx;
-    console.log(`${((i + 1) / 2).toFixed(1)} min  ${result.requests.average.toFixed(0)} req/s  errors ${errors}  workerd anonymous ${samples.at(-1)!.toFixed(0)} MB`);
+    console.log(
+      `${((i + 1) / 2).toFixed(1)} min  ${result.requests.average.toFixed(0)} req/s  errors ${errors}  workerd anonymous ${samples.at(-1)!.toFixed(0)} MB`,
+    );
   }
   const [warm, last] = [samples[Math.min(1, samples.length - 1)]!, samples.at(-1)!];
-  console.log(`after 1 min → end: ${warm.toFixed(0)} → ${last.toFixed(0)} MB (${(((last - warm) / warm) * 100).toFixed(1)} %)`);
+  console.log(
+    `after 1 min → end: ${warm.toFixed(0)} → ${last.toFixed(0)} MB (${(((last - warm) / warm) * 100).toFixed(1)} %)`,
+  );
 } finally {
   await mf.dispose();
   rmSync(state, { recursive: true, force: true });

@@ -17,7 +17,16 @@ export type ContextTier = z.output<typeof contextTierSchema>;
 /** Options of {@link requestContext}: the body plus the call options. */
 export type ContextOptions = ContextRequest & BillableOptions;
 
-const BODY_KEYS = ['messages', 'conversationId', 'profile', 'budget', 'keepRecent', 'format', 'imageDelivery', 'urlTtl'] as const;
+const BODY_KEYS = [
+  'messages',
+  'conversationId',
+  'profile',
+  'budget',
+  'keepRecent',
+  'format',
+  'imageDelivery',
+  'urlTtl',
+] as const;
 
 /** Sends `POST /v1/context` on `transport`. */
 export async function requestContext(transport: Transport, options: ContextOptions): Promise<ContextView> {

@@ -65,7 +65,10 @@ app.route('/v1/compress', compressRoutes);
 app.route('/v1/jobs', jobRoutes);
 app.route('/v1/usage', usageRoutes);
 // Query and decode of a conversation are the document routes on its transcript: handed to the app itself.
-app.route('/v1/conversations', conversationRoutes((request, env, ctx) => app.fetch(request, env, ctx)));
+app.route(
+  '/v1/conversations',
+  conversationRoutes((request, env, ctx) => app.fetch(request, env, ctx)),
+);
 app.route('/v1/context', contextRoutes);
 // Key-free page URLs (no API key: the signed URL is the credential) and the OpenAI-compatible
 // gateway (errors in OpenAI's shape; documented in edge/README.md, not in the OpenAPI document).

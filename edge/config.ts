@@ -179,7 +179,9 @@ export function parseCorsOrigins(value: string | undefined): string[] {
       origin = undefined;
     }
     if (origin !== item || !/^https?:$/.test(new URL(item).protocol)) {
-      throw new Error(`CORS_ORIGINS: "${item}" is not an origin (like https://app.example.com, no path or trailing slash)`);
+      throw new Error(
+        `CORS_ORIGINS: "${item}" is not an origin (like https://app.example.com, no path or trailing slash)`,
+      );
     }
   }
   return [...new Set(items)];

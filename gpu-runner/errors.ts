@@ -51,7 +51,9 @@ export class RunnerError extends Error {
 export class QueueBusyError extends RunnerError {
   override name = 'QueueBusyError';
   constructor(message: string, retryAfterSeconds: number) {
-    super(429, 'queue_full', message, { headers: { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) } });
+    super(429, 'queue_full', message, {
+      headers: { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) },
+    });
   }
 }
 
@@ -98,7 +100,11 @@ export class UpstreamError extends RunnerError {
 export function toRunnerError(e: unknown): RunnerError {
   if (e instanceof RunnerError) return e;
   if (e instanceof RenderConfigError) {
-    return new RunnerError(400, 'invalid_config', e.key && !e.message.startsWith(e.key) ? `${e.key}: ${e.message}` : e.message);
+    return new RunnerError(
+      400,
+      'invalid_config',
+      e.key && !e.message.startsWith(e.key) ? `${e.key}: ${e.message}` : e.message,
+    );
   }
   if (e instanceof QueueFullError) {
     // The batcher's queue drains at model speed; one second is the right order of magnitude.

@@ -58,7 +58,10 @@ async function main(): Promise<void> {
   // to build): loaded now rather than on the first render.
   const planner = new ThreadPlanner({ threads: settings.planThreads });
   await planner.warmUp(resolveRenderConfig({ preset: 'glyph-en' }));
-  log.info('models loaded: ocr PP-OCRv4 rec, tokenizer qwen3', { ms: Math.round(performance.now() - started), planThreads: planner.threads });
+  log.info('models loaded: ocr PP-OCRv4 rec, tokenizer qwen3', {
+    ms: Math.round(performance.now() - started),
+    planThreads: planner.threads,
+  });
   log.info(`render cache tiers: ${cache.tiers.map((t) => t.name).join(', ') || 'none'}`);
   log.info(`answer backend ${backend.name}`);
   log.info('queue', { concurrency: queue.concurrency, maxQueued: queue.maxQueued, timeoutMs: queue.timeoutMs });
@@ -67,7 +70,8 @@ async function main(): Promise<void> {
   // are kept in memory and under the disk cache dir, so a restart does not search again.
   const loaded = ocr;
   const fits = new FitSearches({
-    read: async (lines) => (await Promise.all(lines.map((l) => loaded.read(lineStrip(l.page, l.box))))).map((r) => r.text),
+    read: async (lines) =>
+      (await Promise.all(lines.map((l) => loaded.read(lineStrip(l.page, l.box))))).map((r) => r.text),
     // The disk tier's own folder (it only walks its two-hex-digit shards); none when it is off.
     dir: settings.cache.dir === null ? undefined : resolve(settings.cache.dir ?? DEFAULT_CACHE_DIR),
     onSearched: (r, ms) =>
@@ -119,7 +123,8 @@ async function main(): Promise<void> {
     server.close();
     if ('closeIdleConnections' in server) server.closeIdleConnections();
     const clean = await drained;
-    if (!clean) log.warn('drain grace period over; cutting the requests still in flight', { inFlight: lifecycle.inFlight });
+    if (!clean)
+      log.warn('drain grace period over; cutting the requests still in flight', { inFlight: lifecycle.inFlight });
     if ('closeAllConnections' in server) server.closeAllConnections();
     await Promise.allSettled([cache.close(), ocr?.close(), planner.close()]);
     log.info('stopped', { clean });

@@ -67,11 +67,13 @@ const q = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 
 async function create(): Promise<void> {
   const tenant = values.tenant;
-  if (!tenant || !isTenantId(tenant)) die('create needs --tenant <slug> (lowercase letters, digits, - and _; up to 63)');
+  if (!tenant || !isTenantId(tenant))
+    die('create needs --tenant <slug> (lowercase letters, digits, - and _; up to 63)');
   const quota = values.quota === undefined ? null : Number(values.quota);
   if (quota !== null && (!Number.isSafeInteger(quota) || quota < 0)) die('--quota must be a whole number of units');
   const rate = values['rate-limit'] === undefined ? null : Number(values['rate-limit']);
-  if (rate !== null && (!Number.isSafeInteger(rate) || rate < 1)) die('--rate-limit must be a whole number of requests per minute ≥ 1');
+  if (rate !== null && (!Number.isSafeInteger(rate) || rate < 1))
+    die('--rate-limit must be a whole number of requests per minute ≥ 1');
   const key = values.key ?? generateApiKey();
   if (!/^[\x21-\x7e]{8,256}$/.test(key)) die('--key must be 8 to 256 visible ASCII characters');
   const keyId = generateKeyId();
@@ -87,7 +89,9 @@ async function create(): Promise<void> {
   if (values.json) {
     process.stdout.write(`${JSON.stringify({ tenant, keyId, key })}\n`);
   } else {
-    process.stdout.write(`tenant   ${tenant}\nkey id   ${keyId}\napi key  ${key}\n\nThe key is shown only now: only its SHA-256 is stored.\n`);
+    process.stdout.write(
+      `tenant   ${tenant}\nkey id   ${keyId}\napi key  ${key}\n\nThe key is shown only now: only its SHA-256 is stored.\n`,
+    );
   }
 }
 
@@ -117,7 +121,8 @@ function list(): void {
 }
 
 const command = positionals[0];
-if (!['create', 'revoke', 'list'].includes(command ?? '')) die('usage: npm run keys -- create --tenant <slug> | revoke --key-id <id> | list');
+if (!['create', 'revoke', 'list'].includes(command ?? ''))
+  die('usage: npm run keys -- create --tenant <slug> | revoke --key-id <id> | list');
 if (!values['no-migrate']) wrangler(['d1', 'migrations', 'apply', 'DB']);
 if (command === 'create') await create();
 else if (command === 'revoke') revoke();

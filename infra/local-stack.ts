@@ -45,7 +45,9 @@ const pageUrlSecret = randomBytes(32).toString('hex');
 // The chat gateway's upstream (edge/gateway/): GLYPH_UPSTREAM_URL → UPSTREAM_BASE_URL.
 const upstreamVars = [
   ...(process.env.GLYPH_UPSTREAM_URL ? ['--var', `UPSTREAM_BASE_URL:${process.env.GLYPH_UPSTREAM_URL}`] : []),
-  ...(process.env.GLYPH_UPSTREAM_IMAGE_DELIVERY ? ['--var', `UPSTREAM_IMAGE_DELIVERY:${process.env.GLYPH_UPSTREAM_IMAGE_DELIVERY}`] : []),
+  ...(process.env.GLYPH_UPSTREAM_IMAGE_DELIVERY
+    ? ['--var', `UPSTREAM_IMAGE_DELIVERY:${process.env.GLYPH_UPSTREAM_IMAGE_DELIVERY}`]
+    : []),
 ];
 // CI=1 keeps wrangler from ever waiting on an interactive prompt (there is no terminal behind us).
 const quietEnv = { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: process.env.CI || '1' };
@@ -58,7 +60,8 @@ for (const [name, p] of [
 }
 mkdirSync(persistDir, { recursive: true });
 // The demo page is the Worker's static assets (wrangler.toml [assets]), written by `npm run build`.
-if (!existsSync(join(root, 'dist', 'site', 'index.html'))) fail('the demo page is not built (dist/site): run `npm run build` first');
+if (!existsSync(join(root, 'dist', 'site', 'index.html')))
+  fail('the demo page is not built (dist/site): run `npm run build` first');
 
 function run(what: string, command: string, args: string[]): void {
   const result = spawnSync(command, args, { cwd: root, env: quietEnv, encoding: 'utf8' });

@@ -91,4 +91,3 @@ export class NonceStore {
     return this.#evictedLive;
   }
 }
-

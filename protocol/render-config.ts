@@ -212,7 +212,10 @@ export function isPresetName(name: string): name is PresetName {
  */
 export function resolvePreset(name: string = DEFAULT_PRESET): RenderConfig {
   if (isAutoPreset(name)) {
-    throw new RenderConfigError('preset "auto" is resolved by the runner for a profile: it has no fixed config', 'preset');
+    throw new RenderConfigError(
+      'preset "auto" is resolved by the runner for a profile: it has no fixed config',
+      'preset',
+    );
   }
   if (!isPresetName(name)) {
     throw new RenderConfigError(`unknown preset "${name}": use one of ${PRESET_CHOICES.join(', ')}`, 'preset');
@@ -244,7 +247,10 @@ export function checkConfigOverride(config: unknown): Partial<RenderConfig> {
 function configIssueError(issue: z.core.$ZodIssue): RenderConfigError {
   if (issue.code === 'unrecognized_keys') {
     const keys = issue.keys.join(', ');
-    return new RenderConfigError(`unknown config key ${keys}: allowed keys are ${CONFIG_KEYS.join(', ')}`, issue.keys[0]);
+    return new RenderConfigError(
+      `unknown config key ${keys}: allowed keys are ${CONFIG_KEYS.join(', ')}`,
+      issue.keys[0],
+    );
   }
   const key = String(issue.path[0] ?? 'config');
   const message = issue.message.startsWith(key) ? issue.message : `${key}: ${issue.message}`;
@@ -266,7 +272,10 @@ export interface ResolveRenderConfigOptions {
 export function resolveRenderConfig(options: ResolveRenderConfigOptions = {}): RenderConfig {
   const presetName = options.preset ?? DEFAULT_PRESET;
   if (isAutoPreset(presetName)) {
-    throw new RenderConfigError('preset "auto" is resolved by the runner for a profile: it has no fixed config', 'preset');
+    throw new RenderConfigError(
+      'preset "auto" is resolved by the runner for a profile: it has no fixed config',
+      'preset',
+    );
   }
   if (!isPresetName(presetName)) {
     throw new RenderConfigError(`unknown preset "${presetName}": use one of ${PRESET_CHOICES.join(', ')}`, 'preset');
@@ -309,7 +318,10 @@ function checkGeometry(config: RenderConfig, setKeys: string[]): void {
   const textWidth = w - 2 * config['margin-x'] - config['left-indent'] - config['right-indent'];
   if (textWidth < config['font-size'] * 2) {
     const key = culprit(['margin-x', 'left-indent', 'right-indent', 'font-size', 'page-size']);
-    throw new RenderConfigError(`${key}: margin-x, left-indent and right-indent leave no room for text on the page width`, key);
+    throw new RenderConfigError(
+      `${key}: margin-x, left-indent and right-indent leave no room for text on the page width`,
+      key,
+    );
   }
   if (h - 2 * config['margin-y'] < config['line-height']) {
     const key = culprit(['margin-y', 'line-height', 'page-size']);

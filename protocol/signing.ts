@@ -26,8 +26,6 @@ export const SIGNATURE_HEADER = 'x-glyph-signature';
 /** The four signature headers, in the order a "missing" error names them. */
 export const SIGNATURE_HEADERS = [KEY_ID_HEADER, TIMESTAMP_HEADER, NONCE_HEADER, SIGNATURE_HEADER] as const;
 
-
-
 // 32 hex chars = the 128 random bits the design asks for. The upper bound keeps a hostile header
 // from parking kilobytes per entry in the nonce store.
 const NONCE_PATTERN = /^[0-9a-fA-F]{32,128}$/;
@@ -90,9 +88,7 @@ export type SignatureErrorCode =
   | 'bad_signature';
 
 /** Outcome of {@link verifySignature}. */
-export type VerifyResult =
-  | { ok: true; keyId: string }
-  | { ok: false; code: SignatureErrorCode; message: string };
+export type VerifyResult = { ok: true; keyId: string } | { ok: false; code: SignatureErrorCode; message: string };
 
 /** Options of {@link verifySignature}. */
 export interface VerifySignatureOptions {
@@ -242,9 +238,7 @@ export async function verifySignature(options: VerifySignatureOptions): Promise<
   // A store that forgets sooner than 2 × skew would let replays through: a setup bug, not a
   // client error, so it throws.
   if (nonces.ttlSeconds < 2 * skew) {
-    throw new Error(
-      `verifySignature: nonce store keeps nonces ${nonces.ttlSeconds}s, needs at least 2 × ${skew}s`,
-    );
+    throw new Error(`verifySignature: nonce store keeps nonces ${nonces.ttlSeconds}s, needs at least 2 × ${skew}s`);
   }
 
   const missing = SIGNATURE_HEADERS.filter((name) => !headers.get(name));
@@ -290,12 +284,7 @@ export async function verifySignature(options: VerifySignatureOptions): Promise<
   // Constant time: subtle.verify recomputes the MAC and compares it inside the crypto library
   // (CRYPTO_memcmp in Node and in workerd's BoringSSL), so response timing does not reveal how
   // many leading bytes of a forged signature were right. Comparing hex strings with === would.
-  const valid = await crypto.subtle.verify(
-    'HMAC',
-    key,
-    toBufferSource(fromHex(signature)),
-    encoder.encode(canonical),
-  );
+  const valid = await crypto.subtle.verify('HMAC', key, toBufferSource(fromHex(signature)), encoder.encode(canonical));
   if (!valid) {
     return fail('bad_signature', `${SIGNATURE_HEADER} does not match the request`);
   }
@@ -356,9 +345,7 @@ function bodyBytes(body: SignableBody): Uint8Array {
 }
 
 function importHmacKey(secret: string, usage: 'sign' | 'verify'): Promise<CryptoKey> {
-  return crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
-    usage,
-  ]);
+  return crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [usage]);
 }
 
 // Echoing a client-sent header into an error: bound it.

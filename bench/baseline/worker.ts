@@ -14,6 +14,8 @@ export default {
     const object = await env.RENDERS.get(key);
     if (!object) return new Response('not found', { status: 404 });
     // workers-types' ReadableStream and the DOM's differ only in typing: it is the same stream.
-    return new Response(object.body as unknown as BodyInit, { headers: { 'content-type': 'image/png', etag: object.httpEtag } });
+    return new Response(object.body as unknown as BodyInit, {
+      headers: { 'content-type': 'image/png', etag: object.httpEtag },
+    });
   },
 };

@@ -33,7 +33,8 @@ export const queryRoute = createRoute({
         'text/event-stream': {
           schema: z.string().openapi({
             description: SSE_DESCRIPTION,
-            example: 'event: delta\ndata: {"text":"Mr. Bingley"}\n\nevent: done\ndata: {"answer":"Mr. Bingley","answerer":"extractive","citations":[]}\n\n',
+            example:
+              'event: delta\ndata: {"text":"Mr. Bingley"}\n\nevent: done\ndata: {"answer":"Mr. Bingley","answerer":"extractive","citations":[]}\n\n',
           }),
         },
       },

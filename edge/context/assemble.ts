@@ -33,14 +33,16 @@ export function assembleMessages(input: AssembleInput): AssembledContext {
     ...input.pageParts.flat(),
   ];
   const messages: Record<string, unknown>[] = [];
-  if (context.length > 0) messages.push(format === 'gemini' ? { role: 'user', parts: context } : { role: 'user', content: context });
+  if (context.length > 0)
+    messages.push(format === 'gemini' ? { role: 'user', parts: context } : { role: 'user', content: context });
   const system: string[] = [];
   for (const m of input.text) {
     if (m.role === 'system' && format !== 'openai') {
       system.push(m.content);
       continue;
     }
-    if (format === 'gemini') messages.push({ role: m.role === 'assistant' ? 'model' : 'user', parts: [{ text: m.content }] });
+    if (format === 'gemini')
+      messages.push({ role: m.role === 'assistant' ? 'model' : 'user', parts: [{ text: m.content }] });
     else messages.push({ role: m.role, content: m.content });
   }
   return system.length > 0 ? { messages, system: system.join('\n\n') } : { messages };

@@ -29,7 +29,14 @@ import { runnerClient } from '../runners/runner-client.ts';
 import { isMostlyCjk } from '../gateway/render-fields.ts';
 import { assembleMessages } from './assemble.ts';
 import { pageLayout, rowsOf, type PageLayout } from './page-estimate.ts';
-import { firstTextTurn, minimumTokens, planContext, type ContextPlan, type PlanInput, type PlannedSegment } from './plan.ts';
+import {
+  firstTextTurn,
+  minimumTokens,
+  planContext,
+  type ContextPlan,
+  type PlanInput,
+  type PlannedSegment,
+} from './plan.ts';
 import { renderSegment, sampledReadback, type RenderedSegment } from './segment.ts';
 import { TextTokenCounter } from './text-tokens.ts';
 import { TIER_SCALES, tierFont, tierRenderFields, type FittedFont } from './tiers.ts';
@@ -122,7 +129,10 @@ export async function budgetedContext(c: Context<AppEnv>, request: ContextReques
     fixedTokens: REPLY_PRIMER_TOKENS,
   });
   if (budget < minimum) {
-    throw badRequest('budget_too_small', `budget: ${budget} is below the minimum of ${minimum} tokens this question needs`);
+    throw badRequest(
+      'budget_too_small',
+      `budget: ${budget} is below the minimum of ${minimum} tokens this question needs`,
+    );
   }
 
   // Page estimates: each turn's rows in each tier's layout (a blank row after it), summed by prefix.
@@ -238,7 +248,11 @@ export async function budgetedContext(c: Context<AppEnv>, request: ContextReques
   // showed while that finds a better one (a guess that was too high leaves room); one that does
   // not fit is planned again with its real pages. The last round, with nothing kept yet, may
   // choose only segments already rendered: exact costs, so it fits.
-  let chosen: { plan: ContextPlan; segments: RenderedSegment[]; tokens: Awaited<ReturnType<typeof exactTokens>> } | null = null;
+  let chosen: {
+    plan: ContextPlan;
+    segments: RenderedSegment[];
+    tokens: Awaited<ReturnType<typeof exactTokens>>;
+  } | null = null;
   let renderMs = 0;
   for (let round = 0; round <= MAX_ROUNDS; round++) {
     const plan: ContextPlan = planContext(planInput(round === MAX_ROUNDS && !chosen)) ?? minimalPlan;
@@ -262,13 +276,20 @@ export async function budgetedContext(c: Context<AppEnv>, request: ContextReques
     segments.map(async (s): Promise<TierView> => {
       const fields = tierRenderFields(s.tier, profile, fittedFont(fitKey));
       const readback =
-        s.tier === 0 && s.view.fit ? s.view.fit.readback : await sampledReadback(c, s, fields, messages.slice(s.from, s.to));
+        s.tier === 0 && s.view.fit
+          ? s.view.fit.readback
+          : await sampledReadback(c, s, fields, messages.slice(s.from, s.to));
       return {
         tier: s.tier,
         turns: { from: s.from, to: s.to },
         pages: s.view.pages.length,
         visualTokens: s.visualTokens,
-        pageSizes: s.view.pages.map((p) => ({ n: p.n, width: p.width, height: p.height, visualTokens: p.visualTokens })),
+        pageSizes: s.view.pages.map((p) => ({
+          n: p.n,
+          width: p.width,
+          height: p.height,
+          visualTokens: p.visualTokens,
+        })),
         readback,
         readbackSource: s.tier === 0 && s.view.fit ? 'fit' : 'decode',
         fontSize: s.view.config['font-size'],

@@ -13,8 +13,10 @@ export function contextBody() {
   return createMiddleware<AppEnv>(async (c, next) => {
     const bytes = await readLimited(c.req.raw, MAX_MESSAGES_BODY_BYTES, 'context bodies (MAX_MESSAGES_BODY_BYTES)');
     const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-    if (bytes.byteLength === 0) throw badRequest('invalid_request', 'send {messages | conversationId, profile, budget}');
-    if (type !== 'application/json') throw new ApiError(415, 'unsupported_media_type', 'send the context request as application/json');
+    if (bytes.byteLength === 0)
+      throw badRequest('invalid_request', 'send {messages | conversationId, profile, budget}');
+    if (type !== 'application/json')
+      throw new ApiError(415, 'unsupported_media_type', 'send the context request as application/json');
     let value: unknown;
     try {
       value = JSON.parse(decodeUtf8(bytes)) as unknown;

@@ -1,6 +1,11 @@
 /** `POST /v1/context`: the route definition (schemas from protocol/public-api/context.ts). */
 import { createRoute } from '@hono/zod-openapi';
-import { contextRequestSchema, contextViewSchema, MESSAGE_OVERHEAD_TOKENS, REPLY_PRIMER_TOKENS } from '../../protocol/public-api/context.ts';
+import {
+  contextRequestSchema,
+  contextViewSchema,
+  MESSAGE_OVERHEAD_TOKENS,
+  REPLY_PRIMER_TOKENS,
+} from '../../protocol/public-api/context.ts';
 import { MAX_CONVERSATION_CHARS, MAX_MESSAGE_CHARS } from '../../protocol/public-api/conversations.ts';
 import { errorResponses, GATE_ERRORS, RUNNER_ERRORS } from '../http/error-responses.ts';
 import { billableHeaders } from '../http/header-docs.ts';

@@ -22,41 +22,54 @@ const tooLarge = (message: string) => new ApiError(413, 'payload_too_large', mes
 /** 413 unless `messages` keep the limits of a conversation. */
 export function checkHistoryLimits(messages: readonly Message[]): void {
   if (messages.length > MAX_CONTEXT_MESSAGES) {
-    throw tooLarge(`messages: ${messages.length}, over the limit of ${MAX_CONTEXT_MESSAGES} a context (MAX_CONTEXT_MESSAGES)`);
+    throw tooLarge(
+      `messages: ${messages.length}, over the limit of ${MAX_CONTEXT_MESSAGES} a context (MAX_CONTEXT_MESSAGES)`,
+    );
   }
   messages.forEach((m, i) => {
     const chars = countCodePoints(m.content);
     if (chars > MAX_MESSAGE_CHARS) {
-      throw tooLarge(`messages.${i}.content: ${chars} characters, over the ${MAX_MESSAGE_CHARS}-character limit of a message (MAX_MESSAGE_CHARS)`);
+      throw tooLarge(
+        `messages.${i}.content: ${chars} characters, over the ${MAX_MESSAGE_CHARS}-character limit of a message (MAX_MESSAGE_CHARS)`,
+      );
     }
   });
   const chars = countCodePoints(transcriptOf(messages));
   if (chars > MAX_CONVERSATION_CHARS) {
-    throw tooLarge(`the transcript is ${chars} characters, over the ${MAX_CONVERSATION_CHARS}-character limit of a conversation (MAX_CONVERSATION_CHARS)`);
+    throw tooLarge(
+      `the transcript is ${chars} characters, over the ${MAX_CONVERSATION_CHARS}-character limit of a conversation (MAX_CONVERSATION_CHARS)`,
+    );
   }
 }
 
 /** `POST /v1/context`. */
 export const contextRoutes = apiRoutes();
 
-contextRoutes.openapi(createRoute({ ...contextRoute, middleware: [timing({ total: false }), gate({ quota: true }), contextBody()] as const }), async (c) => {
-  const body = c.req.valid('json');
-  let messages: Message[];
-  if (body.conversationId !== undefined) {
-    const listed = await conversationFor(c.env, c.get('caller').tenant, body.conversationId).list();
-    if (!listed) throw notFound('conversation');
-    if (listed.length === 0) throw badRequest('empty_conversation', 'the conversation has no messages yet: append some first');
-    messages = listed;
-  } else messages = body.messages!;
-  checkHistoryLimits(messages);
-  const view = await budgetedContext(c, {
-    messages,
-    profile: body.profile as ProfileName,
-    budget: body.budget,
-    keepRecent: body.keepRecent ?? DEFAULT_KEEP_RECENT,
-    format: body.format ?? 'openai',
-    imageDelivery: body.imageDelivery ?? 'url',
-    ...(body.urlTtl !== undefined ? { urlTtl: body.urlTtl } : {}),
-  });
-  return c.json(view, 200);
-});
+contextRoutes.openapi(
+  createRoute({
+    ...contextRoute,
+    middleware: [timing({ total: false }), gate({ quota: true }), contextBody()] as const,
+  }),
+  async (c) => {
+    const body = c.req.valid('json');
+    let messages: Message[];
+    if (body.conversationId !== undefined) {
+      const listed = await conversationFor(c.env, c.get('caller').tenant, body.conversationId).list();
+      if (!listed) throw notFound('conversation');
+      if (listed.length === 0)
+        throw badRequest('empty_conversation', 'the conversation has no messages yet: append some first');
+      messages = listed;
+    } else messages = body.messages!;
+    checkHistoryLimits(messages);
+    const view = await budgetedContext(c, {
+      messages,
+      profile: body.profile as ProfileName,
+      budget: body.budget,
+      keepRecent: body.keepRecent ?? DEFAULT_KEEP_RECENT,
+      format: body.format ?? 'openai',
+      imageDelivery: body.imageDelivery ?? 'url',
+      ...(body.urlTtl !== undefined ? { urlTtl: body.urlTtl } : {}),
+    });
+    return c.json(view, 200);
+  },
+);

@@ -33,7 +33,13 @@ export async function messageHashChain(messages: readonly Message[]): Promise<st
 }
 
 /** Records that the segment whose chain ends in `chain` was stored as `document`. */
-export async function rememberHistory(env: Env, tenant: string, renderId: string, chain: readonly string[], document: string): Promise<void> {
+export async function rememberHistory(
+  env: Env,
+  tenant: string,
+  renderId: string,
+  chain: readonly string[],
+  document: string,
+): Promise<void> {
   const hash = chain.at(-1);
   if (hash === undefined) return;
   await writeHistoryEntry(env, tenant, renderId, hash, { document, messages: chain.length });
@@ -44,7 +50,12 @@ export function probeLengths(length: number, blockSize: number): number[] {
   const lengths = new Set<number>();
   for (let n = length - 1; n >= 1 && lengths.size < HISTORY_PROBES; n--) lengths.add(n);
   let multiples = 0;
-  for (let n = Math.floor((length - 1) / blockSize) * blockSize; n >= 1 && multiples < HISTORY_PROBES; n -= blockSize, multiples++) lengths.add(n);
+  for (
+    let n = Math.floor((length - 1) / blockSize) * blockSize;
+    n >= 1 && multiples < HISTORY_PROBES;
+    n -= blockSize, multiples++
+  )
+    lengths.add(n);
   return [...lengths].sort((a, b) => b - a);
 }
 

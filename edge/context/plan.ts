@@ -101,7 +101,12 @@ function denseCost(input: PlanInput, from: number, to: number): number {
  * message, fixed): tier 0 as long as possible, then tier 1, …; null when even the densest tier
  * cannot hold them all.
  */
-function layTiers(input: PlanInput, dropped: number, textFrom: number, rest: number): { segments: PlannedSegment[]; tokens: number } | null {
+function layTiers(
+  input: PlanInput,
+  dropped: number,
+  textFrom: number,
+  rest: number,
+): { segments: PlannedSegment[]; tokens: number } | null {
   const { budget, tiers, blockSize } = input;
   const segments: PlannedSegment[] = [];
   let spent = rest;
@@ -164,7 +169,9 @@ export function planContext(input: PlanInput): ContextPlan | null {
 }
 
 /** Tokens of the smallest context possible: the always-text turns, every earlier turn dropped. */
-export function minimumTokens(input: Pick<PlanInput, 'turns' | 'questionFrom' | 'textTokens' | 'contextTokens' | 'fixedTokens'>): number {
+export function minimumTokens(
+  input: Pick<PlanInput, 'turns' | 'questionFrom' | 'textTokens' | 'contextTokens' | 'fixedTokens'>,
+): number {
   let text = 0;
   for (let i = input.questionFrom; i < input.turns; i++) text += input.textTokens(i);
   return text + input.fixedTokens + input.contextTokens(input.questionFrom, false);

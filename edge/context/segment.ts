@@ -58,7 +58,13 @@ export async function renderSegment(c: Context<AppEnv>, input: SegmentInput): Pr
   const text = transcriptOf(input.messages);
   const bytes = utf8Bytes(text);
   const sha = await sha256Hex(bytes);
-  const { record } = await storeDocument(c.env, { tenant, sha, bytes, chars: countCodePoints(text), lines: countLines(text) });
+  const { record } = await storeDocument(c.env, {
+    tenant,
+    sha,
+    bytes,
+    chars: countCodePoints(text),
+    lines: countLines(text),
+  });
   const resolved = await withDocumentKind(await resolveRender(input.fields), record);
   const chain = await messageHashChain(input.messages);
   const previous = await findLongestPrefix(c.env, tenant, resolved.renderId, chain, input.blockSize);
@@ -93,7 +99,12 @@ export async function renderSegment(c: Context<AppEnv>, input: SegmentInput): Pr
  * A denser tier's read-back: the character accuracy of a sampled OCR read-back of its pages
  * (cached next to the render, as the decode route caches it).
  */
-export async function sampledReadback(c: Context<AppEnv>, segment: RenderedSegment, fields: RenderFields, messages: readonly Message[]): Promise<number> {
+export async function sampledReadback(
+  c: Context<AppEnv>,
+  segment: RenderedSegment,
+  fields: RenderFields,
+  messages: readonly Message[],
+): Promise<number> {
   const { tenant } = c.get('caller');
   const at = { tenant, sha: segment.documentId, configHash: segment.renderId };
   const stored = await readDecode(c.env, at, TIER_READBACK_SAMPLE);

@@ -159,8 +159,7 @@ export const decodeConversationRoute = createRoute({
   operationId: 'decodeConversation',
   tags: TAGS,
   summary: "OCR read-back of a conversation's pages",
-  description:
-    'The transcript as a document, read back as `POST /v1/documents/{id}/decode`.',
+  description: 'The transcript as a document, read back as `POST /v1/documents/{id}/decode`.',
   request: {
     params: conversationParams,
     headers: cachedCallHeaders,

@@ -42,7 +42,6 @@ import { transcriptOf, type Message } from './transcript.ts';
 /** How a conversation route hands a request to the app's document routes (the app itself, in app.ts). */
 export type Dispatch = (request: Request, env: Env, ctx: ExecutionContext) => Response | Promise<Response>;
 
-
 function tooLarge(message: string): ApiError {
   return new ApiError(413, 'payload_too_large', message);
 }

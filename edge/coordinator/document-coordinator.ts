@@ -12,7 +12,13 @@ import { findActiveJob, insertJob, newJobId } from '../jobs/store.ts';
 import { describeFailure, type FailureInfo } from '../runners/failures.ts';
 import { runnerClient } from '../runners/runner-client.ts';
 import { readDocumentText, setFamilyTextTokens } from '../storage/documents.ts';
-import { commitRender, readManifest, toStoredManifest, type RenderLocation, type StoredManifest } from '../storage/renders.ts';
+import {
+  commitRender,
+  readManifest,
+  toStoredManifest,
+  type RenderLocation,
+  type StoredManifest,
+} from '../storage/renders.ts';
 import { ReusedConfigMismatch, type RenderIntoR2Result, type RenderOptions } from './render-stream.ts';
 import { renderWithRetry } from './retry.ts';
 import { readReusablePages, type ReusablePages } from './reuse.ts';
@@ -88,11 +94,18 @@ export class DocumentCoordinator extends DurableObject<Env> implements Coordinat
       if (toPaint > edgeConfig(this.env).asyncPageThreshold) return { kind: 'job', jobId: await this.#job(input) };
 
       const text = await readDocumentText(this.env, input.tenant, input.sha);
-      if (text === null) return { kind: 'error', failure: { status: 404, code: 'not_found', message: 'document not found' } };
+      if (text === null)
+        return { kind: 'error', failure: { status: 404, code: 'not_found', message: 'document not found' } };
       const result = await this.#render(at, text, input.render, reuse);
       const manifest = toStoredManifest(result.manifest, result.pages);
       await commitRender(this.env, at, manifest, result.manifest.layout);
-      await setFamilyTextTokens(this.env, input.tenant, input.sha, manifest.textTokenizer.family, manifest.totals.textTokens);
+      await setFamilyTextTokens(
+        this.env,
+        input.tenant,
+        input.sha,
+        manifest.textTokenizer.family,
+        manifest.totals.textTokens,
+      );
       return { kind: 'manifest', source: 'rendered', manifest, pagesRendered: result.pagesRendered };
     } catch (error) {
       return { kind: 'error', failure: describeFailure(error) };
@@ -101,7 +114,12 @@ export class DocumentCoordinator extends DurableObject<Env> implements Coordinat
 
   // The render, keeping the earlier render's pages where the runner can; made afresh when the
   // runner kept pages of a render drawn with another config (preset auto resolved otherwise).
-  async #render(at: RenderLocation, text: string, render: RenderOptions, reuse: ReusablePages | null): Promise<RenderIntoR2Result> {
+  async #render(
+    at: RenderLocation,
+    text: string,
+    render: RenderOptions,
+    reuse: ReusablePages | null,
+  ): Promise<RenderIntoR2Result> {
     const runners = runnerClient(this.env);
     try {
       return await renderWithRetry({ env: this.env, runners, at, text, render, ...(reuse ? { reuse } : {}) });

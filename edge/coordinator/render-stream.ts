@@ -86,7 +86,10 @@ export async function renderIntoR2(options: RenderIntoR2Options): Promise<Render
   const answer = await runners.render(
     at.sha,
     { text, ...render, ...(range ?? {}), ...(reusePlans ? { reusePlans: [...reusePlans] } : {}) },
-    { expect: { textSha256: at.sha, ...(configHash !== undefined ? { configHash } : {}) }, ...(exclude ? { exclude } : {}) },
+    {
+      expect: { textSha256: at.sha, ...(configHash !== undefined ? { configHash } : {}) },
+      ...(exclude ? { exclude } : {}),
+    },
   );
   const reused = answer.pagesReused;
   if (reused > 0 && reuse && answer.manifest.configHash !== reuse.configHash) {

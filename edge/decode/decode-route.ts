@@ -12,14 +12,19 @@ export const decodeRoute = createRoute({
   operationId: 'decode',
   tags: ['documents'],
   summary: "OCR read-back of a document's pages",
-  description: 'Deterministic, so cached next to the render (`x-glyph-cache: hit` on a repeat). No body means all defaults.',
+  description:
+    'Deterministic, so cached next to the render (`x-glyph-cache: hit` on a repeat). No body means all defaults.',
   request: {
     params: documentParams,
     headers: cachedCallHeaders,
     body: { content: { 'application/json': { schema: decodeOptionsSchema } } },
   },
   responses: {
-    200: { description: 'The read-back.', headers: cacheHeader, content: { 'application/json': { schema: decodeViewSchema } } },
+    200: {
+      description: 'The read-back.',
+      headers: cacheHeader,
+      content: { 'application/json': { schema: decodeViewSchema } },
+    },
     ...errorResponses(400, 404, 413, 415, ...GATE_ERRORS, ...RUNNER_ERRORS),
   },
 });

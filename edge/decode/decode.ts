@@ -21,38 +21,45 @@ import { readDecode, writeDecode } from '../storage/renders.ts';
 /** The decode route. */
 export const decodeRoutes = apiRoutes();
 
-decodeRoutes.openapi(createRoute({ ...decodeRoute, middleware: [gate({ quota: true }), jsonOptions()] as const }), async (c) => {
-  const caller = c.get('caller');
-  const { id: sha } = c.req.valid('param');
-  const body = c.req.valid('json');
-  const doc = await findDocument(c.env, caller.tenant, sha);
-  if (!doc) throw notFound('document');
-  // The document's kind goes to the runner and names the render (documents/kind.ts).
-  const resolved = await withDocumentKind(await resolveRender(body), doc);
-  const prices = edgeConfig(c.env).prices;
-  const at = { tenant: caller.tenant, sha, configHash: resolved.renderId };
-  const sample = body.sample ?? 'all';
-  const fresh = /(^|,)\s*no-cache\s*(,|$)/i.test(c.req.header('cache-control') ?? '');
+decodeRoutes.openapi(
+  createRoute({ ...decodeRoute, middleware: [gate({ quota: true }), jsonOptions()] as const }),
+  async (c) => {
+    const caller = c.get('caller');
+    const { id: sha } = c.req.valid('param');
+    const body = c.req.valid('json');
+    const doc = await findDocument(c.env, caller.tenant, sha);
+    if (!doc) throw notFound('document');
+    // The document's kind goes to the runner and names the render (documents/kind.ts).
+    const resolved = await withDocumentKind(await resolveRender(body), doc);
+    const prices = edgeConfig(c.env).prices;
+    const at = { tenant: caller.tenant, sha, configHash: resolved.renderId };
+    const sample = body.sample ?? 'all';
+    const fresh = /(^|,)\s*no-cache\s*(,|$)/i.test(c.req.header('cache-control') ?? '');
 
-  const stored = fresh ? null : await readDecode(c.env, at, sample);
-  let result: DecodeResponse;
-  if (stored) {
-    result = stored;
-  } else {
-    const text = await readDocumentText(c.env, caller.tenant, sha);
-    if (text === null) throw notFound('document');
-    result = await runnerClient(c.env).decode(sha, { text, ...resolved.render, ...(body.sample !== undefined ? { sample: body.sample } : {}) });
-    await writeDecode(c.env, at, sample, result);
-  }
-  const hit = stored !== null;
-  meter(c.executionCtx, c.env.DB, {
-    caller,
-    operation: 'decode',
-    units: hit ? prices.decode_cached : prices.decode,
-    cacheHit: hit,
-    document: sha,
-    idempotencyKey: clientIdempotencyKey(caller, 'decode', c.req.header('idempotency-key')),
-  });
-  c.header('x-glyph-cache', hit ? 'hit' : 'miss');
-  return c.json({ ...result, cached: hit }, 200);
-});
+    const stored = fresh ? null : await readDecode(c.env, at, sample);
+    let result: DecodeResponse;
+    if (stored) {
+      result = stored;
+    } else {
+      const text = await readDocumentText(c.env, caller.tenant, sha);
+      if (text === null) throw notFound('document');
+      result = await runnerClient(c.env).decode(sha, {
+        text,
+        ...resolved.render,
+        ...(body.sample !== undefined ? { sample: body.sample } : {}),
+      });
+      await writeDecode(c.env, at, sample, result);
+    }
+    const hit = stored !== null;
+    meter(c.executionCtx, c.env.DB, {
+      caller,
+      operation: 'decode',
+      units: hit ? prices.decode_cached : prices.decode,
+      cacheHit: hit,
+      document: sha,
+      idempotencyKey: clientIdempotencyKey(caller, 'decode', c.req.header('idempotency-key')),
+    });
+    c.header('x-glyph-cache', hit ? 'hit' : 'miss');
+    return c.json({ ...result, cached: hit }, 200);
+  },
+);

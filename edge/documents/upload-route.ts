@@ -1,6 +1,12 @@
 /** `POST /v1/documents`: the route definition. */
 import { createRoute } from '@hono/zod-openapi';
-import { documentViewSchema, kindBodies, textBodies, uploadJsonSchema, uploadQuerySchema } from '../../protocol/public-api/documents.ts';
+import {
+  documentViewSchema,
+  kindBodies,
+  textBodies,
+  uploadJsonSchema,
+  uploadQuerySchema,
+} from '../../protocol/public-api/documents.ts';
 import { errorResponses, GATE_ERRORS } from '../http/error-responses.ts';
 import { billableHeaders, locationHeader } from '../http/header-docs.ts';
 
@@ -12,7 +18,7 @@ export const uploadRoute = createRoute({
   tags: ['documents'],
   summary: 'Upload a document',
   description:
-    'Stores a text for the caller\'s tenant, addressed by its SHA-256: 201 the first time, 200 with the same id after. ' +
+    "Stores a text for the caller's tenant, addressed by its SHA-256: 201 the first time, 200 with the same id after. " +
     'Send the text itself (`text/plain`, `text/markdown`, UTF-8) or JSON `{"text": …}`; at most MAX_UPLOAD_BYTES (20 MiB). ' +
     'A runner counts the text tokens of a new document (`textTokens`); when none can, the text is stored anyway and the ' +
     'answer is 503 `runners_unavailable` with Retry-After: the same upload again answers 200 with the count. ' +
@@ -28,8 +34,16 @@ export const uploadRoute = createRoute({
     },
   },
   responses: {
-    200: { description: 'The caller already had this text.', headers: locationHeader, content: { 'application/json': { schema: documentViewSchema } } },
-    201: { description: 'Stored.', headers: locationHeader, content: { 'application/json': { schema: documentViewSchema } } },
+    200: {
+      description: 'The caller already had this text.',
+      headers: locationHeader,
+      content: { 'application/json': { schema: documentViewSchema } },
+    },
+    201: {
+      description: 'Stored.',
+      headers: locationHeader,
+      content: { 'application/json': { schema: documentViewSchema } },
+    },
     ...errorResponses(400, 413, 415, 422, 502, 503, ...GATE_ERRORS),
   },
 });

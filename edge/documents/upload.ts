@@ -68,20 +68,31 @@ export async function ingest(
 export const documentRoutes = apiRoutes();
 
 // The JSON body's schema allows only "text", so by here the upload is exactly a document.
-documentRoutes.openapi(createRoute({ ...uploadRoute, middleware: [gate({ quota: true }), uploadBody()] as const }), async (c) => {
-  let upload = c.get('upload');
-  // A JSON body `{"text": …}` is the envelope, not a JSON document: its type names no kind.
-  const kind = uploadKind(c.req.valid('query'), upload.json ? undefined : upload.mediaType);
-  let pdfPages: number | undefined;
-  if (upload.pdf || kind.kind === 'pdf') {
-    // A PDF is its text layer from here on; `?kind=pdf` on a text body is not a PDF to read.
-    if (!upload.pdf) throw badRequest('invalid_pdf', 'kind pdf needs the PDF itself as the body (Content-Type: application/pdf)');
-    ({ body: upload, pages: pdfPages } = await extractPdfUpload(c, upload.pdf));
-  }
-  // A PDF body is drawn as a PDF whatever `?kind=` said: its text is the PDF's pages.
-  const { created, record } = await ingest(c, upload, pdfPages !== undefined ? { kind: 'pdf', from: kind.from } : kind);
-  // Stored (and billed) first: if no runner can count, nothing is lost and the retry is cheap.
-  const textTokens = await textTokensOf(c, record, upload.text);
-  c.header('location', `/v1/documents/${record.sha256}`);
-  return c.json({ ...documentView(record, textTokens), ...(pdfPages !== undefined ? { pdfPages } : {}) }, created ? 201 : 200);
-});
+documentRoutes.openapi(
+  createRoute({ ...uploadRoute, middleware: [gate({ quota: true }), uploadBody()] as const }),
+  async (c) => {
+    let upload = c.get('upload');
+    // A JSON body `{"text": …}` is the envelope, not a JSON document: its type names no kind.
+    const kind = uploadKind(c.req.valid('query'), upload.json ? undefined : upload.mediaType);
+    let pdfPages: number | undefined;
+    if (upload.pdf || kind.kind === 'pdf') {
+      // A PDF is its text layer from here on; `?kind=pdf` on a text body is not a PDF to read.
+      if (!upload.pdf)
+        throw badRequest('invalid_pdf', 'kind pdf needs the PDF itself as the body (Content-Type: application/pdf)');
+      ({ body: upload, pages: pdfPages } = await extractPdfUpload(c, upload.pdf));
+    }
+    // A PDF body is drawn as a PDF whatever `?kind=` said: its text is the PDF's pages.
+    const { created, record } = await ingest(
+      c,
+      upload,
+      pdfPages !== undefined ? { kind: 'pdf', from: kind.from } : kind,
+    );
+    // Stored (and billed) first: if no runner can count, nothing is lost and the retry is cheap.
+    const textTokens = await textTokensOf(c, record, upload.text);
+    c.header('location', `/v1/documents/${record.sha256}`);
+    return c.json(
+      { ...documentView(record, textTokens), ...(pdfPages !== undefined ? { pdfPages } : {}) },
+      created ? 201 : 200,
+    );
+  },
+);

@@ -38,7 +38,12 @@ export function historyOf(messages: readonly ChatMessage[]): Message[] {
   return messages.map((m, i) => {
     const role = ROLES[m.role];
     if (!role) {
-      throw new GatewayError(400, 'invalid_request', `messages[${i}].role: "${m.role.slice(0, 32)}" cannot be budgeted (${BUDGET_HEADER} takes user, assistant, system and developer messages)`, `messages[${i}].role`);
+      throw new GatewayError(
+        400,
+        'invalid_request',
+        `messages[${i}].role: "${m.role.slice(0, 32)}" cannot be budgeted (${BUDGET_HEADER} takes user, assistant, system and developer messages)`,
+        `messages[${i}].role`,
+      );
     }
     let content: string;
     if (typeof m.content === 'string') content = m.content;
@@ -46,14 +51,24 @@ export function historyOf(messages: readonly ChatMessage[]): Message[] {
       content = m.content
         .map((p, j) => {
           if (p.type !== 'text' || typeof p.text !== 'string') {
-            throw new GatewayError(400, 'invalid_request', `messages[${i}].content[${j}]: ${BUDGET_HEADER} budgets text parts only`, `messages[${i}].content[${j}]`);
+            throw new GatewayError(
+              400,
+              'invalid_request',
+              `messages[${i}].content[${j}]: ${BUDGET_HEADER} budgets text parts only`,
+              `messages[${i}].content[${j}]`,
+            );
           }
           return p.text;
         })
         .join('\n\n');
     } else content = '';
     if (content.trim() === '') {
-      throw new GatewayError(400, 'invalid_request', `messages[${i}].content: a budgeted message needs text`, `messages[${i}].content`);
+      throw new GatewayError(
+        400,
+        'invalid_request',
+        `messages[${i}].content: a budgeted message needs text`,
+        `messages[${i}].content`,
+      );
     }
     return { role, content };
   });

@@ -172,7 +172,12 @@ async function renderedPartsJson(
 ): Promise<string> {
   const key =
     delivery === 'inline'
-      ? partsKey({ tenant: c.get('caller').tenant, documentId: rendered.documentId, renderId: rendered.renderId, delivery })
+      ? partsKey({
+          tenant: c.get('caller').tenant,
+          documentId: rendered.documentId,
+          renderId: rendered.renderId,
+          delivery,
+        })
       : undefined;
   const kept = key === undefined ? undefined : deps.partsCache.get(key);
   if (kept !== undefined) return kept;
@@ -198,15 +203,20 @@ async function chatCompletion(c: Context<AppEnv>, deps: GatewayDeps): Promise<Re
 
   const slots = longTextSlots(request.messages, (text) => pagesLikelyPay(text, profile));
   // Refused before anything is stored or rendered when even the estimate (a lower bound) is over.
-  const estimated = slots.reduce((sum, s) => sum + estimateVisualCost(s.text, estimateConfig(s.text, profile), profile).pages, 0);
+  const estimated = slots.reduce(
+    (sum, s) => sum + estimateVisualCost(s.text, estimateConfig(s.text, profile), profile).pages,
+    0,
+  );
   if (estimated > settings.maxPages) throw tooLarge(estimated, settings.maxPages);
 
   const rendered = await renderSlots(c, deps, slots, profile, settings.maxPages);
   const replacements = await Promise.all(
-    rendered.map(async (r): Promise<SerializedReplacement> => ({
-      slot: r.slot,
-      json: await renderedPartsJson(c, deps, r.rendered, settings.imageDelivery),
-    })),
+    rendered.map(
+      async (r): Promise<SerializedReplacement> => ({
+        slot: r.slot,
+        json: await renderedPartsJson(c, deps, r.rendered, settings.imageDelivery),
+      }),
+    ),
   );
   // Nothing replaced: the body goes upstream byte for byte as the client sent it.
   const body = replacements.length === 0 ? raw : spliceBody(request, replacements);
@@ -243,7 +253,8 @@ async function budgetedChat(
   budget: number,
 ): Promise<Response> {
   const settings = gatewaySettings(c.env as GatewayVars);
-  if (!deps.budgetContext) throw new GatewayError(400, 'invalid_request', `${BUDGET_HEADER} is not available here`, BUDGET_HEADER);
+  if (!deps.budgetContext)
+    throw new GatewayError(400, 'invalid_request', `${BUDGET_HEADER} is not available here`, BUDGET_HEADER);
   const messages = historyOf(request.messages);
   let view: ContextView;
   try {
@@ -251,7 +262,12 @@ async function budgetedChat(
   } catch (error) {
     const e = error as { code?: unknown; message?: unknown };
     if (e?.code === 'budget_too_small' && typeof e.message === 'string') {
-      throw new GatewayError(400, 'budget_too_small', e.message.replace(/^budget:/, `${BUDGET_HEADER}:`), BUDGET_HEADER);
+      throw new GatewayError(
+        400,
+        'budget_too_small',
+        e.message.replace(/^budget:/, `${BUDGET_HEADER}:`),
+        BUDGET_HEADER,
+      );
     }
     throw error;
   }

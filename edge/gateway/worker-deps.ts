@@ -77,7 +77,14 @@ async function renderContext(c: Context<AppEnv>, context: string, fields: Gatewa
     }
     manifests.set(cacheKey, manifest);
   }
-  const view = renderView({ manifest, renderId: resolved.renderId, profile: resolved.profile, cached, origin: new URL(c.req.url).origin, config: resolved.config });
+  const view = renderView({
+    manifest,
+    renderId: resolved.renderId,
+    profile: resolved.profile,
+    cached,
+    origin: new URL(c.req.url).origin,
+    config: resolved.config,
+  });
   const rendered: RenderedContext = {
     documentId: sha,
     renderId: resolved.configHash,

@@ -16,9 +16,23 @@ import type { AppEnv } from '../app-env.ts';
 import { edgeConfig } from '../config.ts';
 
 /** Request headers a browser client may send. */
-export const CORS_ALLOW_HEADERS = ['authorization', 'content-type', 'idempotency-key', 'cache-control', 'if-none-match'];
+export const CORS_ALLOW_HEADERS = [
+  'authorization',
+  'content-type',
+  'idempotency-key',
+  'cache-control',
+  'if-none-match',
+];
 /** Response headers a browser client may read (besides the CORS-safelisted ones). */
-export const CORS_EXPOSE_HEADERS = ['x-glyph-cache', 'retry-after', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'location', 'etag', 'www-authenticate'];
+export const CORS_EXPOSE_HEADERS = [
+  'x-glyph-cache',
+  'retry-after',
+  'x-ratelimit-limit',
+  'x-ratelimit-remaining',
+  'location',
+  'etag',
+  'www-authenticate',
+];
 // How long a browser may cache a preflight answer, in seconds.
 const MAX_AGE_SECONDS = 600;
 

@@ -22,7 +22,7 @@ const DESCRIPTIONS: Record<ErrorStatus, string> = {
   415: 'Content-Type or charset not accepted (`unsupported_media_type`, `unsupported_charset`).',
   429:
     'Per-key rate limit (`rate_limited`) or the monthly quota (`quota_exceeded`) reached, or too many failed ' +
-    'API keys from the client\'s address (`too_many_auth_failures`).',
+    "API keys from the client's address (`too_many_auth_failures`).",
   500: 'Unexpected failure (`internal_error`).',
   502: 'A runner failed or answered wrongly (`runner_error`, `runner_mismatch`, `runner_auth_failed`).',
   503: 'No runner can take the work now (`runners_busy`, `runners_unavailable`), or storage failed a write (`storage_unavailable`).',

@@ -14,12 +14,18 @@ export const billableHeaders = z.object({ 'Idempotency-Key': idempotencyKey });
 /** Headers of a billable call whose result is cached. */
 export const cachedCallHeaders = z.object({
   'Idempotency-Key': idempotencyKey,
-  'Cache-Control': z.string().optional().openapi({ description: '`no-cache` skips the cached result and computes it afresh.' }),
+  'Cache-Control': z
+    .string()
+    .optional()
+    .openapi({ description: '`no-cache` skips the cached result and computes it afresh.' }),
 });
 
 /** Headers of a page request. */
 export const pageHeaders = z.object({
-  'If-None-Match': z.string().optional().openapi({ description: "The page's ETag from an earlier response: 304 when it still matches." }),
+  'If-None-Match': z
+    .string()
+    .optional()
+    .openapi({ description: "The page's ETag from an earlier response: 304 when it still matches." }),
 });
 
 /** A documented response header (a type, not an interface: OpenAPI objects take `x-` keys). */
@@ -30,7 +36,10 @@ export type HeaderDoc = {
 
 /** `x-glyph-cache` on render, query and decode responses. */
 export const cacheHeader: Record<string, HeaderDoc> = {
-  'x-glyph-cache': { description: '`hit` when served from a cache, `miss` when computed now.', schema: { type: 'string', enum: ['hit', 'miss'] } },
+  'x-glyph-cache': {
+    description: '`hit` when served from a cache, `miss` when computed now.',
+    schema: { type: 'string', enum: ['hit', 'miss'] },
+  },
 };
 
 /** `Location` of a created document or of an accepted job. */

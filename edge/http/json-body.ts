@@ -17,8 +17,12 @@ export async function readJsonOptions(request: Request): Promise<unknown> {
   if (bytes.byteLength === 0) return undefined;
   const [type, ...params] = (request.headers.get('content-type') ?? '').split(';').map((s) => s.trim().toLowerCase());
   // 415 as for uploads (and at the runner): the body may be fine, its label is not one we read.
-  if (type !== 'application/json') throw new ApiError(415, 'unsupported_media_type', 'send options as application/json');
-  const charset = params.find((p) => p.startsWith('charset='))?.slice(8).replace(/"/g, '');
+  if (type !== 'application/json')
+    throw new ApiError(415, 'unsupported_media_type', 'send options as application/json');
+  const charset = params
+    .find((p) => p.startsWith('charset='))
+    ?.slice(8)
+    .replace(/"/g, '');
   if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
     throw new ApiError(415, 'unsupported_charset', `charset ${charset} is not supported: send UTF-8`);
   }

@@ -125,7 +125,8 @@ export async function readUploadBody(request: Request, maxBytes: number): Promis
   const isJson = type === 'application/json';
   // Only text types and PDF name a kind here (the upload route's OpenAPI body lists `text/*` and
   // `application/pdf`): `application/x-www-form-urlencoded` is a form, not a language.
-  const kindOfType = type.startsWith('text/') || type === 'application/pdf' ? kindFromContentType(type)?.kind : undefined;
+  const kindOfType =
+    type.startsWith('text/') || type === 'application/pdf' ? kindFromContentType(type)?.kind : undefined;
   // Text kinds by their own types (text/html, text/x-python, text/x-log, …) are read as text; a
   // PDF is bytes. A code type that is JSON's own (application/json) stays the JSON body.
   if (!isJson && !TEXT_TYPES.has(type) && kindOfType === undefined) {

@@ -18,7 +18,15 @@ import { notFound } from '../http/errors.ts';
 import { describeFailure } from '../runners/failures.ts';
 import { runnerClient } from '../runners/runner-client.ts';
 import { readDocumentText, setFamilyTextTokens } from '../storage/documents.ts';
-import { commitRender, deleteRangeParts, readManifest, readRangeParts, writeRangePart, type RenderLocation, type StoredManifest } from '../storage/renders.ts';
+import {
+  commitRender,
+  deleteRangeParts,
+  readManifest,
+  readRangeParts,
+  writeRangePart,
+  type RenderLocation,
+  type StoredManifest,
+} from '../storage/renders.ts';
 import { recordUsage } from '../usage/store.ts';
 import { mergeParts, type RangePart } from './merge.ts';
 import type { JobMessage } from './messages.ts';
@@ -61,7 +69,14 @@ async function runRange(env: Env, { jobId, firstPage }: JobMessage): Promise<voi
   }
   const text = await readDocumentText(env, job.tenant, job.document);
   if (text === null) throw notFound('document');
-  const result = await renderWithRetry({ env, runners: runnerClient(env), at, text, render: job.render, range: { firstPage, lastPage: firstPage + rangePages - 1 } });
+  const result = await renderWithRetry({
+    env,
+    runners: runnerClient(env),
+    at,
+    text,
+    render: job.render,
+    range: { firstPage, lastPage: firstPage + rangePages - 1 },
+  });
   const { layout, pages: _pages, ...head } = result.manifest;
   const part: RangePart = { manifest: head, pages: result.pages, layout, pageStore: 'content' };
   const lastPage = result.manifest.range?.lastPage ?? result.pages.at(-1)?.n ?? firstPage + rangePages - 1;

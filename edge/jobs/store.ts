@@ -62,7 +62,8 @@ function fromRow(r: Row): JobRecord {
   };
 }
 
-const COLUMNS = 'id, tenant, key_id, document, config_hash, request, status, pages_done, pages_total, error, created_at, updated_at';
+const COLUMNS =
+  'id, tenant, key_id, document, config_hash, request, status, pages_done, pages_total, error, created_at, updated_at';
 
 /** A job by id; with `tenant`, only that tenant's (another tenant's job reads as absent). */
 export async function getJob(db: D1Database, id: string, tenant?: string): Promise<JobRecord | null> {
@@ -73,7 +74,12 @@ export async function getJob(db: D1Database, id: string, tenant?: string): Promi
 }
 
 /** The queued or running job rendering this document with this config, if any. */
-export async function findActiveJob(db: D1Database, tenant: string, document: string, configHash: string): Promise<JobRecord | null> {
+export async function findActiveJob(
+  db: D1Database,
+  tenant: string,
+  document: string,
+  configHash: string,
+): Promise<JobRecord | null> {
   const row = await db
     .prepare(
       `SELECT ${COLUMNS} FROM jobs WHERE tenant = ?1 AND document = ?2 AND config_hash = ?3
@@ -109,7 +115,9 @@ export async function insertJob(db: D1Database, job: NewJob): Promise<void> {
 /** Records progress after a page range was stored. */
 export async function recordProgress(db: D1Database, id: string, pagesDone: number, pagesTotal: number): Promise<void> {
   await db
-    .prepare(`UPDATE jobs SET status = 'running', pages_done = MAX(pages_done, ?2), pages_total = ?3, error = NULL, updated_at = ?4 WHERE id = ?1`)
+    .prepare(
+      `UPDATE jobs SET status = 'running', pages_done = MAX(pages_done, ?2), pages_total = ?3, error = NULL, updated_at = ?4 WHERE id = ?1`,
+    )
     .bind(id, pagesDone, pagesTotal, Date.now())
     .run();
 }

@@ -20,7 +20,11 @@ const encoded = new LRUCache<string, string>({
 });
 
 /** Page `at` as base64, or null when it is not part of a committed render. */
-export async function inlinePage(env: Env, ctx: Pick<ExecutionContext, 'waitUntil'>, at: PageAt): Promise<string | null> {
+export async function inlinePage(
+  env: Env,
+  ctx: Pick<ExecutionContext, 'waitUntil'>,
+  at: PageAt,
+): Promise<string | null> {
   const page = await committedPage(env, at, at.n);
   if (!page) return null;
   // Tenant in the key: equal bytes of two tenants are still two tenants' pages.

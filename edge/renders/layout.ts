@@ -34,7 +34,9 @@ layoutRoutes.openapi(createRoute({ ...layoutRoute, middleware: [gate({ quota: fa
   if (!layout) throw notFound('render');
 
   // Source offsets (start/end) stay private: the box is all a client needs to draw an outline.
-  const lines = layout.filter((l) => page === null || l.page === page).map(({ page, line, box, source }) => ({ page, line, box, ...(source ? { source } : {}) }));
+  const lines = layout
+    .filter((l) => page === null || l.page === page)
+    .map(({ page, line, box, source }) => ({ page, line, box, ...(source ? { source } : {}) }));
   const body: LayoutView = { documentId: sha, renderId: configHash, lines };
   return c.json(body, 200, { 'cache-control': CLIENT_CACHE_CONTROL });
 });

@@ -6,7 +6,10 @@ import { pageParams } from '../../protocol/public-api/params.ts';
 
 const etagHeader: Record<string, HeaderDoc> = {
   ETag: { description: 'Strong ETag: `"<SHA-256 of the PNG>"`.', schema: { type: 'string' } },
-  'Cache-Control': { description: '`private, max-age=31536000, immutable`: a page URL never changes.', schema: { type: 'string' } },
+  'Cache-Control': {
+    description: '`private, max-age=31536000, immutable`: a page URL never changes.',
+    schema: { type: 'string' },
+  },
 };
 
 /** `GET /v1/documents/{id}/renders/{renderId}/pages/{n}`. */

@@ -20,21 +20,24 @@ export const pageRoutes = apiRoutes();
 // A 304 keeps what a 200 would say about caching, and whether the page came from the cache.
 const notModified = etag({ retainedHeaders: [...RETAINED_304_HEADERS, 'x-glyph-cache'] });
 
-pageRoutes.openapi(createRoute({ ...pageRoute, middleware: [gate({ quota: false }), notModified] as const }), async (c) => {
-  const { tenant } = c.get('caller');
-  const { id: sha, renderId: configHash, n } = c.req.valid('param');
-  // Only pages of a committed render, from the Cache API or the object its manifest names.
-  const source = await readCommittedPage(c.env, c.executionCtx, { tenant, sha, configHash, n });
-  if (!source) throw notFound('page');
+pageRoutes.openapi(
+  createRoute({ ...pageRoute, middleware: [gate({ quota: false }), notModified] as const }),
+  async (c) => {
+    const { tenant } = c.get('caller');
+    const { id: sha, renderId: configHash, n } = c.req.valid('param');
+    // Only pages of a committed render, from the Cache API or the object its manifest names.
+    const source = await readCommittedPage(c.env, c.executionCtx, { tenant, sha, configHash, n });
+    if (!source) throw notFound('page');
 
-  // `If-None-Match` → 304 is hono/etag's, below: the ETag is the stored one, never recomputed.
-  const headers: Record<string, string> = {
-    etag: source.etag,
-    'cache-control': CLIENT_CACHE_CONTROL,
-    'x-glyph-cache': source.cached ? 'hit' : 'miss',
-    'content-type': 'image/png',
-  };
-  const length = source.response.headers.get('content-length');
-  if (length) headers['content-length'] = length;
-  return c.body(source.response.body as ReadableStream, 200, headers);
-});
+    // `If-None-Match` → 304 is hono/etag's, below: the ETag is the stored one, never recomputed.
+    const headers: Record<string, string> = {
+      etag: source.etag,
+      'cache-control': CLIENT_CACHE_CONTROL,
+      'x-glyph-cache': source.cached ? 'hit' : 'miss',
+      'content-type': 'image/png',
+    };
+    const length = source.response.headers.get('content-length');
+    if (length) headers['content-length'] = length;
+    return c.body(source.response.body as ReadableStream, 200, headers);
+  },
+);

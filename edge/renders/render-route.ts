@@ -21,7 +21,11 @@ export const renderRoute = createRoute({
     body: { content: { 'application/json': { schema: renderOptionsSchema } } },
   },
   responses: {
-    200: { description: 'The render.', headers: cacheHeader, content: { 'application/json': { schema: renderViewSchema } } },
+    200: {
+      description: 'The render.',
+      headers: cacheHeader,
+      content: { 'application/json': { schema: renderViewSchema } },
+    },
     202: {
       description: 'Handed to a job: poll `statusUrl`.',
       headers: { ...cacheHeader, ...locationHeader },

@@ -77,7 +77,10 @@ export async function renderFor(
       c.header('x-glyph-cache', 'miss');
       c.header('location', `/v1/jobs/${result.jobId}`);
       const statusUrl = `/v1/jobs/${result.jobId}`;
-      return { status: 202, body: { jobId: result.jobId, status: 'queued', documentId: doc.sha256, renderId: resolved.renderId, statusUrl } };
+      return {
+        status: 202,
+        body: { jobId: result.jobId, status: 'queued', documentId: doc.sha256, renderId: resolved.renderId, statusUrl },
+      };
     }
     manifest = result.manifest;
     hit = result.source === 'stored';
@@ -91,10 +94,12 @@ export async function renderFor(
   const textTokens =
     family === undefined
       ? undefined
-      : await familyTextTokens({ env: c.env, runners: runnerClient(c.env), tenant: caller.tenant, doc, family }).catch((error: unknown) => {
-          console.warn(`edge: no ${family} count for ${doc.sha256.slice(0, 12)}: ${describeForLog(error)}`);
-          return undefined;
-        });
+      : await familyTextTokens({ env: c.env, runners: runnerClient(c.env), tenant: caller.tenant, doc, family }).catch(
+          (error: unknown) => {
+            console.warn(`edge: no ${family} count for ${doc.sha256.slice(0, 12)}: ${describeForLog(error)}`);
+            return undefined;
+          },
+        );
   const view = renderView({
     manifest,
     renderId: resolved.renderId,
@@ -144,11 +149,16 @@ async function previousRender(
 /** `POST /v1/documents/:id/render`. */
 export const renderRoutes = apiRoutes();
 
-renderRoutes.openapi(createRoute({ ...renderRoute, middleware: [gate({ quota: true }), jsonOptions()] as const }), async (c) => {
-  const { id: sha } = c.req.valid('param');
-  const doc = await findDocument(c.env, c.get('caller').tenant, sha);
-  if (!doc) throw notFound('document');
-  const fields = c.req.valid('json');
-  const outcome = await renderFor(c, doc, await withDocumentKind(await resolveRender(fields), doc));
-  return outcome.status === 200 ? c.json(await withDelivery(c, outcome.body, fields), 200) : c.json(outcome.body, 202);
-});
+renderRoutes.openapi(
+  createRoute({ ...renderRoute, middleware: [gate({ quota: true }), jsonOptions()] as const }),
+  async (c) => {
+    const { id: sha } = c.req.valid('param');
+    const doc = await findDocument(c.env, c.get('caller').tenant, sha);
+    if (!doc) throw notFound('document');
+    const fields = c.req.valid('json');
+    const outcome = await renderFor(c, doc, await withDocumentKind(await resolveRender(fields), doc));
+    return outcome.status === 200
+      ? c.json(await withDelivery(c, outcome.body, fields), 200)
+      : c.json(outcome.body, 202);
+  },
+);

@@ -23,13 +23,28 @@ export interface FailureInfo {
 export function describeFailure(error: unknown): FailureInfo {
   if (error instanceof ApiError) {
     const retry = error.headers['retry-after'];
-    return { status: error.status, code: error.code, message: error.message, ...(retry ? { retryAfterSeconds: Number(retry) } : {}) };
+    return {
+      status: error.status,
+      code: error.code,
+      message: error.message,
+      ...(retry ? { retryAfterSeconds: Number(retry) } : {}),
+    };
   }
   if (error instanceof AllRunnersBusyError) {
-    return { status: 503, code: 'runners_busy', message: 'all runners are busy; retry later', retryAfterSeconds: error.retryAfterSeconds };
+    return {
+      status: 503,
+      code: 'runners_busy',
+      message: 'all runners are busy; retry later',
+      retryAfterSeconds: error.retryAfterSeconds,
+    };
   }
   if (error instanceof RunnersUnavailableError) {
-    return { status: 503, code: 'runners_unavailable', message: 'no runner is available; retry later', retryAfterSeconds: error.retryAfterSeconds };
+    return {
+      status: 503,
+      code: 'runners_unavailable',
+      message: 'no runner is available; retry later',
+      retryAfterSeconds: error.retryAfterSeconds,
+    };
   }
   if (error instanceof RunnerStreamError) {
     console.error(`edge: ${describeForLog(error)}`);
@@ -37,7 +52,12 @@ export function describeFailure(error: unknown): FailureInfo {
   }
   if (error instanceof StorageError) {
     console.error(`edge: ${describeForLog(error)}`);
-    return { status: 503, code: 'storage_unavailable', message: 'storage is unavailable; retry later', retryAfterSeconds: STORAGE_RETRY_AFTER_SECONDS };
+    return {
+      status: 503,
+      code: 'storage_unavailable',
+      message: 'storage is unavailable; retry later',
+      retryAfterSeconds: STORAGE_RETRY_AFTER_SECONDS,
+    };
   }
   // The error itself is not logged: its message or stack may quote what a client or runner sent.
   console.error(`edge: unexpected failure: ${describeForLog(error)}`);
@@ -47,7 +67,8 @@ export function describeFailure(error: unknown): FailureInfo {
 /** The {@link ApiError} of a {@link FailureInfo}. */
 export function failureError(info: FailureInfo): ApiError {
   if (info.status === 503) return unavailable(info.message, info.retryAfterSeconds ?? 5, info.code);
-  const headers: Record<string, string> = info.retryAfterSeconds !== undefined ? { 'retry-after': String(info.retryAfterSeconds) } : {};
+  const headers: Record<string, string> =
+    info.retryAfterSeconds !== undefined ? { 'retry-after': String(info.retryAfterSeconds) } : {};
   return new ApiError(info.status as ApiError['status'], info.code, info.message, headers);
 }
 

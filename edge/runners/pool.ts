@@ -8,12 +8,7 @@
  */
 import { signedFetch, type RunnerCredentials } from '../../protocol/signing.ts';
 import { CircuitBreaker, isolateBreaker } from './circuit-breaker.ts';
-import {
-  AllRunnersBusyError,
-  DEFAULT_RETRY_AFTER_SECONDS,
-  RunnersUnavailableError,
-  type Attempt,
-} from './errors.ts';
+import { AllRunnersBusyError, DEFAULT_RETRY_AFTER_SECONDS, RunnersUnavailableError, type Attempt } from './errors.ts';
 import { normalizeRunnerUrl } from './parse-runners.ts';
 import { rendezvousOrder } from './rendezvous.ts';
 import { parseRetryAfter } from './retry-after.ts';
@@ -164,7 +159,12 @@ export class RunnerPool {
   async probe(runner: string, request: { path: string; method?: string; timeoutMs: number }): Promise<Response> {
     checkPath(request.path);
     return signedFetch(
-      { url: runner + request.path, method: (request.method ?? 'GET').toUpperCase(), body: null, signal: AbortSignal.timeout(request.timeoutMs) },
+      {
+        url: runner + request.path,
+        method: (request.method ?? 'GET').toUpperCase(),
+        body: null,
+        signal: AbortSignal.timeout(request.timeoutMs),
+      },
       this.#creds,
       this.#fetch,
     );
@@ -252,7 +252,14 @@ export class RunnerPool {
       discard(response);
       this.breaker.recordFailure(runner);
       return {
-        attempt: { runner, outcome: 'server-error', status, message: `HTTP ${status}`, lastResort, durationMs: elapsed() },
+        attempt: {
+          runner,
+          outcome: 'server-error',
+          status,
+          message: `HTTP ${status}`,
+          lastResort,
+          durationMs: elapsed(),
+        },
       };
     }
     // 2xx, 3xx, 4xx: the runner is alive and answered; a 4xx is about the request, not the runner.

@@ -136,7 +136,12 @@ export class RunnerClient {
       throw new RunnerStreamError(runner, 'runner render answer is not multipart');
     }
     const stream = response.body;
-    const parts = parseMultipartStream(stream, { boundary, maxFileSize: MAX_PART_BYTES, maxTotalSize: Number.MAX_SAFE_INTEGER, maxParts: 100_000 });
+    const parts = parseMultipartStream(stream, {
+      boundary,
+      maxFileSize: MAX_PART_BYTES,
+      maxTotalSize: Number.MAX_SAFE_INTEGER,
+      maxParts: 100_000,
+    });
     // Stop the runner's stream: nothing more of it will be read. The parser lets go of the body
     // first (its reader lock), then the body itself is cancelled.
     const cancel = () => {
@@ -149,8 +154,13 @@ export class RunnerClient {
     try {
       const first = await parts.next();
       if (first.done) throw new RunnerStreamError(runner, 'runner answer had no manifest');
-      if (first.value.name !== MANIFEST_PART) throw new RunnerStreamError(runner, `first part is "${first.value.name}", expected manifest`);
-      manifest = parseJson(renderManifestSchema, first.value.text, () => new RunnerStreamError(runner, 'runner manifest is incomplete'));
+      if (first.value.name !== MANIFEST_PART)
+        throw new RunnerStreamError(runner, `first part is "${first.value.name}", expected manifest`);
+      manifest = parseJson(
+        renderManifestSchema,
+        first.value.text,
+        () => new RunnerStreamError(runner, 'runner manifest is incomplete'),
+      );
     } catch (error) {
       cancel();
       throw streamError(error, runner);
@@ -197,7 +207,11 @@ export class RunnerClient {
    *
    * @throws {ApiError} the runner refused (400/413 pass through, else 502) or sent no body (502).
    */
-  async answerStream(docSha256: string, body: Omit<AnswerRequest, 'stream'>, options: AnswerStreamOptions): Promise<ReadableStream<Uint8Array>> {
+  async answerStream(
+    docSha256: string,
+    body: Omit<AnswerRequest, 'stream'>,
+    options: AnswerStreamOptions,
+  ): Promise<ReadableStream<Uint8Array>> {
     const { response } = await this.#post(docSha256, RUNNER_PATHS.answer, { ...body, stream: true });
     if (!response.body) throw new ApiError(502, 'runner_error', 'runner answered a stream without a body');
     return relaySse(response.body, {
@@ -229,13 +243,23 @@ export class RunnerClient {
    * @throws {ApiError} the runner refused the PDF, or answered off-contract (502).
    * @throws what {@link RunnerPool.request} throws when no runner answers.
    */
-  async extract(routeKey: string, pdf: Uint8Array, limits: { maxPages: number; maxChars: number }): Promise<ExtractResponse> {
+  async extract(
+    routeKey: string,
+    pdf: Uint8Array,
+    limits: { maxPages: number; maxChars: number },
+  ): Promise<ExtractResponse> {
     const path = `${RUNNER_PATHS.extract}?maxPages=${limits.maxPages}&maxChars=${limits.maxChars}`;
-    const result = await this.pool.request(routeKey, { path, body: pdf, headers: { 'content-type': 'application/pdf' } });
+    const result = await this.pool.request(routeKey, {
+      path,
+      body: pdf,
+      headers: { 'content-type': 'application/pdf' },
+    });
     const { response } = result;
     if (response.status === 422) {
       // runnerHttpError makes any other 4xx a 502; a PDF refused for what it is stays the client's 422.
-      const body = (await response.json().catch(() => null)) as { error?: { code?: unknown; message?: unknown } } | null;
+      const body = (await response.json().catch(() => null)) as {
+        error?: { code?: unknown; message?: unknown };
+      } | null;
       const code = body?.error?.code;
       const message = typeof body?.error?.message === 'string' ? body.error.message : 'the PDF was refused';
       if (code === 'encrypted_pdf' || code === 'no_text_layer') throw new ApiError(422, code, message);
@@ -259,8 +283,18 @@ export class RunnerClient {
   }
 
   // Signs and routes one JSON request; a non-2xx answer becomes the client-facing error.
-  async #post(docSha256: string, path: string, body: RenderRequest | DecodeRequest | AnswerRequest | TokensRequest, exclude?: readonly string[]): Promise<RunnerResult> {
-    const result = await this.pool.request(docSha256, { path, body: JSON.stringify(body), headers: JSON_HEADERS, ...(exclude ? { exclude } : {}) });
+  async #post(
+    docSha256: string,
+    path: string,
+    body: RenderRequest | DecodeRequest | AnswerRequest | TokensRequest,
+    exclude?: readonly string[],
+  ): Promise<RunnerResult> {
+    const result = await this.pool.request(docSha256, {
+      path,
+      body: JSON.stringify(body),
+      headers: JSON_HEADERS,
+      ...(exclude ? { exclude } : {}),
+    });
     if (!result.response.ok) throw await runnerHttpError(result.response);
     return result;
   }
@@ -282,10 +316,22 @@ async function probeRunner(pool: RunnerPool, url: string, timeoutMs: number): Pr
     if (ready.success) {
       const { status, executionProvider } = ready.data;
       const ok = response.status === 200 && ready.data.ready;
-      return { url, ok, status, executionProvider, ...(ok ? {} : { error: `HTTP ${response.status} ${status}` }), ms: ms() };
+      return {
+        url,
+        ok,
+        status,
+        executionProvider,
+        ...(ok ? {} : { error: `HTTP ${response.status} ${status}` }),
+        ms: ms(),
+      };
     }
     const code = errorBodySchema.safeParse(body);
-    return { url, ok: false, error: `HTTP ${response.status}${code.success ? ` ${code.data.error.code}` : ''}`, ms: ms() };
+    return {
+      url,
+      ok: false,
+      error: `HTTP ${response.status}${code.success ? ` ${code.data.error.code}` : ''}`,
+      ms: ms(),
+    };
   } catch (error) {
     const timedOut = error instanceof DOMException && error.name === 'TimeoutError';
     return { url, ok: false, error: timedOut ? `timeout (${timeoutMs} ms)` : 'unreachable', ms: ms() };
@@ -328,13 +374,17 @@ async function* pagesOf(
       }
       if (next.done) break;
       const expected = manifest.pages[index];
-      if (!expected || next.value.name !== pagePartName(expected.n)) throw new RunnerStreamError(runner, `unexpected part "${next.value.name}"`);
+      if (!expected || next.value.name !== pagePartName(expected.n))
+        throw new RunnerStreamError(runner, `unexpected part "${next.value.name}"`);
       index++;
       yield { n: expected.n, bytes: next.value.bytes };
     }
     if (index !== manifest.pages.length) {
       const kept = pagesReused > 0 ? ` after the ${pagesReused} kept` : '';
-      throw new RunnerStreamError(runner, `runner sent ${index - pagesReused} of ${manifest.pages.length - pagesReused} pages${kept}`);
+      throw new RunnerStreamError(
+        runner,
+        `runner sent ${index - pagesReused} of ${manifest.pages.length - pagesReused} pages${kept}`,
+      );
     }
     finished = true;
   } finally {
@@ -381,7 +431,7 @@ async function readJson<S extends z.ZodType>(response: Response, schema: S): Pro
   return parseJson(schema, await response.text(), (why) =>
     why === 'json'
       ? new ApiError(502, 'runner_error', 'runner answered malformed JSON')
-      : new ApiError(502, 'runner_error', 'runner answered JSON that is not the runner contract\'s shape'),
+      : new ApiError(502, 'runner_error', "runner answered JSON that is not the runner contract's shape"),
   );
 }
 
@@ -393,12 +443,20 @@ const clients = new Map<string, RunnerClient>();
  * requests.
  */
 export function runnerClient(env: Env): RunnerClient {
-  if (!env.RUNNER_SECRET) throw new Error('RUNNER_SECRET is not set (wrangler secret put RUNNER_SECRET, or .dev.vars locally)');
+  if (!env.RUNNER_SECRET)
+    throw new Error('RUNNER_SECRET is not set (wrangler secret put RUNNER_SECRET, or .dev.vars locally)');
   const timeoutMs = edgeConfig(env).runnerTimeoutMs;
   const key = `${env.RUNNERS}\n${env.RUNNER_KEY_ID}\n${timeoutMs}`;
   let client = clients.get(key);
   if (!client) {
-    client = new RunnerClient(new RunnerPool({ runners: parseRunners(env.RUNNERS), keyId: env.RUNNER_KEY_ID, secret: env.RUNNER_SECRET, timeoutMs }));
+    client = new RunnerClient(
+      new RunnerPool({
+        runners: parseRunners(env.RUNNERS),
+        keyId: env.RUNNER_KEY_ID,
+        secret: env.RUNNER_SECRET,
+        timeoutMs,
+      }),
+    );
     clients.set(key, client);
   }
   return client;

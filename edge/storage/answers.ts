@@ -21,7 +21,11 @@ export function normalizeQuestion(question: string): string {
 
 /** Backend names become key segments: lowercase, safe characters only. */
 export function backendSegment(name: string): string {
-  const cleaned = name.toLowerCase().replace(/[^a-z0-9._-]/g, '-').replace(/^[^a-z0-9]+/, '').slice(0, 63);
+  const cleaned = name
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]/g, '-')
+    .replace(/^[^a-z0-9]+/, '')
+    .slice(0, 63);
   return cleaned || 'default';
 }
 
@@ -35,7 +39,13 @@ export interface AnswerLocation {
 }
 
 async function keyOf(at: AnswerLocation): Promise<string> {
-  return answerKey(at.tenant, at.sha, at.configHash, backendSegment(at.backend), await sha256Hex(normalizeQuestion(at.question)));
+  return answerKey(
+    at.tenant,
+    at.sha,
+    at.configHash,
+    backendSegment(at.backend),
+    await sha256Hex(normalizeQuestion(at.question)),
+  );
 }
 
 /** The cached answer, or null. */
@@ -49,7 +59,11 @@ export async function readAnswer(env: Env, at: AnswerLocation): Promise<StoredAn
  * backend differs from ANSWER_BACKEND, lookups simply miss instead of serving one backend's
  * answer as another's.
  */
-export async function writeAnswer(env: Env, at: Omit<AnswerLocation, 'backend'>, answer: AnswerResponse): Promise<void> {
+export async function writeAnswer(
+  env: Env,
+  at: Omit<AnswerLocation, 'backend'>,
+  answer: AnswerResponse,
+): Promise<void> {
   const stored: StoredAnswer = {
     answer: answer.answer,
     answerer: answer.answerer,

@@ -18,7 +18,12 @@ const MAX_ROWS = 10_000;
 const rows = new LRUCache<string, DocumentRecord>({ max: MAX_ROWS, ttlResolution: 0, perf: { now: () => Date.now() } });
 
 /** {@link findDocument}, answered from memory when a complete row was read less than `ttlMs` ago. */
-export async function findDocumentCached(env: Env, tenant: string, sha: string, ttlMs: number): Promise<DocumentRecord | null> {
+export async function findDocumentCached(
+  env: Env,
+  tenant: string,
+  sha: string,
+  ttlMs: number,
+): Promise<DocumentRecord | null> {
   // Tenant and sha are checked patterns (no '/'), so the key cannot collide across tenants.
   const key = `${tenant}/${sha}`;
   const hit = ttlMs > 0 ? rows.get(key) : undefined;

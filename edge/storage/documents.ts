@@ -48,7 +48,8 @@ function parseByFamily(json: string | null, qwen3: number | null): TokensByFamil
     const parsed: unknown = json === null ? {} : JSON.parse(json);
     if (typeof parsed === 'object' && parsed !== null) {
       for (const [family, n] of Object.entries(parsed)) {
-        if (isTextTokenizerFamily(family) && Number.isSafeInteger(n) && (n as number) >= 0) counts[family] = n as number;
+        if (isTextTokenizerFamily(family) && Number.isSafeInteger(n) && (n as number) >= 0)
+          counts[family] = n as number;
       }
     }
   } catch {
@@ -59,12 +60,24 @@ function parseByFamily(json: string | null, qwen3: number | null): TokensByFamil
 }
 
 function fromRow(row: Row): DocumentRecord {
-  return { sha256: row.sha256, chars: row.chars, bytes: row.bytes, lines: row.lines, textTokens: row.text_tokens, textTokensByFamily: parseByFamily(row.text_tokens_by_family, row.text_tokens), createdAt: row.created_at, kind: row.kind !== null && isDocumentKind(row.kind) ? row.kind : 'text', language: row.language };
+  return {
+    sha256: row.sha256,
+    chars: row.chars,
+    bytes: row.bytes,
+    lines: row.lines,
+    textTokens: row.text_tokens,
+    textTokensByFamily: parseByFamily(row.text_tokens_by_family, row.text_tokens),
+    createdAt: row.created_at,
+    kind: row.kind !== null && isDocumentKind(row.kind) ? row.kind : 'text',
+    language: row.language,
+  };
 }
 
 /** The caller's document `sha`, or null: another tenant's document is as absent as a missing one. */
 export async function findDocument(env: Env, tenant: string, sha: string): Promise<DocumentRecord | null> {
-  const row = await env.DB.prepare('SELECT sha256, chars, bytes, lines, text_tokens, text_tokens_by_family, created_at, kind, language FROM documents WHERE tenant = ?1 AND sha256 = ?2')
+  const row = await env.DB.prepare(
+    'SELECT sha256, chars, bytes, lines, text_tokens, text_tokens_by_family, created_at, kind, language FROM documents WHERE tenant = ?1 AND sha256 = ?2',
+  )
     .bind(tenant, sha)
     .first<Row>();
   return row ? fromRow(row) : null;
@@ -88,7 +101,10 @@ export interface StoreDocumentOptions {
  * D1 row, so a row always points at stored text; two concurrent uploads of the same text both
  * write the same bytes, and `INSERT OR IGNORE` lets exactly one of them report "created".
  */
-export async function storeDocument(env: Env, options: StoreDocumentOptions): Promise<{ created: boolean; record: DocumentRecord }> {
+export async function storeDocument(
+  env: Env,
+  options: StoreDocumentOptions,
+): Promise<{ created: boolean; record: DocumentRecord }> {
   const { tenant, sha, bytes, chars, lines } = options;
   const kind = options.kind ?? 'text';
   const language = options.language ?? null;
@@ -116,7 +132,20 @@ export async function storeDocument(env: Env, options: StoreDocumentOptions): Pr
     .bind(tenant, sha, chars, bytes.byteLength, lines, now, kind === 'text' ? null : kind, language)
     .run();
   if (result.meta.changes === 1) {
-    return { created: true, record: { sha256: sha, chars, bytes: bytes.byteLength, lines, textTokens: null, textTokensByFamily: {}, createdAt: now, kind, language } };
+    return {
+      created: true,
+      record: {
+        sha256: sha,
+        chars,
+        bytes: bytes.byteLength,
+        lines,
+        textTokens: null,
+        textTokensByFamily: {},
+        createdAt: now,
+        kind,
+        language,
+      },
+    };
   }
   return { created: false, record: (await findDocument(env, tenant, sha))! };
 }
@@ -129,7 +158,9 @@ export async function readDocumentText(env: Env, tenant: string, sha: string): P
 
 /** Records the Qwen3 token count a runner manifest reported (first one wins; it is deterministic). */
 export async function setTextTokens(env: Env, tenant: string, sha: string, textTokens: number): Promise<void> {
-  await env.DB.prepare('UPDATE documents SET text_tokens = ?3 WHERE tenant = ?1 AND sha256 = ?2 AND text_tokens IS NULL')
+  await env.DB.prepare(
+    'UPDATE documents SET text_tokens = ?3 WHERE tenant = ?1 AND sha256 = ?2 AND text_tokens IS NULL',
+  )
     .bind(tenant, sha, textTokens)
     .run();
 }
@@ -138,11 +169,17 @@ export async function setTextTokens(env: Env, tenant: string, sha: string, textT
  * Records `family`'s token count of the document (deterministic, so any writer's count is the
  * count). A `qwen3` count also fills `text_tokens`, the count uploads report.
  */
-export async function setFamilyTextTokens(env: Env, tenant: string, sha: string, family: TextTokenizerFamily, textTokens: number): Promise<void> {
+export async function setFamilyTextTokens(
+  env: Env,
+  tenant: string,
+  sha: string,
+  family: TextTokenizerFamily,
+  textTokens: number,
+): Promise<void> {
   if (!isTextTokenizerFamily(family)) throw new Error(`storage: unknown tokenizer family ${String(family)}`);
   await env.DB.prepare(
     "UPDATE documents SET text_tokens_by_family = json_set(COALESCE(text_tokens_by_family, '{}'), '$.' || ?3, ?4), " +
-      'text_tokens = CASE WHEN ?3 = \'qwen3\' THEN COALESCE(text_tokens, ?4) ELSE text_tokens END WHERE tenant = ?1 AND sha256 = ?2',
+      "text_tokens = CASE WHEN ?3 = 'qwen3' THEN COALESCE(text_tokens, ?4) ELSE text_tokens END WHERE tenant = ?1 AND sha256 = ?2",
   )
     .bind(tenant, sha, family, textTokens)
     .run();

@@ -14,7 +14,13 @@ export interface HistoryEntry {
 }
 
 /** Stores the entry of the run whose chain ends in `hash`. */
-export async function writeHistoryEntry(env: Env, tenant: string, renderId: string, hash: string, entry: HistoryEntry): Promise<void> {
+export async function writeHistoryEntry(
+  env: Env,
+  tenant: string,
+  renderId: string,
+  hash: string,
+  entry: HistoryEntry,
+): Promise<void> {
   await storageWrite(
     'history entry',
     env.RENDERS.put(historyKey(tenant, renderId, hash), JSON.stringify(entry), {
@@ -24,7 +30,12 @@ export async function writeHistoryEntry(env: Env, tenant: string, renderId: stri
 }
 
 /** The entry of the run whose chain ends in `hash`, or null (none, or unreadable: a miss, never an error). */
-export async function readHistoryEntry(env: Env, tenant: string, renderId: string, hash: string): Promise<HistoryEntry | null> {
+export async function readHistoryEntry(
+  env: Env,
+  tenant: string,
+  renderId: string,
+  hash: string,
+): Promise<HistoryEntry | null> {
   const object = await env.RENDERS.get(historyKey(tenant, renderId, hash));
   if (!object) return null;
   try {

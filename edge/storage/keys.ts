@@ -87,7 +87,13 @@ export function decodeKey(tenant: string, sha: string, configHash: string, sampl
 }
 
 /** Key of a cached answer. */
-export function answerKey(tenant: string, sha: string, configHash: string, backend: string, questionHash: string): string {
+export function answerKey(
+  tenant: string,
+  sha: string,
+  configHash: string,
+  backend: string,
+  questionHash: string,
+): string {
   return (
     `t/${check(tenant, TENANT, 'tenant')}/answers/${check(sha, HEX64, 'document id')}/` +
     `${check(configHash, HEX64, 'config hash')}/${check(backend, BACKEND, 'backend')}/${check(questionHash, HEX64, 'question hash')}.json`

@@ -70,7 +70,11 @@ export async function readManifest(env: Env, at: RenderLocation): Promise<Stored
   const object = await env.RENDERS.get(manifestKey(at.tenant, at.sha, at.configHash));
   if (!object) return null;
   const stored = (await object.json()) as Partial<StoredManifest> & Omit<StoredManifest, 'reflowed' | 'textTokenizer'>;
-  return { ...stored, reflowed: stored.reflowed ?? false, textTokenizer: stored.textTokenizer ?? { family: 'qwen3', estimate: false } };
+  return {
+    ...stored,
+    reflowed: stored.reflowed ?? false,
+    textTokenizer: stored.textTokenizer ?? { family: 'qwen3', estimate: false },
+  };
 }
 
 /** Page count of a committed render from the manifest's metadata (a HEAD, no body), or null. */
@@ -108,11 +112,18 @@ export interface PageLocations {
 export function storedPageKey(at: RenderLocation, manifest: PageLocations, n: number): string | null {
   const page = manifest.pages[n - 1];
   if (!page || page.n !== n) return null;
-  return manifest.pageStore === 'content' ? contentPageKey(at.tenant, page.sha256) : pageKey(at.tenant, at.sha, at.configHash, n);
+  return manifest.pageStore === 'content'
+    ? contentPageKey(at.tenant, page.sha256)
+    : pageKey(at.tenant, at.sha, at.configHash, n);
 }
 
 /** Commits a render: layout, then the manifest (the commit point). */
-export async function commitRender(env: Env, at: RenderLocation, manifest: StoredManifest, layout: ManifestLine[]): Promise<void> {
+export async function commitRender(
+  env: Env,
+  at: RenderLocation,
+  manifest: StoredManifest,
+  layout: ManifestLine[],
+): Promise<void> {
   await storageWrite(
     'layout',
     env.RENDERS.put(layoutKey(at.tenant, at.sha, at.configHash), JSON.stringify(layout), {
@@ -166,22 +177,39 @@ export async function readDecode(env: Env, at: RenderLocation, sample: number | 
 }
 
 /** Caches an OCR read-back (deterministic: pages and the lines sampled are). */
-export async function writeDecode(env: Env, at: RenderLocation, sample: number | 'all', result: DecodeResponse): Promise<void> {
+export async function writeDecode(
+  env: Env,
+  at: RenderLocation,
+  sample: number | 'all',
+  result: DecodeResponse,
+): Promise<void> {
   await env.RENDERS.put(decodeKey(at.tenant, at.sha, at.configHash, sample), JSON.stringify(result), {
     httpMetadata: { contentType: 'application/json' },
   });
 }
 
 /** Stores a job's part for pages [first, last]. */
-export async function writeRangePart(env: Env, at: RenderLocation, first: number, last: number, part: RangePart): Promise<void> {
-  await storageWrite('range part', env.RENDERS.put(partKey(at.tenant, at.sha, at.configHash, first, last), JSON.stringify(part)));
+export async function writeRangePart(
+  env: Env,
+  at: RenderLocation,
+  first: number,
+  last: number,
+  part: RangePart,
+): Promise<void> {
+  await storageWrite(
+    'range part',
+    env.RENDERS.put(partKey(at.tenant, at.sha, at.configHash, first, last), JSON.stringify(part)),
+  );
 }
 
 /**
  * Every stored range part of a job's render, with their keys (to delete once committed); null when
  * one vanished while they were read (another delivery committed meanwhile and deleted them).
  */
-export async function readRangeParts(env: Env, at: RenderLocation): Promise<{ parts: RangePart[]; keys: string[] } | null> {
+export async function readRangeParts(
+  env: Env,
+  at: RenderLocation,
+): Promise<{ parts: RangePart[]; keys: string[] } | null> {
   const listed = await env.RENDERS.list({ prefix: partsPrefix(at.tenant, at.sha, at.configHash) });
   const parts: RangePart[] = [];
   for (const object of listed.objects) {

@@ -10,6 +10,9 @@ export const healthRoute = createRoute({
   summary: 'Liveness check',
   security: [],
   responses: {
-    200: { description: 'The Worker is up.', content: { 'application/json': { schema: z.object({ ok: z.literal(true) }) } } },
+    200: {
+      description: 'The Worker is up.',
+      content: { 'application/json': { schema: z.object({ ok: z.literal(true) }) } },
+    },
   },
 });

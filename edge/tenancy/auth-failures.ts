@@ -44,7 +44,8 @@ export class AuthFailureLimiter {
 
   /** Validates the options. */
   constructor(options: AuthFailureLimiterOptions) {
-    if (!Number.isSafeInteger(options.limit) || options.limit < 1) throw new RangeError('AuthFailureLimiter: limit must be a positive integer');
+    if (!Number.isSafeInteger(options.limit) || options.limit < 1)
+      throw new RangeError('AuthFailureLimiter: limit must be a positive integer');
     this.limit = options.limit;
     this.#windowMs = options.windowMs ?? WINDOW_MS;
     this.#failures = new LRUCache({ max: options.maxAddresses ?? MAX_ADDRESSES });
@@ -88,9 +89,14 @@ export function authFailureGuard() {
     const address = clientAddress(c.req.raw);
     const wait = limiter.blockedFor(address, Date.now());
     if (wait > 0) {
-      throw new ApiError(429, 'too_many_auth_failures', `too many refused API keys from this address: at most ${limit} a minute (AUTH_FAILURES_PER_MINUTE)`, {
-        'retry-after': String(Math.max(1, Math.ceil(wait / 1000))),
-      });
+      throw new ApiError(
+        429,
+        'too_many_auth_failures',
+        `too many refused API keys from this address: at most ${limit} a minute (AUTH_FAILURES_PER_MINUTE)`,
+        {
+          'retry-after': String(Math.max(1, Math.ceil(wait / 1000))),
+        },
+      );
     }
     await next();
     if (c.res.status === 401 && c.req.header('authorization') !== undefined) limiter.recordFailure(address, Date.now());

@@ -29,7 +29,10 @@ export function clientAddress(request: Request): string {
 export function ipv6Prefix64(address: string): string | undefined {
   const groups = expandIpv6(address.toLowerCase());
   if (!groups) return undefined;
-  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
 }
 
 // The eight 16-bit groups of an IPv6 address ("::" expanded; an IPv4 tail is two groups).

@@ -68,7 +68,10 @@ export function gate(options: GateOptions) {
     const month = monthOf(now);
 
     let key = ttl > 0 ? cachedKey(hash) : undefined;
-    let quota = options.quota && key && !key.revoked ? cachedQuota(key.tenant, month, now, ttl, config.monthlyQuotaUnits) : undefined;
+    let quota =
+      options.quota && key && !key.revoked
+        ? cachedQuota(key.tenant, month, now, ttl, config.monthlyQuotaUnits)
+        : undefined;
     if (key === undefined || (options.quota && !key.revoked && quota === undefined)) {
       // One batch: the key row unless remembered, plus the quota on billable routes.
       const statements = [];
@@ -79,7 +82,13 @@ export function gate(options: GateOptions) {
       if (key === undefined) {
         const row = results.shift()?.results[0] as unknown as KeyRow | undefined;
         if (row) {
-          key = { id: row.id, tenant: row.tenant, hash: row.hash, revoked: row.revoked_at !== null, rateLimitPerMinute: row.rate_limit_per_minute };
+          key = {
+            id: row.id,
+            tenant: row.tenant,
+            hash: row.hash,
+            revoked: row.revoked_at !== null,
+            rateLimitPerMinute: row.rate_limit_per_minute,
+          };
           rememberKey(key, ttl);
         }
       }

@@ -17,7 +17,12 @@ let hmacKeyOf: { pepper: string; key: CryptoKey } | undefined;
 export async function hashApiKey(key: string, pepper?: string): Promise<string> {
   if (!pepper) return sha256Hex(key);
   if (hmacKeyOf?.pepper !== pepper) {
-    hmacKeyOf = { pepper, key: await crypto.subtle.importKey('raw', encoder.encode(pepper), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']) };
+    hmacKeyOf = {
+      pepper,
+      key: await crypto.subtle.importKey('raw', encoder.encode(pepper), { name: 'HMAC', hash: 'SHA-256' }, false, [
+        'sign',
+      ]),
+    };
   }
   return toHex(new Uint8Array(await crypto.subtle.sign('HMAC', hmacKeyOf.key, encoder.encode(key))));
 }

@@ -65,7 +65,10 @@ export function countRequest(
   }
   window.unpushed++;
   const count = window.base + window.pushing + window.unpushed;
-  if (window.pushing === 0 && (now - window.lastPushAt >= PUSH_EVERY_MS || window.unpushed >= Math.max(1, Math.floor(rateLimit / 20)))) {
+  if (
+    window.pushing === 0 &&
+    (now - window.lastPushAt >= PUSH_EVERY_MS || window.unpushed >= Math.max(1, Math.floor(rateLimit / 20)))
+  ) {
     ctx.waitUntil(push(db, keyId, window, now));
   }
   // Old windows are dead weight: one sweep per minute per isolate keeps the table tiny.
@@ -129,7 +132,13 @@ function estimate(state: QuotaState): { limit: number | null; used: number } {
  * and the total is not within 5 % of the limit; undefined when D1 must be read
  * ({@link startQuotaReading}, then {@link rememberQuota}).
  */
-export function cachedQuota(tenant: string, month: string, now: number, ttlMs: number, defaultLimit: number): { limit: number | null; used: number } | undefined {
+export function cachedQuota(
+  tenant: string,
+  month: string,
+  now: number,
+  ttlMs: number,
+  defaultLimit: number,
+): { limit: number | null; used: number } | undefined {
   const state = quotas.get(tenant);
   if (!state || state.month !== month || now - state.readAt >= ttlMs) return undefined;
   const reading = estimate(state);
@@ -143,7 +152,13 @@ export function startQuotaReading(tenant: string): number {
 }
 
 /** Stores a quota reading from D1 and returns the tenant's estimate (the reading plus what is in flight here). */
-export function rememberQuota(tenant: string, month: string, now: number, reading: { limit: number | null; used: number }, started: number): { limit: number | null; used: number } {
+export function rememberQuota(
+  tenant: string,
+  month: string,
+  now: number,
+  reading: { limit: number | null; used: number },
+  started: number,
+): { limit: number | null; used: number } {
   const state = quotaState(tenant);
   Object.assign(state, { month, limit: reading.limit, used: reading.used, readAt: now, landedAtRead: started });
   return estimate(state);
@@ -183,9 +198,14 @@ export function enforceLimits(c: Context<AppEnv>, readings: LimitReadings): void
   if (count > rateLimit) {
     const which = readings.keyRateLimit === null ? 'RATE_LIMIT_PER_MINUTE' : "this key's own limit";
     const nextMinute = (Math.floor(now / 60_000) + 1) * 60_000;
-    throw new ApiError(429, 'rate_limited', `rate limit exceeded: ${rateLimit} requests per minute per API key (${which})`, {
-      'retry-after': String(Math.max(1, Math.ceil((nextMinute - now) / 1000))),
-    });
+    throw new ApiError(
+      429,
+      'rate_limited',
+      `rate limit exceeded: ${rateLimit} requests per minute per API key (${which})`,
+      {
+        'retry-after': String(Math.max(1, Math.ceil((nextMinute - now) / 1000))),
+      },
+    );
   }
   if (readings.quota) {
     const limit = readings.quota.limit ?? config.monthlyQuotaUnits;
@@ -194,9 +214,14 @@ export function enforceLimits(c: Context<AppEnv>, readings: LimitReadings): void
       const date = new Date(now);
       const nextMonth = Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1);
       const which = readings.quota.limit === null ? 'MONTHLY_QUOTA_UNITS' : "the tenant's own quota";
-      throw new ApiError(429, 'quota_exceeded', `monthly quota exceeded: ${used} of ${limit} units used this month (${which})`, {
-        'retry-after': String(Math.ceil((nextMonth - now) / 1000)),
-      });
+      throw new ApiError(
+        429,
+        'quota_exceeded',
+        `monthly quota exceeded: ${used} of ${limit} units used this month (${which})`,
+        {
+          'retry-after': String(Math.ceil((nextMonth - now) / 1000)),
+        },
+      );
     }
   }
 }

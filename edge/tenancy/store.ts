@@ -16,7 +16,9 @@ export interface KeyRow {
 
 /** The statement reading the key with this hash (batched with {@link quotaStatement} by the gate). */
 export function keyStatement(db: D1Database, keyHash: string) {
-  return db.prepare('SELECT id, tenant, hash, revoked_at, rate_limit_per_minute FROM api_keys WHERE hash = ?1').bind(keyHash);
+  return db
+    .prepare('SELECT id, tenant, hash, revoked_at, rate_limit_per_minute FROM api_keys WHERE hash = ?1')
+    .bind(keyHash);
 }
 
 /** The month's units (`used`) and quota override (`quota`, null = default) of the tenant owning the key with this hash. */

@@ -103,7 +103,12 @@ const BATCH_ROWS = 50;
  * the units at once (edge/tenancy/limits.ts).
  */
 export function meter(ctx: { waitUntil(promise: Promise<unknown>): void }, db: D1Database, input: UsageInput): void {
-  queue.push({ input, id: crypto.randomUUID(), createdAt: Date.now(), settled: noteBilled(input.caller.tenant, input.units) });
+  queue.push({
+    input,
+    id: crypto.randomUUID(),
+    createdAt: Date.now(),
+    settled: noteBilled(input.caller.tenant, input.units),
+  });
   if (!flushScheduled) {
     flushScheduled = true;
     ctx.waitUntil(flushAfterWindow(db));
@@ -133,7 +138,10 @@ async function writeBatch(db: D1Database, rows: QueuedRow[]): Promise<void> {
       }
       for (const { input, settled } of rows) {
         settled(false);
-        console.error(`edge: usage row not written (${input.caller.tenant} ${input.operation} ${input.units} units)`, error);
+        console.error(
+          `edge: usage row not written (${input.caller.tenant} ${input.operation} ${input.units} units)`,
+          error,
+        );
       }
       return;
     }
@@ -141,7 +149,11 @@ async function writeBatch(db: D1Database, rows: QueuedRow[]): Promise<void> {
 }
 
 /** The idempotency key of a client request, scoped so two keys or operations never collide. */
-export function clientIdempotencyKey(caller: Caller, operation: Operation, header: string | undefined): string | undefined {
+export function clientIdempotencyKey(
+  caller: Caller,
+  operation: Operation,
+  header: string | undefined,
+): string | undefined {
   const value = header?.trim();
   if (!value) return undefined;
   return `${caller.keyId}:${operation}:${value.slice(0, 200)}`;

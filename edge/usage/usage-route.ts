@@ -12,7 +12,10 @@ export const usageRoute = createRoute({
   summary: "Metered calls and units of the caller's tenant",
   request: { query: usageQuerySchema },
   responses: {
-    200: { description: 'Totals per operation and the newest rows.', content: { 'application/json': { schema: usageViewSchema } } },
+    200: {
+      description: 'Totals per operation and the newest rows.',
+      content: { 'application/json': { schema: usageViewSchema } },
+    },
     ...errorResponses(400, ...GATE_ERRORS),
   },
 });

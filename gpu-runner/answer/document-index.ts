@@ -86,7 +86,9 @@ export class DocumentIndex {
       while (pageEnd + 1 < lines.length && lines[pageEnd + 1].page === lines[pageStart].page) pageEnd++;
       const count = pageEnd - pageStart + 1;
       if (count <= PASSAGE_LINES) passages.push({ first: pageStart, last: pageEnd });
-      else for (let i = pageStart; i + PASSAGE_LINES - 1 <= pageEnd; i++) passages.push({ first: i, last: i + PASSAGE_LINES - 1 });
+      else
+        for (let i = pageStart; i + PASSAGE_LINES - 1 <= pageEnd; i++)
+          passages.push({ first: i, last: i + PASSAGE_LINES - 1 });
       pageStart = pageEnd + 1;
     }
     const docs = passages.map(({ first, last }) => lines.slice(first, last + 1).flatMap((l) => l.terms));

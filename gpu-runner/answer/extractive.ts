@@ -36,7 +36,11 @@ export class ExtractiveBackend implements AnswerBackend {
  * The extractive answer to `question` over `text` laid out as `layout`: the best passage's text,
  * citing those of its lines that hold a question term (document order).
  */
-export function extractAnswer({ question, text, layout }: Pick<AnswerInput, 'question' | 'text' | 'layout'>): AnswerResponse {
+export function extractAnswer({
+  question,
+  text,
+  layout,
+}: Pick<AnswerInput, 'question' | 'text' | 'layout'>): AnswerResponse {
   const query = tokenize(question);
   const noMatch: AnswerResponse = { answer: NO_MATCH_ANSWER, answerer: EXTRACTIVE_ANSWERER, citations: [] };
   if (query.length === 0 || layout.length === 0) return noMatch;

@@ -102,7 +102,12 @@ export class OpenAIBackend implements AnswerBackend {
           break;
         }
         const chunk = parseJson(event.data);
-        if (chunk?.error) throw new UpstreamError(502, 'vlm_unavailable', `the VLM failed mid-answer: ${this.upstreamMessage(chunk.error)}`);
+        if (chunk?.error)
+          throw new UpstreamError(
+            502,
+            'vlm_unavailable',
+            `the VLM failed mid-answer: ${this.upstreamMessage(chunk.error)}`,
+          );
         const choice = chunk?.choices?.[0];
         if (!choice) continue; // e.g. a usage-only chunk
         const delta = choice.delta?.content;
@@ -123,7 +128,11 @@ export class OpenAIBackend implements AnswerBackend {
   }
 
   /** The answer of a complete (non-streamed) chat-completions response. */
-  private async answerFromJson(input: AnswerInput, response: Response, fail: (err: unknown) => unknown): Promise<AnswerResponse> {
+  private async answerFromJson(
+    input: AnswerInput,
+    response: Response,
+    fail: (err: unknown) => unknown,
+  ): Promise<AnswerResponse> {
     let body: string;
     try {
       body = await response.text();
@@ -147,12 +156,23 @@ export class OpenAIBackend implements AnswerBackend {
    * Sends the request. Returns the OK response, and `fail`, which turns a later error (reading
    * the body) into the right UpstreamError under the same deadline.
    */
-  private async post(input: AnswerInput, stream: boolean): Promise<{ response: Response; fail: (err: unknown) => unknown }> {
+  private async post(
+    input: AnswerInput,
+    stream: boolean,
+  ): Promise<{ response: Response; fail: (err: unknown) => unknown }> {
     const images = await this.pageImages(input);
     input.signal?.throwIfAborted();
     const body = JSON.stringify({
       model: this.model,
-      messages: [{ role: 'user', content: [...images.map((url) => ({ type: 'image_url', image_url: { url } })), { type: 'text', text: input.question }] }],
+      messages: [
+        {
+          role: 'user',
+          content: [
+            ...images.map((url) => ({ type: 'image_url', image_url: { url } })),
+            { type: 'text', text: input.question },
+          ],
+        },
+      ],
       max_tokens: this.maxTokens,
       temperature: 0,
       stream,
@@ -197,13 +217,18 @@ export class OpenAIBackend implements AnswerBackend {
    */
   private async pageImages(input: AnswerInput): Promise<string[]> {
     const pageCount = new Set(input.layout.map((l) => l.page)).size;
-    const keep = pageCount > this.maxPages ? new Set(selectPages(documentIndex(input.text, input.layout), input.question, this.maxPages)) : undefined;
+    const keep =
+      pageCount > this.maxPages
+        ? new Set(selectPages(documentIndex(input.text, input.layout), input.question, this.maxPages))
+        : undefined;
     const last = keep ? Math.max(...keep) : Infinity;
     const urls: string[] = [];
     for await (const { n, png } of input.pages()) {
       input.signal?.throwIfAborted();
       if (keep ? keep.has(n) : urls.length < this.maxPages) {
-        urls.push(`data:image/png;base64,${Buffer.from(png.buffer, png.byteOffset, png.byteLength).toString('base64')}`);
+        urls.push(
+          `data:image/png;base64,${Buffer.from(png.buffer, png.byteOffset, png.byteLength).toString('base64')}`,
+        );
       }
       if (n >= last) break;
     }
@@ -214,9 +239,17 @@ export class OpenAIBackend implements AnswerBackend {
   private failure(err: unknown, callerSignal: AbortSignal | undefined, timeout: AbortSignal): unknown {
     if (err instanceof UpstreamError) return err;
     if (callerSignal?.aborted) return callerSignal.reason;
-    if (timeout.aborted) return new UpstreamError(504, 'vlm_timeout', `the VLM did not answer within ${this.timeoutMs} ms`, { cause: err });
+    if (timeout.aborted)
+      return new UpstreamError(504, 'vlm_timeout', `the VLM did not answer within ${this.timeoutMs} ms`, {
+        cause: err,
+      });
     const code = errorCode(err);
-    return new UpstreamError(502, 'vlm_unavailable', `the VLM at ${this.host} could not be reached${code ? ` (${code})` : ''}`, { cause: err });
+    return new UpstreamError(
+      502,
+      'vlm_unavailable',
+      `the VLM at ${this.host} could not be reached${code ? ` (${code})` : ''}`,
+      { cause: err },
+    );
   }
 
   /** A short, key-free message from an upstream error body (OpenAI `{error:{message}}`, vLLM, FastAPI `detail`). */
@@ -270,7 +303,11 @@ function tryParseJson(text: string): unknown {
 function contentText(content: unknown): string | undefined {
   if (typeof content === 'string') return content;
   if (Array.isArray(content)) {
-    const texts = content.map((p) => (p && typeof p === 'object' && typeof (p as { text?: unknown }).text === 'string' ? (p as { text: string }).text : ''));
+    const texts = content.map((p) =>
+      p && typeof p === 'object' && typeof (p as { text?: unknown }).text === 'string'
+        ? (p as { text: string }).text
+        : '',
+    );
     return texts.join('');
   }
   return undefined;

@@ -23,7 +23,8 @@ export interface SseEvent {
 export async function* sseEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<SseEvent> {
   const ready: SseEvent[] = [];
   const parser = createParser({
-    onEvent: (m) => ready.push({ event: m.event || 'message', data: m.data, ...(m.id !== undefined ? { id: m.id } : {}) }),
+    onEvent: (m) =>
+      ready.push({ event: m.event || 'message', data: m.data, ...(m.id !== undefined ? { id: m.id } : {}) }),
   });
   const decoder = new TextDecoder();
   const reader = body.getReader();

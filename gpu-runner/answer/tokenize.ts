@@ -22,10 +22,44 @@ const ENGLISH_STOPWORDS = new Set(
  * Chinese question scaffolding ("什么", "如何", …) and the commonest particles as unigrams: they
  * would otherwise make every question match every line that asks something.
  */
-const CJK_STOPWORDS = new Set(
-  ['的', '了', '是', '在', '和', '与', '也', '就', '都', '而', '及', '或', '之', '其', '吗', '呢', '吧', '啊', '么', '什', '怎', '哪', '谁',
-   '什么', '是什', '么是', '怎么', '怎样', '如何', '哪些', '哪个', '为什', '请问', '这个', '那个', '一个'],
-);
+const CJK_STOPWORDS = new Set([
+  '的',
+  '了',
+  '是',
+  '在',
+  '和',
+  '与',
+  '也',
+  '就',
+  '都',
+  '而',
+  '及',
+  '或',
+  '之',
+  '其',
+  '吗',
+  '呢',
+  '吧',
+  '啊',
+  '么',
+  '什',
+  '怎',
+  '哪',
+  '谁',
+  '什么',
+  '是什',
+  '么是',
+  '怎么',
+  '怎样',
+  '如何',
+  '哪些',
+  '哪个',
+  '为什',
+  '请问',
+  '这个',
+  '那个',
+  '一个',
+]);
 
 /** Han ideographs, kana: scripts written without spaces. Hangul is space-delimited, so it is a "word" script. */
 const CJK_CHAR = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;

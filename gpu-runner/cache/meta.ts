@@ -25,7 +25,8 @@ export function isCachedRenderMeta(v: unknown): v is CachedRenderMeta {
     if (typeof p !== 'object' || p === null) return false;
     const q = p as Record<string, unknown>;
     if (!isCount(q.width) || !isCount(q.height) || !isCount(q.bytes)) return false;
-    if (q.planSha256 !== undefined && (typeof q.planSha256 !== 'string' || !SHA256_HEX.test(q.planSha256))) return false;
+    if (q.planSha256 !== undefined && (typeof q.planSha256 !== 'string' || !SHA256_HEX.test(q.planSha256)))
+      return false;
   }
   const g = m.missingGlyphs as Record<string, unknown> | undefined;
   return typeof g === 'object' && g !== null && isCount(g.count) && Array.isArray(g.codePoints);

@@ -109,9 +109,7 @@ export class S3RenderTier implements RenderCacheTier {
       meta,
       page: async (n) => {
         assertPageNumber(meta, n);
-        const res = await this.#client.send(
-          new GetObjectCommand({ Bucket: this.bucket, Key: base + pageFileName(n) }),
-        );
+        const res = await this.#client.send(new GetObjectCommand({ Bucket: this.bucket, Key: base + pageFileName(n) }));
         if (!res.Body) throw new Error(`s3 tier: empty body for page ${n}`);
         return res.Body.transformToByteArray();
       },

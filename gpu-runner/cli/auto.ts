@@ -55,4 +55,3 @@ export function countLater(text: string, family: TextTokenizerFamily): TokenCoun
   };
   return { count, cancel };
 }
-

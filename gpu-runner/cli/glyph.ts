@@ -215,7 +215,12 @@ async function styledStream(
   doc: StyledDocument,
   config: RenderConfig,
   paintPlan: typeof import('../render/index.ts').paintPlan,
-): Promise<AsyncIterable<{ index: number; width: number; height: number; png?: Uint8Array }> & { progress: number; missingGlyphs: RenderSummary['missingGlyphs'] }> {
+): Promise<
+  AsyncIterable<{ index: number; width: number; height: number; png?: Uint8Array }> & {
+    progress: number;
+    missingGlyphs: RenderSummary['missingGlyphs'];
+  }
+> {
   const { planStyledDocument } = await import('../render/styled/index.ts');
   const plan = planStyledDocument(doc, config);
   let done = 0;
@@ -232,4 +237,3 @@ async function styledStream(
     },
   };
 }
-

@@ -50,4 +50,3 @@ export function formatSummary(s: RenderSummary): string {
     `margins ${c['margin-x']}/${c['margin-y']} pt${c['auto-crop-snap'] ? `, crop snapped to ${c['auto-crop-snap']} px` : ''}${fit}\n`
   );
 }
-

@@ -30,4 +30,3 @@ Exit codes: 0 done, 2 bad input, 1 anything else.`;
 
 /** A user error: printed as one line on stderr, exit code 2. */
 export class BadInput extends Error {}
-

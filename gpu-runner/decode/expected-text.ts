@@ -16,7 +16,12 @@ const TAB = 0x09;
 const SPACE = 0x20;
 
 /** The characters drawn on the line covering `text[start, end)`; see the module comment. */
-export function expectedLineText(text: string, start: number, end: number, config: Pick<RenderConfig, 'newline-markup'>): string {
+export function expectedLineText(
+  text: string,
+  start: number,
+  end: number,
+  config: Pick<RenderConfig, 'newline-markup'>,
+): string {
   const marker = config['newline-markup'] === NEWLINE_MARKER;
   let out = '';
   // A word gap is drawn only between two boxes: held back until something follows it, so a gap

@@ -171,15 +171,19 @@ export class DynamicBatcher<T, R> {
       } else {
         this.counters.failedBatches++;
         const err =
-          error ??
-          new Error(`batch function returned ${results?.length ?? 'no'} results for ${batch.length} items`);
+          error ?? new Error(`batch function returned ${results?.length ?? 'no'} results for ${batch.length} items`);
         for (const p of batch) p.reject(err);
       }
       this.pump();
     };
     // Call through a resolved promise so a batch function that throws synchronously still settles the batch.
     Promise.resolve()
-      .then(() => this.run(batch.map((p) => p.item), key))
+      .then(() =>
+        this.run(
+          batch.map((p) => p.item),
+          key,
+        ),
+      )
       .then(
         (results) => settle(results, undefined),
         (error: unknown) => settle(undefined, error ?? new Error('batch function failed')),

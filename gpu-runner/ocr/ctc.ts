@@ -41,12 +41,7 @@ export function classTable(keys: readonly string[], numClasses: number): string[
  * Greedy-decodes one batch row of `[N, steps, classes]` probabilities starting at `offset`.
  * Expects probabilities (PaddleOCR exports end in softmax), which the confidence relies on.
  */
-export function ctcGreedyDecode(
-  probs: Float32Array,
-  offset: number,
-  steps: number,
-  table: readonly string[],
-): Decoded {
+export function ctcGreedyDecode(probs: Float32Array, offset: number, steps: number, table: readonly string[]): Decoded {
   const C = table.length;
   let text = '';
   let prev = -1;

@@ -68,7 +68,8 @@ export async function chooseExecutionProviders(
   options: ExecutionOptions = {},
 ): Promise<ExecutionChoice> {
   const threads = options.threads ?? os.availableParallelism();
-  if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`threads must be a positive integer, got ${threads}`);
+  if (!Number.isInteger(threads) || threads < 1)
+    throw new RangeError(`threads must be a positive integer, got ${threads}`);
   const base: ort.InferenceSession.SessionOptions = {
     intraOpNumThreads: threads,
     // Sequential: the recognizer is essentially one chain of convolutions and attention, so an
@@ -79,7 +80,8 @@ export async function chooseExecutionProviders(
     logSeverityLevel: 3,
   };
   if (device === 'cpu') return { ...cpuChoice(base, threads), cpuReason: CPU_REQUESTED };
-  if (device !== 'auto' && device !== 'cuda') throw new RangeError(`device must be auto, cpu or cuda, got "${String(device)}"`);
+  if (device !== 'auto' && device !== 'cuda')
+    throw new RangeError(`device must be auto, cpu or cuda, got "${String(device)}"`);
 
   const deviceId = options.cudaDeviceId ?? 0;
   const failure = await probeCuda(deviceId);
@@ -88,7 +90,11 @@ export async function chooseExecutionProviders(
     return { device: 'cuda', executionProviders, sessionOptions: { ...base, executionProviders }, threads };
   }
   if (device === 'cuda') throw new CudaUnavailableError(failure);
-  return { ...cpuChoice(base, threads), fallbackReason: failure, cpuReason: `GLYPH_DEVICE=auto fell back to CPU: ${failure}` };
+  return {
+    ...cpuChoice(base, threads),
+    fallbackReason: failure,
+    cpuReason: `GLYPH_DEVICE=auto fell back to CPU: ${failure}`,
+  };
 }
 
 function cpuChoice(base: ort.InferenceSession.SessionOptions, threads: number): ExecutionChoice {
@@ -125,7 +131,10 @@ export async function tryOpenSession(
     return undefined;
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
-    return message.split('\n')[0].replace(/\u001b\[[0-9;]*m/g, '').slice(0, 300);
+    return message
+      .split('\n')[0]
+      .replace(/\u001b\[[0-9;]*m/g, '')
+      .slice(0, 300);
   }
 }
 

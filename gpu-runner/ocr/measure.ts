@@ -24,7 +24,9 @@ const count = Number(process.env.MEASURE_LINES ?? 64);
 const device = (process.env.GLYPH_OCR_DEVICE ?? process.env.GLYPH_DEVICE ?? 'auto') as DeviceRequest;
 
 // Wrapping the same prose at four widths gives a realistic mix of line lengths (≈ 200–490 px).
-const texts = [250, 330, 410, 490].flatMap((maxWidth) => wrapSampleText(SAMPLE_PARAGRAPH, { maxWidth })).slice(0, count);
+const texts = [250, 330, 410, 490]
+  .flatMap((maxWidth) => wrapSampleText(SAMPLE_PARAGRAPH, { maxWidth }))
+  .slice(0, count);
 const lines: LineImage[] = texts.map((t) => renderSampleLine(t));
 
 const recognizer = await LineRecognizer.load({ device });
@@ -33,7 +35,9 @@ console.log(
     (recognizer.execution.cpuReason ? ` (CPU because: ${recognizer.execution.cpuReason})` : ''),
 );
 const widths = lines.map((l) => recognizer.inputWidth(l));
-console.log(`${lines.length} lines, input width ${Math.min(...widths)}–${Math.max(...widths)} px at height ${recognizer.inputHeight}`);
+console.log(
+  `${lines.length} lines, input width ${Math.min(...widths)}–${Math.max(...widths)} px at height ${recognizer.inputHeight}`,
+);
 
 // Warm-up: the first runs allocate the arena and pick kernels.
 await recognizer.recognize(lines.slice(0, 2));
@@ -88,12 +92,27 @@ const scenarios: Array<[string, () => Promise<Recognition[]>]> = [
   ['batched, max 16 (recognizeMany)', () => recognizer.recognizeMany(lines, { maxBatch: 16 })],
   ['one padded batch of all lines', () => recognizer.recognize(lines)],
   ['concurrency 8, no batcher', () => concurrent((l) => recognizer.recognize([l]).then((r) => r[0]))],
-  ['concurrency 8, batcher max 8', () => { const b = batcher(8); return concurrent((l) => b.submit(l)); }],
-  ['concurrency 8, batcher max 16', () => { const b = batcher(16); return concurrent((l) => b.submit(l)); }],
-  [`concurrency 8, batcher max ${recognizer.suggestedMaxBatch} (suggested)`, () => {
-    const b = batcher(recognizer.suggestedMaxBatch);
-    return concurrent((l) => b.submit(l));
-  }],
+  [
+    'concurrency 8, batcher max 8',
+    () => {
+      const b = batcher(8);
+      return concurrent((l) => b.submit(l));
+    },
+  ],
+  [
+    'concurrency 8, batcher max 16',
+    () => {
+      const b = batcher(16);
+      return concurrent((l) => b.submit(l));
+    },
+  ],
+  [
+    `concurrency 8, batcher max ${recognizer.suggestedMaxBatch} (suggested)`,
+    () => {
+      const b = batcher(recognizer.suggestedMaxBatch);
+      return concurrent((l) => b.submit(l));
+    },
+  ],
 ];
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1];
@@ -105,7 +124,10 @@ for (const [name, run] of scenarios) {
   const lps = median(samples.map((s) => s.linesPerSec));
   const cpu = median(samples.map((s) => s.cpuMsPerLine));
   if (baseline === 0) baseline = lps;
-  const acc = aggregateAccuracy(texts.map((expected, i) => ({ expected, got: out[i].text })), { normalize: false });
+  const acc = aggregateAccuracy(
+    texts.map((expected, i) => ({ expected, got: out[i].text })),
+    { normalize: false },
+  );
   console.log(
     `${name.padEnd(40)} ${lps.toFixed(2).padStart(7)} lines/s  ×${(lps / baseline).toFixed(2)}  ` +
       `cpu ${cpu.toFixed(0).padStart(4)} ms/line  acc ${(acc.accuracy * 100).toFixed(2)} %  ` +

@@ -36,9 +36,12 @@ export function cropRect(page: { width: number; height: number }, box: PixelBox,
 
 /** Crops `box` grown by `pad` pixels on every side (clamped to the page) and converts it to gray. */
 export function cropGray(page: RawPage, box: PixelBox, pad: number): GrayImage {
-  if (page.channels !== 1 && page.channels !== 3) throw new RangeError(`page channels must be 1 or 3, got ${String(page.channels)}`);
+  if (page.channels !== 1 && page.channels !== 3)
+    throw new RangeError(`page channels must be 1 or 3, got ${String(page.channels)}`);
   if (page.data.length < page.width * page.height * page.channels) {
-    throw new RangeError(`page data holds ${page.data.length} bytes, expected ${page.width * page.height * page.channels}`);
+    throw new RangeError(
+      `page data holds ${page.data.length} bytes, expected ${page.width * page.height * page.channels}`,
+    );
   }
   const { x: x0, y: y0, width, height } = cropRect(page, box, pad);
   const data = new Uint8Array(width * height);

@@ -108,7 +108,8 @@ export class LineRecognizer {
       const input = session.inputMetadata[0];
       const output = session.outputMetadata[0];
       const inShape = input.isTensor ? input.shape : [];
-      if (inShape.length !== 4) throw new Error(`${modelPath}: expected an NCHW image input, got ${JSON.stringify(inShape)}`);
+      if (inShape.length !== 4)
+        throw new Error(`${modelPath}: expected an NCHW image input, got ${JSON.stringify(inShape)}`);
       const outShape = output.isTensor ? output.shape : [];
       return new LineRecognizer({
         session,
@@ -158,7 +159,9 @@ export class LineRecognizer {
     try {
       const [n, steps, classes] = out.dims;
       if (n !== lines.length || out.type !== 'float32' || out.dims.length !== 3) {
-        throw new Error(`unexpected recognizer output ${out.type} ${JSON.stringify(out.dims)} for ${lines.length} lines`);
+        throw new Error(
+          `unexpected recognizer output ${out.type} ${JSON.stringify(out.dims)} for ${lines.length} lines`,
+        );
       }
       this.table ??= classTable(this.parts.keys, classes);
       const probs = out.data as Float32Array;

@@ -41,7 +41,17 @@ export function packPlan(plan: RenderPlan): DocumentPlan {
     const lines = new Int32Array(page.lines.length * LINE_FIELDS);
     page.lines.forEach((l, i) =>
       lines.set(
-        [l.line, l.box.x, l.box.y, l.box.width, l.box.height, l.start, l.end, l.source?.line ?? 0, l.source?.pdfPage ?? 0],
+        [
+          l.line,
+          l.box.x,
+          l.box.y,
+          l.box.width,
+          l.box.height,
+          l.start,
+          l.end,
+          l.source?.line ?? 0,
+          l.source?.pdfPage ?? 0,
+        ],
         i * LINE_FIELDS,
       ),
     );

@@ -84,7 +84,10 @@ export interface ExtractTask {
  */
 export async function extractPdf(
   task: ExtractTask,
-): Promise<{ text: string; pages: number; pageStarts: number[]; title?: string } | { error: { status: number; code: string; message: string } }> {
+): Promise<
+  | { text: string; pages: number; pageStarts: number[]; title?: string }
+  | { error: { status: number; code: string; message: string } }
+> {
   const { KindError, pdfDocumentText, toStyledDocument } = await import('../kinds/index.ts');
   try {
     const doc = await toStyledDocument(task.bytes, { kind: 'pdf', maxPages: task.maxPages, maxChars: task.maxChars });

@@ -40,7 +40,11 @@ export interface PlanOptions {
 export interface RenderPlanner {
   plan(text: string, config: RenderConfig, options?: PlanOptions): Promise<PlanOutcome>;
   /** A PDF's text layer (`POST /v1/extract`), read off the event loop; throws `KindError` for a refused PDF. */
-  extractPdf?(bytes: Uint8Array, limits: { maxPages: number; maxChars: number }, options?: { signal?: AbortSignal }): Promise<ExtractedPdf>;
+  extractPdf?(
+    bytes: Uint8Array,
+    limits: { maxPages: number; maxChars: number },
+    options?: { signal?: AbortSignal },
+  ): Promise<ExtractedPdf>;
   /** Counts the text's Qwen3 tokens, without laying it out (`POST /v1/tokens`). */
   countTokens(text: string, options?: { signal?: AbortSignal; family?: TextTokenizerFamily }): Promise<number>;
   close(): Promise<void>;
@@ -95,7 +99,10 @@ export class ThreadPlanner implements RenderPlanner {
     }
   }
 
-  async countTokens(text: string, options: { signal?: AbortSignal; family?: TextTokenizerFamily } = {}): Promise<number> {
+  async countTokens(
+    text: string,
+    options: { signal?: AbortSignal; family?: TextTokenizerFamily } = {},
+  ): Promise<number> {
     const { signal } = options;
     try {
       // The task module's `countTokens` export, in the same threads (their tokenizer is loaded).
@@ -116,7 +123,10 @@ export class ThreadPlanner implements RenderPlanner {
     const task: ExtractTask = { bytes, ...limits };
     let outcome: Awaited<ReturnType<typeof extractPdf>>;
     try {
-      outcome = (await this.pool.run(task as never, { name: 'extractPdf', signal: signal ?? null })) as unknown as typeof outcome;
+      outcome = (await this.pool.run(task as never, {
+        name: 'extractPdf',
+        signal: signal ?? null,
+      })) as unknown as typeof outcome;
     } catch (e) {
       if (signal?.aborted) throw signal.reason;
       throw e;

@@ -61,7 +61,10 @@ export function isHardWrapped(lines: readonly SourceLine[], textWidth: number): 
     const next = lines[i + 1]!;
     const nextText = next.text.slice(next.contentStart - next.start, next.contentEnd - next.start);
     const joiner = joinerBetween(lines[i]!, nextText);
-    const firstWord = joiner === '' && isWide(nextText.codePointAt(0)!) ? String.fromCodePoint(nextText.codePointAt(0)!) : nextText.split(/\s/u)[0]!;
+    const firstWord =
+      joiner === '' && isWide(nextText.codePointAt(0)!)
+        ? String.fromCodePoint(nextText.codePointAt(0)!)
+        : nextText.split(/\s/u)[0]!;
     if (widths[i]! + joiner.length + displayWidth(firstWord) <= wrap - tolerance) misses++;
   }
   const breaks = lines.length - 1;

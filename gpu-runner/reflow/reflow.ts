@@ -73,7 +73,8 @@ export interface ReflowResult {
 
 /** Reflows `text` in `mode`; see the module comment. */
 export function reflow(text: string, mode: ReflowMode = 'auto'): ReflowResult {
-  if (mode === 'off') return { text, reflowed: false, lineMap: LineMap.identity(text), paragraphs: [], stableLength: text.length };
+  if (mode === 'off')
+    return { text, reflowed: false, lineMap: LineMap.identity(text), paragraphs: [], stableLength: text.length };
   const lines = splitSourceLines(text);
   const blocks = blocksOf(lines);
   const wrapWidth = new WrapWidthEstimate();
@@ -102,13 +103,19 @@ export function reflow(text: string, mode: ReflowMode = 'auto'): ReflowResult {
           continue;
         }
         const join = mode === 'on' || wrapped;
-        paragraphs.push(decision(paragraph, join ? 'joined' : 'kept', join ? (wrapped ? 'wrapped' : 'on') : 'not-wrapped'));
+        paragraphs.push(
+          decision(paragraph, join ? 'joined' : 'kept', join ? (wrapped ? 'wrapped' : 'on') : 'not-wrapped'),
+        );
         if (!join) continue;
         joinedYet = true;
         for (let i = 0; i + 1 < paragraph.length; i++) {
           const line = paragraph[i]!;
           const next = paragraph[i + 1]!;
-          joins.push({ from: line.contentEnd, to: next.contentStart, joiner: joinerBetween(line, text.slice(next.contentStart, next.contentEnd)) });
+          joins.push({
+            from: line.contentEnd,
+            to: next.contentStart,
+            joiner: joinerBetween(line, text.slice(next.contentStart, next.contentEnd)),
+          });
         }
       }
     }
@@ -119,13 +126,17 @@ export function reflow(text: string, mode: ReflowMode = 'auto'): ReflowResult {
     // the text has shown itself reflowed: a paragraph joined here or before.
     if (previous?.trailingProse && prose(own[0]) && joinedYet && block[0]!.number - previous.last.number === 2) {
       // The paragraph's own line terminator (`\n` or `\r\n`) stands in for the blank line.
-      const terminator = text.slice(previous.last.start + previous.last.text.length, lines[previous.last.number]!.start);
+      const terminator = text.slice(
+        previous.last.start + previous.last.text.length,
+        lines[previous.last.number]!.start,
+      );
       joins.push({ from: previous.last.contentEnd, to: block[0]!.start, joiner: terminator });
     }
     previous = { last: block.at(-1)!, trailingProse: prose(own.at(-1)) };
   }
   const stableSource = stableSourceLength(text, lines, blocks);
-  if (joins.length === 0) return { text, reflowed: false, lineMap: LineMap.identity(text), paragraphs, stableLength: stableSource };
+  if (joins.length === 0)
+    return { text, reflowed: false, lineMap: LineMap.identity(text), paragraphs, stableLength: stableSource };
   joins.sort((x, y) => x.from - y.from);
 
   // Copy the source between joins verbatim; each join replaces [from, to) by its joiner.
@@ -191,6 +202,10 @@ function paragraphsOf(block: readonly SourceLine[]): SourceLine[][] {
   return paragraphs;
 }
 
-function decision(lines: readonly SourceLine[], action: ParagraphDecision['action'], reason: ParagraphDecision['reason']): ParagraphDecision {
+function decision(
+  lines: readonly SourceLine[],
+  action: ParagraphDecision['action'],
+  reason: ParagraphDecision['reason'],
+): ParagraphDecision {
   return { first: lines[0]!.number, last: lines[lines.length - 1]!.number, action, reason };
 }

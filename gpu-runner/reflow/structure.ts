@@ -13,11 +13,13 @@ export type StructureKind = 'code' | 'list' | 'table' | 'log' | 'markdown' | 'fi
 const MARKDOWN = /^\s{0,3}(#{1,6}\s|```|~~~|([-*_=])\s*(\2\s*){2,}$|--\s?$)/;
 const BULLET = /^\s*[-*+•‣◦▪–]\s+\S/;
 const NUMBERED = /^\s*(\d{1,3}|[a-zA-Z]|[ivxlcdm]{1,6})[.)]\s+\S|^\s*\(\w{1,4}\)\s+\S/;
-const LOG = /^\s*\[?(\d{4}-\d{2}-\d{2}|\d{2}:\d{2}:\d{2}|\d{2}\/\w{3}\/\d{4}|(TRACE|DEBUG|INFO|WARN|WARNING|ERROR|FATAL|CRITICAL)\b)/;
+const LOG =
+  /^\s*\[?(\d{4}-\d{2}-\d{2}|\d{2}:\d{2}:\d{2}|\d{2}\/\w{3}\/\d{4}|(TRACE|DEBUG|INFO|WARN|WARNING|ERROR|FATAL|CRITICAL)\b)/;
 const FIELD = /^[A-Z][\w-]{0,30}:\s+\S/;
 const CODE_KEYWORD =
   /^\s*(def|class|import|from\s+\S+\s+import|return|elif|except|raise|yield|const|let|var|function|export|#include|#define|package|fn|func|public|private|static|async\s+function|try\s*[:{]|else\s*[:{]|for\s*\(|while\s*\(|if\s*\()/;
-const CODE_SYNTAX = /[{}]\s*$|^\s*[{}]|=>|===|!==|&&|\|\||::|->|\+=|\)\s*[:{;]\s*$|^\s*(\/\/|\/\*|\*\/|#!)|\b\w+\s*=\s*[\w'"[{(]/;
+const CODE_SYNTAX =
+  /[{}]\s*$|^\s*[{}]|=>|===|!==|&&|\|\||::|->|\+=|\)\s*[:{;]\s*$|^\s*(\/\/|\/\*|\*\/|#!)|\b\w+\s*=\s*[\w'"[{(]/;
 const CODE_PUNCTUATION = /[(){}[\]=;]|:\s*$/;
 // A call closing a line: `print(x)`, `run(a, b);` (prose puts a space before its brackets).
 const CALL = /\w\([^()]*\)\s*;?\s*$/;
@@ -40,7 +42,11 @@ export function structureOf(lines: readonly SourceLine[]): StructureKind | undef
   if (count(FIELD) >= 2) return 'fields';
   // A keyword alone is weak ("return Mr. Bennet's visit" opens a line of prose): half a point
   // unless code punctuation comes with it.
-  const code = texts.reduce((n, t) => n + (CODE_SYNTAX.test(t) || CALL.test(t) ? 1 : CODE_KEYWORD.test(t) ? (CODE_PUNCTUATION.test(t) ? 1 : 0.5) : 0), 0);
+  const code = texts.reduce(
+    (n, t) =>
+      n + (CODE_SYNTAX.test(t) || CALL.test(t) ? 1 : CODE_KEYWORD.test(t) ? (CODE_PUNCTUATION.test(t) ? 1 : 0.5) : 0),
+    0,
+  );
   if (code >= Math.min(2, lines.length * 0.5)) return 'code';
   // Three or more depths of indentation (nesting, centred lines): the indentation carries
   // meaning. Two are a first-line indent or a hanging indent, which prose has.

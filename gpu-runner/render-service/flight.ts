@@ -42,7 +42,11 @@ export interface FlightHooks {
   /** Starts the cache write of a whole-document render, or undefined for none. */
   beginCache?: () => RenderCacheWriter | undefined;
   /** A page was encoded. */
-  onPage?: (n: number, png: Uint8Array, writer: RenderCacheWriter | undefined) => Promise<RenderCacheWriter | undefined>;
+  onPage?: (
+    n: number,
+    png: Uint8Array,
+    writer: RenderCacheWriter | undefined,
+  ) => Promise<RenderCacheWriter | undefined>;
   /** Every page was produced; commit the cache write. */
   onComplete?: (meta: CachedRenderMeta, writer: RenderCacheWriter | undefined) => Promise<void>;
   /** The flight ended (error undefined on success); called once. */

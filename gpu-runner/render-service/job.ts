@@ -13,7 +13,11 @@ import {
   type RenderConfig,
 } from '../../protocol/render-config.ts';
 import type { ManifestFit } from '../../protocol/runner-api.ts';
-import { textTokenizerFor, type TextTokenizerChoice, type TextTokenizerFamily } from '../../protocol/text-tokenizers.ts';
+import {
+  textTokenizerFor,
+  type TextTokenizerChoice,
+  type TextTokenizerFamily,
+} from '../../protocol/text-tokenizers.ts';
 import { resolveAutoConfig, type FitSearches } from '../fit/index.ts';
 import { renderCacheKey } from '../cache/key.ts';
 import { NoVisibleTextError, RunnerError } from '../errors.ts';
@@ -52,7 +56,11 @@ export function isStyled(job: RenderJob): boolean {
 /** The kind fields of a job as planner options. */
 export function kindOptions(job: RenderJob): { kind?: RenderJob['kind']; language?: string; fileName?: string } {
   if (job.kind === 'text') return {};
-  return { kind: job.kind, ...(job.language ? { language: job.language } : {}), ...(job.fileName ? { fileName: job.fileName } : {}) };
+  return {
+    kind: job.kind,
+    ...(job.language ? { language: job.language } : {}),
+    ...(job.fileName ? { fileName: job.fileName } : {}),
+  };
 }
 
 /** Fields of a request body that {@link resolveJob} reads. */
@@ -82,18 +90,32 @@ export interface ResolveJobContext {
  */
 export async function resolveJob(fields: JobFields, context: ResolveJobContext = {}): Promise<RenderJob> {
   if (!hasVisibleText(fields.text)) throw new NoVisibleTextError();
-  const auto = fields.auto ?? (isAutoPreset(fields.preset) ? { profile: fields.profile ?? DEFAULT_PROFILE } : undefined);
+  const auto =
+    fields.auto ?? (isAutoPreset(fields.preset) ? { profile: fields.profile ?? DEFAULT_PROFILE } : undefined);
   if (fields.auto && fields.preset !== undefined && !isAutoPreset(fields.preset)) {
-    throw new RunnerError(400, 'invalid_config', `preset: "${truncate(fields.preset)}" cannot be combined with auto; send preset "auto" or none`);
+    throw new RunnerError(
+      400,
+      'invalid_config',
+      `preset: "${truncate(fields.preset)}" cannot be combined with auto; send preset "auto" or none`,
+    );
   }
   const profile = auto?.profile ?? fields.profile ?? DEFAULT_PROFILE;
   if (!isProfileName(profile)) {
-    throw new RunnerError(400, 'invalid_profile', `profile: unknown visual-token profile "${truncate(profile)}"; expected one of ${PROFILE_NAMES.join(', ')}`);
+    throw new RunnerError(
+      400,
+      'invalid_profile',
+      `profile: unknown visual-token profile "${truncate(profile)}"; expected one of ${PROFILE_NAMES.join(', ')}`,
+    );
   }
   let config: RenderConfig;
   let fit: ManifestFit | undefined;
   if (auto) {
-    if (!context.fits) throw new RunnerError(503, 'fit_unavailable', 'preset auto needs the OCR model, which this runner has not loaded');
+    if (!context.fits)
+      throw new RunnerError(
+        503,
+        'fit_unavailable',
+        'preset auto needs the OCR model, which this runner has not loaded',
+      );
     ({ config, fit } = await resolveAutoConfig({
       profile,
       text: fields.text,
@@ -110,7 +132,11 @@ export async function resolveJob(fields: JobFields, context: ResolveJobContext =
   // The same text and config reflowed otherwise, or counted with another tokenizer, is another
   // cached render: both are in the key beside the config.
   const kind = fields.kind ?? 'text';
-  const styled = { kind, ...(fields.language ? { language: fields.language } : {}), ...(fields.fileName ? { fileName: fields.fileName } : {}) };
+  const styled = {
+    kind,
+    ...(fields.language ? { language: fields.language } : {}),
+    ...(fields.fileName ? { fileName: fields.fileName } : {}),
+  };
   const keyHash = await renderKeyHash({ configHash, reflow, family: tokenizer.family, ...styled });
   return {
     text: fields.text,

@@ -24,11 +24,21 @@ export interface PageRange {
  * A render's meta from its plan; page `bytes` are 0 until the pages are encoded. The layout map
  * holds ranges of the text sent, also when the drawn text was reflowed.
  */
-export function metaFromPlan(plan: DocumentPlan, chars: number, textTokens: number, reflowed = false): CachedRenderMeta {
+export function metaFromPlan(
+  plan: DocumentPlan,
+  chars: number,
+  textTokens: number,
+  reflowed = false,
+): CachedRenderMeta {
   return {
     chars,
     textTokens,
-    pages: plan.pages.map((p) => ({ width: p.width, height: p.height, bytes: 0, ...(p.planSha256 ? { planSha256: p.planSha256 } : {}) })),
+    pages: plan.pages.map((p) => ({
+      width: p.width,
+      height: p.height,
+      bytes: 0,
+      ...(p.planSha256 ? { planSha256: p.planSha256 } : {}),
+    })),
     layout: planSourceLayout(plan),
     missingGlyphs: { count: plan.missingGlyphs.count, codePoints: [...plan.missingGlyphs.codePoints] },
     ...(reflowed ? { reflowed } : {}),

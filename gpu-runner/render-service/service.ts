@@ -83,7 +83,11 @@ export class RenderService {
 
   /** The plan of `job` and the text its layout map indexes (a styled kind's plain text; the reflowed text when reflow joined lines; else the job's text). */
   async planWithText(job: RenderJob, signal?: AbortSignal): Promise<{ plan: DocumentPlan; text: string }> {
-    const outcome = await this.options.planner.plan(job.text, job.config, { signal, reflow: job.reflow, ...kindOptions(job) });
+    const outcome = await this.options.planner.plan(job.text, job.config, {
+      signal,
+      reflow: job.reflow,
+      ...kindOptions(job),
+    });
     return { plan: outcome.plan, text: outcome.plainText ?? outcome.drawnText ?? job.text };
   }
 
@@ -130,7 +134,11 @@ export class RenderService {
     let cache: RenderSource['cache'] = 'joined';
     if (flight?.joinable) this.options.metrics.singleFlightJoins.inc();
     else {
-      flight = this.startFlight(job, ranged ? { firstPage: options.firstPage, lastPage: options.lastPage } : undefined, reusePlans);
+      flight = this.startFlight(
+        job,
+        ranged ? { firstPage: options.firstPage, lastPage: options.lastPage } : undefined,
+        reusePlans,
+      );
       cache = 'miss';
     }
     const subscription = flight.subscribe();
@@ -150,9 +158,17 @@ export class RenderService {
    * learnt by laying the text out again (nothing painted). Undefined (a miss) when that layout
    * does not match the cached pages.
    */
-  private async withPlanHashes(job: RenderJob, hit: CachedRender | undefined, signal?: AbortSignal): Promise<CachedRender | undefined> {
+  private async withPlanHashes(
+    job: RenderJob,
+    hit: CachedRender | undefined,
+    signal?: AbortSignal,
+  ): Promise<CachedRender | undefined> {
     if (!hit || hasPlanHashes(hit.meta)) return hit;
-    const { plan } = await this.options.planner.plan(job.text, job.config, { signal, reflow: job.reflow, ...kindOptions(job) });
+    const { plan } = await this.options.planner.plan(job.text, job.config, {
+      signal,
+      reflow: job.reflow,
+      ...kindOptions(job),
+    });
     const cached = hit.meta.pages;
     const matches =
       plan.pages.length === cached.length &&
@@ -166,7 +182,11 @@ export class RenderService {
     return { meta: { ...hit.meta, pages }, page: (n) => hit.page(n) };
   }
 
-  private startFlight(job: RenderJob, requested: RenderFlightOptions['requested'], reusePlans?: readonly string[]): RenderFlight {
+  private startFlight(
+    job: RenderJob,
+    requested: RenderFlightOptions['requested'],
+    reusePlans?: readonly string[],
+  ): RenderFlight {
     const { queue, cache, metrics, log } = this.options;
     const controller = new AbortController();
     // Throws 429 synchronously when full; nothing is registered then.
@@ -228,7 +248,11 @@ export class RenderService {
 export type JobPages = { hit: CachedRender; plan?: undefined } | { hit?: undefined; plan: DocumentPlan };
 
 /** PNGs of every page, in order. */
-export async function* pngPages(source: JobPages, config: RenderConfig, signal?: AbortSignal): AsyncGenerator<{ n: number; png: Uint8Array }> {
+export async function* pngPages(
+  source: JobPages,
+  config: RenderConfig,
+  signal?: AbortSignal,
+): AsyncGenerator<{ n: number; png: Uint8Array }> {
   if (source.hit) {
     for (let n = 1; n <= source.hit.meta.pages.length; n++) {
       signal?.throwIfAborted();
@@ -243,7 +267,11 @@ export async function* pngPages(source: JobPages, config: RenderConfig, signal?:
 }
 
 /** Raw pixels of pages `numbers` (1-based, ascending): decoded from the cached PNGs, or painted from the plan. */
-export async function* rawPages(source: JobPages, config: RenderConfig, numbers: number[]): AsyncGenerator<{ n: number; raw: RawPage }> {
+export async function* rawPages(
+  source: JobPages,
+  config: RenderConfig,
+  numbers: number[],
+): AsyncGenerator<{ n: number; raw: RawPage }> {
   if (source.hit) {
     for (const n of numbers) yield { n, raw: await decodePng(await source.hit.page(n)) };
     return;

@@ -87,12 +87,18 @@ export type FaceName = FontFamily | (typeof STYLED_FACES)[number];
 
 const familyFaces = new Map<FaceName, () => FontFace[]>([
   ['DejaVu Sans Bold', () => [{ alias: 'glyphgate-dejavu-sans-bold', path: dejavuPath('DejaVuSans-Bold.ttf') }]],
-  ['DejaVu Sans Oblique', () => [{ alias: 'glyphgate-dejavu-sans-oblique', path: dejavuPath('DejaVuSans-Oblique.ttf') }]],
+  [
+    'DejaVu Sans Oblique',
+    () => [{ alias: 'glyphgate-dejavu-sans-oblique', path: dejavuPath('DejaVuSans-Oblique.ttf') }],
+  ],
   [
     'DejaVu Sans Bold Oblique',
     () => [{ alias: 'glyphgate-dejavu-sans-bold-oblique', path: dejavuPath('DejaVuSans-BoldOblique.ttf') }],
   ],
-  ['DejaVu Sans Mono Bold', () => [{ alias: 'glyphgate-dejavu-sans-mono-bold', path: dejavuPath('DejaVuSansMono-Bold.ttf') }]],
+  [
+    'DejaVu Sans Mono Bold',
+    () => [{ alias: 'glyphgate-dejavu-sans-mono-bold', path: dejavuPath('DejaVuSansMono-Bold.ttf') }],
+  ],
   [
     'DejaVu Sans Mono Oblique',
     () => [{ alias: 'glyphgate-dejavu-sans-mono-oblique', path: dejavuPath('DejaVuSansMono-Oblique.ttf') }],

@@ -39,7 +39,15 @@ export interface GlyphMask {
   inkBottom: number;
 }
 
-const EMPTY: GlyphMask = { left: 0, top: 0, width: 0, height: 0, alpha: new Uint8Array(0), inkRight: -1, inkBottom: -1 };
+const EMPTY: GlyphMask = {
+  left: 0,
+  top: 0,
+  width: 0,
+  height: 0,
+  alpha: new Uint8Array(0),
+  inkRight: -1,
+  inkBottom: -1,
+};
 
 /**
  * Glyph masks rasterized once by Skia (@napi-rs/canvas) and then composited in JS: a page is
@@ -64,7 +72,8 @@ export class GlyphAtlas {
     private readonly inkThreshold: number,
   ) {
     // A chain with more faces than key slots would silently draw one face's glyph for another's.
-    if (chain.faces.length >= MAX_FACES) throw new RangeError(`font chain has ${chain.faces.length} faces; keys hold ${MAX_FACES - 1}`);
+    if (chain.faces.length >= MAX_FACES)
+      throw new RangeError(`font chain has ${chain.faces.length} faces; keys hold ${MAX_FACES - 1}`);
     const w = Math.ceil(fontPx * hScale * 4) + 16;
     const h = Math.ceil(fontPx * 3) + 16;
     this.originX = Math.ceil(fontPx * hScale) + 4;

@@ -64,7 +64,13 @@ const NBSP = 0xa0;
  * two or more spaces (or a tab) is kept as no-break spaces, exactly as Glyph rewrites them to
  * `&nbsp;`; CJK characters may break anywhere the kinsoku rules allow.
  */
-export function* boxesOfRun(text: string, start: number, end: number, m: Measure, gapBefore: number): Generator<Box, number> {
+export function* boxesOfRun(
+  text: string,
+  start: number,
+  end: number,
+  m: Measure,
+  gapBefore: number,
+): Generator<Box, number> {
   let gap = gapBefore;
   let box: Box | null = null;
   let prevCp = -1;

@@ -298,7 +298,7 @@ export function blend(raw: RawPage, m: GlyphMask, gx: number, gy: number, c: Rgb
         const cov = alpha[a]!;
         if (cov === 0) continue;
         const d = data[o]!;
-        data[o] = d + (((v - d) * cov + 127) / 255) | 0;
+        data[o] = (d + ((v - d) * cov + 127) / 255) | 0;
       }
     }
     return;
@@ -310,7 +310,7 @@ export function blend(raw: RawPage, m: GlyphMask, gx: number, gy: number, c: Rgb
       const o = ((gy + my) * width + gx + mx) * 3;
       for (let k = 0; k < 3; k++) {
         const d = data[o + k]!;
-        data[o + k] = d + (((c[k]! - d) * cov + 127) / 255) | 0;
+        data[o + k] = (d + ((c[k]! - d) * cov + 127) / 255) | 0;
       }
     }
   }

@@ -31,6 +31,12 @@ export async function decodePng(png: Uint8Array): Promise<RawPage> {
   // Colour type 0 (byte 25 of the IHDR) is gray; libvips would hand it back as sRGB otherwise.
   const image = png[25] === 0 ? sharp(png).toColourspace('b-w') : sharp(png);
   const { data, info } = await image.raw().toBuffer({ resolveWithObject: true });
-  if (info.channels !== 1 && info.channels !== 3) throw new Error(`decodePng: expected 1 or 3 channels, got ${info.channels}`);
-  return { width: info.width, height: info.height, channels: info.channels, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+  if (info.channels !== 1 && info.channels !== 3)
+    throw new Error(`decodePng: expected 1 or 3 channels, got ${info.channels}`);
+  return {
+    width: info.width,
+    height: info.height,
+    channels: info.channels,
+    data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+  };
 }

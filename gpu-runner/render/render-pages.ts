@@ -1,7 +1,15 @@
 import { availableParallelism } from 'node:os';
 import type { RenderConfig } from '../../protocol/render-config.ts';
 import { layoutPages } from './layout.ts';
-import { createPainter, paintPlaced, placePage, type MissingGlyphs, type PaintablePage, type Painter, type PlacedPage } from './paint.ts';
+import {
+  createPainter,
+  paintPlaced,
+  placePage,
+  type MissingGlyphs,
+  type PaintablePage,
+  type Painter,
+  type PlacedPage,
+} from './paint.ts';
 import { encodePng } from './png.ts';
 import type { LayoutLine, RawPage } from './types.ts';
 
@@ -54,13 +62,23 @@ async function* paintInOrder<S extends PaintablePage, E>(
   const inFlight: Array<Promise<PaintedPage & E>> = [];
   for (const page of pages) {
     const raw = paintPlaced(page, painter);
-    const base = { index: page.index, width: page.width, height: page.height, channels: page.channels, ...describe(page) };
+    const base = {
+      index: page.index,
+      width: page.width,
+      height: page.height,
+      channels: page.channels,
+      ...describe(page),
+    };
     if (output === 'raw') {
       yield { ...base, raw };
       continue;
     }
     inFlight.push(
-      encodePng(raw, options.pngCompressionLevel).then((png) => ({ ...base, png, ...(output === 'both' ? { raw } : {}) })),
+      encodePng(raw, options.pngCompressionLevel).then((png) => ({
+        ...base,
+        png,
+        ...(output === 'both' ? { raw } : {}),
+      })),
     );
     if (inFlight.length >= window) yield await inFlight.shift()!;
   }

@@ -74,7 +74,10 @@ export function createRunnerApp(deps: RunnerAppDeps): Hono<RunnerEnv> {
   const renders = new RenderService({ queue, metrics, log, cache: deps.cache, planner: deps.planner });
   const maxBodyBytes = deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const assertAccepting = (): void => {
-    if (lifecycle.draining) throw new RunnerError(503, 'draining', 'the runner is shutting down; send the work elsewhere', { headers: { connection: 'close' } });
+    if (lifecycle.draining)
+      throw new RunnerError(503, 'draining', 'the runner is shutting down; send the work elsewhere', {
+        headers: { connection: 'close' },
+      });
   };
   const routeDeps = { queue, log, assertAccepting, renders, fits: deps.fits };
 
@@ -92,7 +95,18 @@ export function createRunnerApp(deps: RunnerAppDeps): Hono<RunnerEnv> {
     }),
   );
   app.use(verifyRunnerSignature({ keys: deps.keys, nonces: deps.nonces, now: deps.now }));
-  app.route('/', healthRoutes({ queue, metrics, lifecycle, ocr, backend: backend.name, rendersInFlight: () => renders.inFlight, fitStatus: () => deps.fits?.status ?? 'off' }));
+  app.route(
+    '/',
+    healthRoutes({
+      queue,
+      metrics,
+      lifecycle,
+      ocr,
+      backend: backend.name,
+      rendersInFlight: () => renders.inFlight,
+      fitStatus: () => deps.fits?.status ?? 'off',
+    }),
+  );
   app.route('/', renderRoute(routeDeps));
   app.route('/', decodeRoute({ ...routeDeps, ocr }));
   app.route('/', answerRoute({ ...routeDeps, backend }));
@@ -104,7 +118,10 @@ export function createRunnerApp(deps: RunnerAppDeps): Hono<RunnerEnv> {
     if (error.status >= 500 && error.status !== 503 && error.status !== 504) {
       // The error text, never the request: bodies carry documents. Nor an upstream's text: a VLM
       // may quote the question back in its error (the client still gets it; the logs do not).
-      log.error('request failed', e instanceof UpstreamError ? { status: error.status, code: error.code } : { error: errorText(e) });
+      log.error(
+        'request failed',
+        e instanceof UpstreamError ? { status: error.status, code: error.code } : { error: errorText(e) },
+      );
     }
     return error.getResponse();
   });

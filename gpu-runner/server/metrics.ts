@@ -5,7 +5,15 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** Routes reported by name; any other path is `other`, so probes of random URLs add no series. */
-export const METRIC_ROUTES = ['/v1/render', '/v1/decode', '/v1/answer', '/v1/tokens', '/healthz', '/readyz', '/metrics'] as const;
+export const METRIC_ROUTES = [
+  '/v1/render',
+  '/v1/decode',
+  '/v1/answer',
+  '/v1/tokens',
+  '/healthz',
+  '/readyz',
+  '/metrics',
+] as const;
 
 /** Live values sampled when `/metrics` is scraped. */
 export interface MetricsSources {

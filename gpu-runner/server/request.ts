@@ -11,10 +11,18 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * Checks the content type and parses `body` (the verified raw bytes) with `schema`.
  * 415 unless `application/json`; 400 `invalid_json` or `invalid_request` naming the field.
  */
-export function parseJsonBody<S extends z.ZodType>(contentType: string | undefined, body: Uint8Array, schema: S): z.infer<S> {
+export function parseJsonBody<S extends z.ZodType>(
+  contentType: string | undefined,
+  body: Uint8Array,
+  schema: S,
+): z.infer<S> {
   const mediaType = contentType?.split(';')[0]!.trim().toLowerCase();
   if (mediaType !== 'application/json') {
-    throw new RunnerError(415, 'unsupported_media_type', `content-type must be application/json, got ${mediaType || 'none'}`);
+    throw new RunnerError(
+      415,
+      'unsupported_media_type',
+      `content-type must be application/json, got ${mediaType || 'none'}`,
+    );
   }
   let json: unknown;
   try {

@@ -30,7 +30,10 @@ function numberVar<F extends number | undefined>(fallback: F, min: number, max: 
     if (raw === undefined) return fallback;
     const n = Number(raw);
     if (!Number.isFinite(n) || n < min || n > max || (!fraction && !Number.isInteger(n))) {
-      ctx.addIssue({ code: 'custom', message: `must be a ${fraction ? 'number' : 'whole number'} from ${min} to ${max}, got "${raw}"` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be a ${fraction ? 'number' : 'whole number'} from ${min} to ${max}, got "${raw}"`,
+      });
       return z.NEVER;
     }
     return n;

@@ -3,12 +3,7 @@
  */
 import { createMiddleware } from 'hono/factory';
 import type { MiddlewareHandler } from 'hono';
-import {
-  DEFAULT_SKEW_SECONDS,
-  NonceStore,
-  pathAndQueryOf,
-  verifySignature,
-} from '../../protocol/signing.ts';
+import { DEFAULT_SKEW_SECONDS, NonceStore, pathAndQueryOf, verifySignature } from '../../protocol/signing.ts';
 import { RunnerError } from '../errors.ts';
 
 /** Context variables this middleware sets for later handlers. */
@@ -45,9 +40,7 @@ export interface VerifyRunnerSignatureOptions {
  * stream, which is consumed. Put a body-size limit (hono/body-limit) in front of this middleware:
  * the whole body is buffered before the signature can be checked.
  */
-export function verifyRunnerSignature(
-  options: VerifyRunnerSignatureOptions,
-): MiddlewareHandler<RunnerSignatureEnv> {
+export function verifyRunnerSignature(options: VerifyRunnerSignatureOptions): MiddlewareHandler<RunnerSignatureEnv> {
   const skewSeconds = options.skewSeconds ?? DEFAULT_SKEW_SECONDS;
   const nonces = options.nonces ?? new NonceStore({ skewSeconds });
   const unsigned = new Set(options.unsignedPaths ?? ['/healthz', '/metrics']);
@@ -57,9 +50,7 @@ export function verifyRunnerSignature(
     throw new Error('verifyRunnerSignature: no runner keys configured');
   }
   if (nonces.ttlSeconds < 2 * skewSeconds) {
-    throw new Error(
-      `verifyRunnerSignature: nonce store keeps nonces ${nonces.ttlSeconds}s, needs 2 × ${skewSeconds}s`,
-    );
+    throw new Error(`verifyRunnerSignature: nonce store keeps nonces ${nonces.ttlSeconds}s, needs 2 × ${skewSeconds}s`);
   }
 
   return createMiddleware<RunnerSignatureEnv>(async (c, next) => {

@@ -49,7 +49,15 @@ function classOf(cp: number): number {
   let c = classes.get(cp);
   if (c === undefined) {
     const ch = String.fromCodePoint(cp);
-    c = LETTER_RE.test(ch) ? LETTER : NUMBER_RE.test(ch) ? DIGIT : MARK_RE.test(ch) ? MARK : SPACE_RE.test(ch) ? SPACE : OTHER;
+    c = LETTER_RE.test(ch)
+      ? LETTER
+      : NUMBER_RE.test(ch)
+        ? DIGIT
+        : MARK_RE.test(ch)
+          ? MARK
+          : SPACE_RE.test(ch)
+            ? SPACE
+            : OTHER;
     if (classes.size >= 65_536) classes.clear();
     classes.set(cp, c);
   }

@@ -38,12 +38,20 @@ export function ensureBuilt(): void {
   // Written after each build here (tsc leaves its own files alone when nothing changed).
   const stamp = join(BUILD_DIR, '.build-stamp');
   const built = existsSync(stamp) ? statSync(stamp).mtimeMs : 0;
-  const newest = Math.max(...SOURCES.map((d) => newestSource(join(REPO_ROOT, d))), statSync(join(REPO_ROOT, 'tsconfig.build.json')).mtimeMs);
+  const newest = Math.max(
+    ...SOURCES.map((d) => newestSource(join(REPO_ROOT, d))),
+    statSync(join(REPO_ROOT, 'tsconfig.build.json')).mtimeMs,
+  );
   if (newest > built) {
     const tsc = join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-    const result = spawnSync(process.execPath, [tsc, '-p', join(REPO_ROOT, 'tsconfig.build.json')], { cwd: REPO_ROOT, encoding: 'utf8' });
-    if (result.status !== 0) process.stderr.write(`build (tsc -p tsconfig.build.json) reported:\n${result.stdout}${result.stderr}\n`);
-    if (!existsSync(builtPath('gpu-runner/main.ts'))) throw new Error('the build wrote no dist/gpu-runner/main.js; run `npm run build`');
+    const result = spawnSync(process.execPath, [tsc, '-p', join(REPO_ROOT, 'tsconfig.build.json')], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+    });
+    if (result.status !== 0)
+      process.stderr.write(`build (tsc -p tsconfig.build.json) reported:\n${result.stdout}${result.stderr}\n`);
+    if (!existsSync(builtPath('gpu-runner/main.ts')))
+      throw new Error('the build wrote no dist/gpu-runner/main.js; run `npm run build`');
     writeFileSync(stamp, `${new Date().toISOString()}\n`);
   }
   checked = true;

@@ -22,7 +22,12 @@ export interface StartChildOptions extends Pick<SpawnOptions, 'cwd' | 'env'> {
 
 /** Spawns `command args` detached (own process group), relaying its output line by line. */
 export function startChild(name: string, command: string, args: string[], options: StartChildOptions): StackChild {
-  const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(command, args, {
+    cwd: options.cwd,
+    env: options.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   for (const stream of [child.stdout!, child.stderr!]) {
     let buffered = '';
     stream.on('data', (chunk: Buffer) => {
@@ -31,7 +36,8 @@ export function startChild(name: string, command: string, args: string[], option
       buffered = lines.pop()!;
       for (const line of lines) {
         options.onLine?.(line);
-        if (options.prefix !== undefined && line.trim() && !options.quiet?.test(line)) process.stdout.write(`${options.prefix}${line}\n`);
+        if (options.prefix !== undefined && line.trim() && !options.quiet?.test(line))
+          process.stdout.write(`${options.prefix}${line}\n`);
       }
     });
   }

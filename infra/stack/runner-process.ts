@@ -77,7 +77,10 @@ export async function startRunnerProcess(options: RunnerProcessOptions): Promise
   };
   try {
     const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`runner did not start in ${startTimeoutMs} ms:\n${output}`)), startTimeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`runner did not start in ${startTimeoutMs} ms:\n${output}`)),
+        startTimeoutMs,
+      );
       const onData = (chunk: Buffer): void => {
         output += chunk.toString();
         const match = /listening on (http:\/\/[^\s"]+)/.exec(output);

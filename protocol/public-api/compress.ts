@@ -78,11 +78,9 @@ export const compressPassthroughSchema = z
     worthIt: z.literal(false),
     document: documentViewSchema,
     profile: z.string(),
-    text: z
-      .string()
-      .openapi({
-        description: 'The text as sent (UTF-8, a leading byte-order mark dropped): give it to the model as it is.',
-      }),
+    text: z.string().openapi({
+      description: 'The text as sent (UTF-8, a leading byte-order mark dropped): give it to the model as it is.',
+    }),
     tokenizer: tokenizerSchema,
     rendered: z.boolean().openapi({
       description:

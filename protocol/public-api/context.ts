@@ -42,26 +42,40 @@ export const contextRequestSchema = z
       .array(messageSchema, { error: 'messages must be an array of {role, content}' })
       .min(1, { error: 'messages must not be empty' })
       .optional()
-      .openapi({ description: 'The history, oldest first; the last user message is the question. Or `conversationId`.' }),
-    conversationId: conversationIdSchema.optional().openapi({ description: "A conversation of the caller's tenant, instead of `messages`." }),
+      .openapi({
+        description: 'The history, oldest first; the last user message is the question. Or `conversationId`.',
+      }),
+    conversationId: conversationIdSchema
+      .optional()
+      .openapi({ description: "A conversation of the caller's tenant, instead of `messages`." }),
     profile: z
       .string()
       .max(64)
-      .refine(isProfileName, coded('invalid_profile', `profile: unknown visual-token profile; expected one of ${PROFILE_NAMES.join(', ')}`))
-      .openapi({ enum: [...PROFILE_NAMES], description: 'The model that reads the context: prices pages and counts text in its own rules.' }),
+      .refine(
+        isProfileName,
+        coded('invalid_profile', `profile: unknown visual-token profile; expected one of ${PROFILE_NAMES.join(', ')}`),
+      )
+      .openapi({
+        enum: [...PROFILE_NAMES],
+        description: 'The model that reads the context: prices pages and counts text in its own rules.',
+      }),
     budget: z
       .number({ error: 'budget must be a whole number of tokens' })
       .int({ error: 'budget must be a whole number of tokens' })
       .min(1, { error: 'budget must be at least 1' })
       .max(MAX_CONTEXT_BUDGET, { error: `budget must be at most ${MAX_CONTEXT_BUDGET}` })
-      .openapi({ description: 'Most tokens the returned context may cost the model (visual + text, overheads included).' }),
+      .openapi({
+        description: 'Most tokens the returned context may cost the model (visual + text, overheads included).',
+      }),
     keepRecent: z
       .number({ error: 'keepRecent must be a whole number' })
       .int({ error: 'keepRecent must be a whole number' })
       .min(1, { error: 'keepRecent must be at least 1' })
       .max(1000, { error: 'keepRecent must be at most 1000' })
       .optional()
-      .openapi({ description: `Most recent turns kept as text (default ${DEFAULT_KEEP_RECENT}); the question always is.` }),
+      .openapi({
+        description: `Most recent turns kept as text (default ${DEFAULT_KEEP_RECENT}); the question always is.`,
+      }),
     format: z
       .enum(PAYLOAD_FORMATS as [PayloadFormat, ...PayloadFormat[]])
       .optional()
@@ -70,7 +84,13 @@ export const contextRequestSchema = z
       .enum(IMAGE_DELIVERIES as [ImageDelivery, ...ImageDelivery[]])
       .optional()
       .openapi({ description: '`url` (default): key-free page URLs; `inline`: the PNGs as base64.' }),
-    urlTtl: z.number().int().min(1).max(MAX_URL_TTL).optional().openapi({ description: 'Seconds the page URLs stay valid (default 3600).' }),
+    urlTtl: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_URL_TTL)
+      .optional()
+      .openapi({ description: 'Seconds the page URLs stay valid (default 3600).' }),
   })
   .superRefine((body, ctx) => {
     if ((body.messages === undefined) === (body.conversationId === undefined)) {
@@ -82,17 +102,30 @@ export const contextRequestSchema = z
 /** One tier's rendered segment. */
 export const contextTierSchema = z
   .object({
-    tier: z.number().int().openapi({ description: '0: preset auto for the profile; 1, 2: denser (font scaled 0.8, 0.65).' }),
+    tier: z
+      .number()
+      .int()
+      .openapi({ description: '0: preset auto for the profile; 1, 2: denser (font scaled 0.8, 0.65).' }),
     turns: turnRange,
     pages: z.number().int(),
-    visualTokens: z.number().int().openapi({ description: "Sum of the pages' `visualTokens`: each page by the profile's rule." }),
+    visualTokens: z
+      .number()
+      .int()
+      .openapi({ description: "Sum of the pages' `visualTokens`: each page by the profile's rule." }),
     pageSizes: z
-      .array(z.object({ n: z.number().int(), width: z.number().int(), height: z.number().int(), visualTokens: z.number().int() }))
+      .array(
+        z.object({
+          n: z.number().int(),
+          width: z.number().int(),
+          height: z.number().int(),
+          visualTokens: z.number().int(),
+        }),
+      )
       .openapi({ description: 'Each page image in order: its pixel size and what it costs the profile.' }),
     readback: z.number().openapi({ description: 'Character accuracy of an OCR read-back, 0..1.' }),
-    readbackSource: z
-      .enum(['fit', 'decode'])
-      .openapi({ description: '`fit`: the fit search of preset auto (tier 0); `decode`: a sampled read-back of these pages.' }),
+    readbackSource: z.enum(['fit', 'decode']).openapi({
+      description: '`fit`: the fit search of preset auto (tier 0); `decode`: a sampled read-back of these pages.',
+    }),
     fontSize: z.number(),
     lineHeight: z.number(),
     documentId: z.string(),
@@ -110,22 +143,36 @@ export const contextViewSchema = z
     format: z.enum(PAYLOAD_FORMATS as [PayloadFormat, ...PayloadFormat[]]),
     imageDelivery: z.enum(IMAGE_DELIVERIES as [ImageDelivery, ...ImageDelivery[]]),
     budget: z.number().int(),
-    used: z.number().int().openapi({ description: 'Tokens of the context: visualTokens + textTokens + overheadTokens; never over budget.' }),
-    visualTokens: z.number().int(),
-    textTokens: z.number().int().openapi({ description: "Tokens of every text part (turns, instructions, marker) in the profile's family." }),
-    overheadTokens: z.number().int().openapi({
-      description: `${MESSAGE_OVERHEAD_TOKENS} per message plus ${REPLY_PRIMER_TOKENS} for the reply (system text in \`system\` counts as a message).`,
+    used: z.number().int().openapi({
+      description: 'Tokens of the context: visualTokens + textTokens + overheadTokens; never over budget.',
     }),
-    messages: z.array(z.record(z.string(), z.unknown())).openapi({ description: "Ready for the format's API, oldest first." }),
-    system: z
-      .string()
-      .optional()
-      .openapi({ description: 'anthropic and gemini: the system turns kept as text (their APIs take them outside `messages`).' }),
+    visualTokens: z.number().int(),
+    textTokens: z
+      .number()
+      .int()
+      .openapi({ description: "Tokens of every text part (turns, instructions, marker) in the profile's family." }),
+    overheadTokens: z
+      .number()
+      .int()
+      .openapi({
+        description: `${MESSAGE_OVERHEAD_TOKENS} per message plus ${REPLY_PRIMER_TOKENS} for the reply (system text in \`system\` counts as a message).`,
+      }),
+    messages: z
+      .array(z.record(z.string(), z.unknown()))
+      .openapi({ description: "Ready for the format's API, oldest first." }),
+    system: z.string().optional().openapi({
+      description: 'anthropic and gemini: the system turns kept as text (their APIs take them outside `messages`).',
+    }),
     tiers: z.array(contextTierSchema).openapi({ description: 'Segments sent as pages, oldest (densest) first.' }),
     text: z.object({ turns: turnRange, tokens: z.number().int() }).openapi({ description: 'Turns sent as text.' }),
     dropped: z.object({ turns: z.number().int(), marker: z.string().nullable() }),
     pages: z.number().int(),
-    pagesRendered: z.number().int().openapi({ description: 'Pages painted for this call (0 when every segment was cached).' }),
-    pagesReused: z.number().int().openapi({ description: 'Pages taken from an earlier render (a cached segment, or the earlier history it extends).' }),
+    pagesRendered: z
+      .number()
+      .int()
+      .openapi({ description: 'Pages painted for this call (0 when every segment was cached).' }),
+    pagesReused: z.number().int().openapi({
+      description: 'Pages taken from an earlier render (a cached segment, or the earlier history it extends).',
+    }),
   })
   .openapi('Context');

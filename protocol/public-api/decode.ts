@@ -6,13 +6,9 @@ import { renderFieldsSchema } from './render.ts';
 /** Body of a decode. */
 export const decodeOptionsSchema = renderFieldsSchema
   .extend({
-    sample: z
-      .number()
-      .int()
-      .min(1)
-      .max(MAX_DECODE_SAMPLE)
-      .optional()
-      .openapi({ description: 'Lines to read back, spread evenly over the document (the runner picks a default when absent).' }),
+    sample: z.number().int().min(1).max(MAX_DECODE_SAMPLE).optional().openapi({
+      description: 'Lines to read back, spread evenly over the document (the runner picks a default when absent).',
+    }),
   })
   .strict()
   .openapi('DecodeOptions');
@@ -20,10 +16,16 @@ export const decodeOptionsSchema = renderFieldsSchema
 /** The read-back: how much of the text OCR recovers from the pages. */
 export const decodeViewSchema = z
   .object({
-    charAccuracy: z.number().openapi({ description: 'Character accuracy, 0..1, forgiving typographic variants (curly quotes, dashes, NFKC, whitespace runs).' }),
-    charAccuracyRaw: z.number().openapi({ description: 'Character accuracy, 0..1, comparing code points as they are.' }),
+    charAccuracy: z.number().openapi({
+      description:
+        'Character accuracy, 0..1, forgiving typographic variants (curly quotes, dashes, NFKC, whitespace runs).',
+    }),
+    charAccuracyRaw: z
+      .number()
+      .openapi({ description: 'Character accuracy, 0..1, comparing code points as they are.' }),
     charAccuracyVariantInsensitive: z.number().openapi({
-      description: 'As charAccuracy, with traditional and simplified Chinese forms of a character counted as the same (OpenCC, both sides).',
+      description:
+        'As charAccuracy, with traditional and simplified Chinese forms of a character counted as the same (OpenCC, both sides).',
     }),
     linesChecked: z.number().int(),
     lines: z.array(z.object({ page: z.number().int(), line: z.number().int(), expected: z.string(), got: z.string() })),

@@ -49,12 +49,10 @@ export const deliveryQueryFields = {
 export const deliveryViewFields = {
   sharedUrls: z
     .object({
-      via: z
-        .enum(['worker', 'r2-presigned'])
-        .openapi({
-          description:
-            '`worker`: HMAC capability URLs this API serves; `r2-presigned`: R2 presigned URLs (the Worker is not in the path).',
-        }),
+      via: z.enum(['worker', 'r2-presigned']).openapi({
+        description:
+          '`worker`: HMAC capability URLs this API serves; `r2-presigned`: R2 presigned URLs (the Worker is not in the path).',
+      }),
       expiresAt: z.string().openapi({ description: 'ISO time after which every `sharedUrl` is refused.' }),
     })
     .optional()
@@ -73,10 +71,7 @@ export const deliveryViewFields = {
 
 /** A page's key-free URL. */
 export const sharedUrlField = {
-  sharedUrl: z
-    .string()
-    .optional()
-    .openapi({
-      description: 'Key-free URL of the PNG until `sharedUrls.expiresAt` (asked with `urlTtl` or `format`).',
-    }),
+  sharedUrl: z.string().optional().openapi({
+    description: 'Key-free URL of the PNG until `sharedUrls.expiresAt` (asked with `urlTtl` or `format`).',
+  }),
 };

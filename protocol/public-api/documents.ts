@@ -11,7 +11,12 @@ export const documentTextSchema = z.string().openapi({
 export const uploadJsonSchema = z
   .strictObject(
     { text: documentTextSchema },
-    { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown field "${issue.keys[0]}": an upload takes only "text"` : undefined) },
+    {
+      error: (issue) =>
+        issue.code === 'unrecognized_keys'
+          ? `unknown field "${issue.keys[0]}": an upload takes only "text"`
+          : undefined,
+    },
   )
   .openapi('UploadJson');
 
@@ -26,11 +31,14 @@ export const documentViewSchema = z
     }),
     language: z.string().optional().openapi({ description: 'Highlighter language of a `code` document.' }),
     pdfPages: z.number().int().optional().openapi({ description: 'Page count of an uploaded PDF.' }),
-    textTokens: z.number().int().openapi({
-      description:
-        'Qwen3 tokens of the text, counted by a runner at upload and stored with the document (an upload no runner ' +
-        'could count is a 503 `runners_unavailable` after the text was stored: retry it).',
-    }),
+    textTokens: z
+      .number()
+      .int()
+      .openapi({
+        description:
+          'Qwen3 tokens of the text, counted by a runner at upload and stored with the document (an upload no runner ' +
+          'could count is a 503 `runners_unavailable` after the text was stored: retry it).',
+      }),
   })
   .openapi('Document');
 
@@ -53,10 +61,14 @@ export const kindBodies = {
 
 /** Query of `POST /v1/documents`: the kind, which wins over the Content-Type. */
 export const uploadQuerySchema = z.object({
-  kind: z.string().optional().openapi({
-    description: `The input kind: one of ${DOCUMENT_KINDS.join(', ')} (400 naming \`kind\` otherwise). Wins over the Content-Type.`,
-  }),
+  kind: z
+    .string()
+    .optional()
+    .openapi({
+      description: `The input kind: one of ${DOCUMENT_KINDS.join(', ')} (400 naming \`kind\` otherwise). Wins over the Content-Type.`,
+    }),
   language: z.string().optional().openapi({
-    description: 'Highlighter language of a code document (`python`, `typescript`); implies kind `code` when no kind is given.',
+    description:
+      'Highlighter language of a code document (`python`, `typescript`); implies kind `code` when no kind is given.',
   }),
 });

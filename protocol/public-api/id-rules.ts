@@ -25,6 +25,9 @@ export const ID_RULES = {
   },
   render: { pattern: SHA256, code: 'invalid_render_id', message: 'render id must be 64 lowercase hex characters' },
   page: { pattern: /^[1-9][0-9]{0,5}$/, code: 'invalid_page', message: 'page must be a whole number from 1' },
-  job: { pattern: /^job_[0-9a-f]{32}$/, code: 'invalid_job_id', message: 'job id must look like job_ followed by 32 hex characters' },
+  job: {
+    pattern: /^job_[0-9a-f]{32}$/,
+    code: 'invalid_job_id',
+    message: 'job id must look like job_ followed by 32 hex characters',
+  },
 } as const satisfies Record<string, IdRule>;
-

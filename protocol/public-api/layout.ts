@@ -19,7 +19,10 @@ export const layoutViewSchema = z
         source: z
           .object({ line: z.number().int().optional(), pdfPage: z.number().int().optional() })
           .optional()
-          .openapi({ description: "Where the line comes from in a structured document: its source line, or PDF page (and line on it)." }),
+          .openapi({
+            description:
+              'Where the line comes from in a structured document: its source line, or PDF page (and line on it).',
+          }),
       }),
     ),
   })

@@ -22,7 +22,10 @@ export const pageNumberSchema = z
   .openapi({ type: 'integer', minimum: 1, maximum: 999_999, description: 'Page number, from 1.' });
 
 /** An async render job's id. */
-export const jobIdSchema = ruleString(ID_RULES.job).openapi({ description: 'Job id.', example: `job_${'0'.repeat(32)}` });
+export const jobIdSchema = ruleString(ID_RULES.job).openapi({
+  description: 'Job id.',
+  example: `job_${'0'.repeat(32)}`,
+});
 
 /** `{id}` of `/v1/documents/{id}/…`. */
 export const documentParams = z.object({ id: documentIdSchema });

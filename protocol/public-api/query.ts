@@ -23,11 +23,14 @@ export const citationSchema = z
     line: z.number().int(),
     text: z.string(),
     sourceLine: z.number().int().optional().openapi({
-      description: "The cited line's own line number in the source (code, logs, Markdown; for a PDF, the line on `pdfPage`).",
+      description:
+        "The cited line's own line number in the source (code, logs, Markdown; for a PDF, the line on `pdfPage`).",
     }),
     pdfPage: z.number().int().optional().openapi({ description: 'The PDF page the cited line is on (PDF documents).' }),
   })
-  .openapi('Citation', { description: 'A line the answer rests on: page (from 1), line on that page (from 1), its text.' });
+  .openapi('Citation', {
+    description: 'A line the answer rests on: page (from 1), line on that page (from 1), its text.',
+  });
 
 /** The answer to a query. */
 export const answerSchema = z

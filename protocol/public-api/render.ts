@@ -175,7 +175,8 @@ export const renderViewSchema = z
       .openapi({ description: "True when the pages cost the profile's model fewer tokens than the text." }),
     fit: fitSchema.optional(),
     kind: z.enum(DOCUMENT_KINDS).optional().openapi({
-      description: "The input kind the pages were drawn as (the document's: Markdown structure, code in colour, PDF pages, …).",
+      description:
+        "The input kind the pages were drawn as (the document's: Markdown structure, code in colour, PDF pages, …).",
     }),
     pages: z.array(renderPageSchema),
     totals: z.object({
@@ -191,17 +192,23 @@ export const renderViewSchema = z
       count: z.number().int(),
       codePoints: z.array(z.string()).openapi({ description: 'Characters the fonts lack, as U+XXXX.' }),
     }),
-    pagesRendered: z.number().int().openapi({
-      description:
-        'Pages the runner painted for this response: 0 for a committed render (`cached`), every page for a fresh one, ' +
-        'and for a render of a text that extends an earlier one (a conversation, a chat history) only the pages from ' +
-        'the first that changed.',
-    }),
-    pagesReused: z.number().int().openapi({
-      description:
-        'The other pages: served as committed, or kept byte-identical (same ETag, same stored object) from the earlier ' +
-        'render of the text this one extends. `pagesRendered + pagesReused = totals.pages`.',
-    }),
+    pagesRendered: z
+      .number()
+      .int()
+      .openapi({
+        description:
+          'Pages the runner painted for this response: 0 for a committed render (`cached`), every page for a fresh one, ' +
+          'and for a render of a text that extends an earlier one (a conversation, a chat history) only the pages from ' +
+          'the first that changed.',
+      }),
+    pagesReused: z
+      .number()
+      .int()
+      .openapi({
+        description:
+          'The other pages: served as committed, or kept byte-identical (same ETag, same stored object) from the earlier ' +
+          'render of the text this one extends. `pagesRendered + pagesReused = totals.pages`.',
+      }),
     ...deliveryViewFields,
   })
   .openapi('Render');

@@ -22,7 +22,10 @@ const limitMessage = `limit must be 0..${MAX_USAGE_ROWS}`;
 
 /** Query of `GET /v1/usage` (`from`/`to` as unix milliseconds, `limit` as a number, once parsed). */
 export const usageQuerySchema = z.object({
-  from: timeParam('from').openapi({ type: 'string', description: 'Start (inclusive): ISO 8601 or unix ms. Default: the start of this UTC month.' }),
+  from: timeParam('from').openapi({
+    type: 'string',
+    description: 'Start (inclusive): ISO 8601 or unix ms. Default: the start of this UTC month.',
+  }),
   to: timeParam('to').openapi({ type: 'string', description: 'End (exclusive): ISO 8601 or unix ms. Default: now.' }),
   limit: z.coerce
     .number({ error: limitMessage })
@@ -30,7 +33,10 @@ export const usageQuerySchema = z.object({
     .min(0, { error: limitMessage })
     .max(MAX_USAGE_ROWS, { error: limitMessage })
     .optional()
-    .openapi({ type: 'integer', description: 'Most rows listed, newest first (default 100). Totals cover the whole range.' }),
+    .openapi({
+      type: 'integer',
+      description: 'Most rows listed, newest first (default 100). Totals cover the whole range.',
+    }),
 });
 
 /** Sums over a set of usage rows. */

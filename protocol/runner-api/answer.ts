@@ -20,7 +20,11 @@ export const citationSchema = z.object({
 export type Citation = z.infer<typeof citationSchema>;
 
 /** Response of `POST /v1/answer` (and `data` of the final `done` event when streaming). */
-export const answerResponseSchema = z.object({ answer: z.string(), answerer: z.string(), citations: z.array(citationSchema) });
+export const answerResponseSchema = z.object({
+  answer: z.string(),
+  answerer: z.string(),
+  citations: z.array(citationSchema),
+});
 /** Response of `POST /v1/answer`. */
 export type AnswerResponse = z.infer<typeof answerResponseSchema>;
 

@@ -41,7 +41,10 @@ export const manifestPageSchema = z.object({
    * positions, styled boxes): equal plans under the same config paint byte-identical PNGs. Sent
    * back as `reusePlans`, it lets the runner skip the pages a caller already holds.
    */
-  planSha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  planSha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
 });
 /** One page of a render manifest. */
 export type ManifestPage = z.infer<typeof manifestPageSchema>;
@@ -96,7 +99,12 @@ export const renderManifestSchema = z.object({
   profile: z.string(),
   chars: z.number().int(),
   pages: z.array(manifestPageSchema),
-  totals: z.object({ pages: z.number().int(), visualTokens: z.number().int(), textTokens: z.number().int(), ratio: z.number() }),
+  totals: z.object({
+    pages: z.number().int(),
+    visualTokens: z.number().int(),
+    textTokens: z.number().int(),
+    ratio: z.number(),
+  }),
   /**
    * Where each drawn line came from: `start`/`end` are UTF-16 offsets into the text the customer
    * sent (mapped back through the reflow when it joined lines), never into the reflowed text.

@@ -43,7 +43,10 @@ export const renderRequestSchema = z.strictObject({
   // The parsed JSON object itself, not a copy: z.record rebuilds the object and silently drops a
   // "__proto__" key, which must reach the config validator and be refused as an unknown key.
   config: z
-    .custom<Record<string, unknown>>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'config must be a JSON object')
+    .custom<Record<string, unknown>>(
+      (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
+      'config must be a JSON object',
+    )
     .optional(),
   profile: z.string().optional(),
   /**
@@ -97,13 +100,15 @@ export const decodeRequestSchema = renderRequestSchema
 export type DecodeRequest = z.infer<typeof decodeRequestSchema>;
 
 /** Body of `POST /v1/answer`. */
-export const answerRequestSchema = renderRequestSchema.omit({ firstPage: true, lastPage: true, reusePlans: true }).extend({
-  question: z
-    .string()
-    .trim()
-    .min(1, 'question must not be empty')
-    .max(MAX_QUESTION_CHARS, `question must be at most ${MAX_QUESTION_CHARS} characters`),
-  stream: z.boolean().optional(),
-});
+export const answerRequestSchema = renderRequestSchema
+  .omit({ firstPage: true, lastPage: true, reusePlans: true })
+  .extend({
+    question: z
+      .string()
+      .trim()
+      .min(1, 'question must not be empty')
+      .max(MAX_QUESTION_CHARS, `question must be at most ${MAX_QUESTION_CHARS} characters`),
+    stream: z.boolean().optional(),
+  });
 /** Body of `POST /v1/answer`. */
 export type AnswerRequest = z.infer<typeof answerRequestSchema>;

@@ -14,7 +14,12 @@ function recording(answer: unknown, status = 200) {
     baseUrl: 'https://glyph.test',
     apiKey: 'k',
     fetch: async (input, init) => {
-      sent.push({ url: new URL(String(input)), method: init?.method, body: init?.body as string | undefined, headers: new Headers(init?.headers) });
+      sent.push({
+        url: new URL(String(input)),
+        method: init?.method,
+        body: init?.body as string | undefined,
+        headers: new Headers(init?.headers),
+      });
       return Response.json(answer, { status });
     },
   });
@@ -42,13 +47,25 @@ describe('SDK: context()', () => {
     expect(sent[0]!.method).toBe('POST');
     expect(sent[0]!.headers.get('idempotency-key')).toBe('ctx-1');
     const body = JSON.parse(sent[0]!.body!) as unknown;
-    expect(body).toEqual({ messages, profile: 'gpt-4o', budget: 1000, keepRecent: 2, format: 'anthropic', imageDelivery: 'inline' });
+    expect(body).toEqual({
+      messages,
+      profile: 'gpt-4o',
+      budget: 1000,
+      keepRecent: 2,
+      format: 'anthropic',
+      imageDelivery: 'inline',
+    });
     expect(contextRequestSchema.safeParse(body).success).toBe(true);
   });
 
   it('takes a conversation id instead, and throws the API error with its code', async () => {
     const { client, sent } = recording(
-      { error: { code: 'budget_too_small', message: 'budget: 12 is below the minimum of 57 tokens this question needs' } },
+      {
+        error: {
+          code: 'budget_too_small',
+          message: 'budget: 12 is below the minimum of 57 tokens this question needs',
+        },
+      },
       400,
     );
     const id = `conv_${'a'.repeat(32)}`;

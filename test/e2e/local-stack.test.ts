@@ -14,7 +14,11 @@ import { freePort, portInUse } from '../../infra/stack/ports.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-function launch(env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+function launch(env: Record<string, string>): {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+} {
   const child = spawn(process.execPath, ['--import', 'tsx', 'infra/local-stack.ts'], {
     cwd: root,
     env: { ...process.env, ...env },
@@ -44,7 +48,11 @@ describe('npm start (local stack)', () => {
   beforeAll(async () => {
     [edgePort, runnerPort] = [await freePort(), await freePort()];
     const started = Date.now();
-    stack = launch({ GLYPH_EDGE_PORT: String(edgePort), GLYPH_RUNNER_PORT: String(runnerPort), GLYPH_STATE_DIR: stateDir });
+    stack = launch({
+      GLYPH_EDGE_PORT: String(edgePort),
+      GLYPH_RUNNER_PORT: String(runnerPort),
+      GLYPH_STATE_DIR: stateDir,
+    });
     await new Promise<void>((resolve, reject) => {
       const timer = setInterval(() => {
         if (stack.output().includes('glyphgate is running')) {
@@ -81,7 +89,10 @@ describe('npm start (local stack)', () => {
     expect((await fetch(`http://127.0.0.1:${runnerPort}/healthz`)).status).toBe(200);
     const ready = await fetch(`http://127.0.0.1:${edgePort}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({ ready: true, runners: [{ url: `http://127.0.0.1:${runnerPort}`, ok: true }] });
+    expect(await ready.json()).toMatchObject({
+      ready: true,
+      runners: [{ url: `http://127.0.0.1:${runnerPort}`, ok: true }],
+    });
     const page = await fetch(`http://127.0.0.1:${edgePort}/`);
     expect(page.headers.get('content-type')).toContain('text/html');
     expect(await page.text()).toContain('glyphgate');
@@ -100,7 +111,8 @@ describe('npm start (local stack)', () => {
       timeout: 300_000,
     });
     rmSync(work, { recursive: true, force: true });
-    if (result.status !== 0) throw new Error(`README examples failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
+    if (result.status !== 0)
+      throw new Error(`README examples failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
     expect(result.stdout).toContain('"ratio"');
     expect(result.stdout).toMatch(/^304$/m);
     expect(result.stdout).toContain('"answerer": "extractive"');
@@ -128,6 +140,8 @@ describe('npm start with a port in use', () => {
     expect(code).not.toBe(0);
     const lines = stack.output().trim().split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toBe(`glyphgate: port ${busy} (GLYPH_EDGE_PORT) is already in use: stop what listens there or set GLYPH_EDGE_PORT`);
+    expect(lines[0]).toBe(
+      `glyphgate: port ${busy} (GLYPH_EDGE_PORT) is already in use: stop what listens there or set GLYPH_EDGE_PORT`,
+    );
   }, 60_000);
 });

@@ -49,7 +49,12 @@ describe('assembled messages', () => {
   ] as const;
 
   it('openai: marker and pages in one user message, then the turns with their roles', () => {
-    const pages = [[{ type: 'text', text: 'The next image is one page…' }, { type: 'image_url', image_url: { url: 'u' } }]];
+    const pages = [
+      [
+        { type: 'text', text: 'The next image is one page…' },
+        { type: 'image_url', image_url: { url: 'u' } },
+      ],
+    ];
     const out = assembleMessages({ format: 'openai', marker: '[8 earlier turns omitted]', pageParts: pages, text });
     expect(out.system).toBeUndefined();
     expect(out.messages).toEqual([

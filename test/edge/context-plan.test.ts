@@ -7,7 +7,10 @@ import { describe, expect, it } from 'vitest';
 import { firstTextTurn, minimumTokens, planContext, type PlanInput } from '../../edge/context/plan.ts';
 
 /** A cost model: turn i has chars[i] characters; tier t fits perPage[t] characters a page of pageTokens. */
-function model(chars: number[], options: Partial<PlanInput> & { perPage?: number[]; pageTokens?: number; marker?: number } = {}): PlanInput {
+function model(
+  chars: number[],
+  options: Partial<PlanInput> & { perPage?: number[]; pageTokens?: number; marker?: number } = {},
+): PlanInput {
   const perPage = options.perPage ?? [1000, 1600, 2400];
   const pageTokens = options.pageTokens ?? 100;
   const prefix = [0];
@@ -22,7 +25,8 @@ function model(chars: number[], options: Partial<PlanInput> & { perPage?: number
     budget: 1000,
     // Text is dearer than pages: a token per 3 characters, 4 tokens a message.
     textTokens: (i) => Math.ceil(chars[i]! / 3) + 4,
-    segmentTokens: (tier, from, to) => (to <= from ? 0 : Math.ceil((prefix[to]! - prefix[from]!) / perPage[tier]!) * pageTokens + 20),
+    segmentTokens: (tier, from, to) =>
+      to <= from ? 0 : Math.ceil((prefix[to]! - prefix[from]!) / perPage[tier]!) * pageTokens + 20,
     contextTokens: (dropped, has) => (dropped > 0 || has ? 4 : 0) + (dropped > 0 ? marker : 0),
     fixedTokens: 3,
     ...options,
@@ -93,7 +97,7 @@ describe('planContext', () => {
 
   it('is never over budget and always well formed (randomized costs and budgets)', () => {
     let seed = 12345;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     let planned = 0;
     for (let trial = 0; trial < 400; trial++) {
       const n = 1 + Math.floor(rand() * 80);
@@ -136,7 +140,9 @@ describe('planContext', () => {
       for (const s of plan.segments) expect(s.from % input.blockSize).toBe(0);
       if (seen.length > 0) {
         // A segment rendered before (a cache hit) or one it extends (its pages reused).
-        const kept = plan.segments.filter((s) => seen.some((p) => p.tier === s.tier && p.from === s.from && p.to <= s.to));
+        const kept = plan.segments.filter((s) =>
+          seen.some((p) => p.tier === s.tier && p.from === s.from && p.to <= s.to),
+        );
         if (kept.length > 0) extended++;
       }
       seen.push(...plan.segments);
@@ -178,8 +184,12 @@ describe('planContext on a long history', () => {
 describe('planContext with measured segments only', () => {
   it('combines the segments it knows (others infinite) rather than dropping everything', () => {
     const input = model(turns(40));
-    const known = new Map([['0/16/36', 300], ['2/0/16', 200]]);
-    input.segmentTokens = (tier, from, to) => (to <= from ? 0 : (known.get(`${tier}/${from}/${to}`) ?? Number.POSITIVE_INFINITY));
+    const known = new Map([
+      ['0/16/36', 300],
+      ['2/0/16', 200],
+    ]);
+    input.segmentTokens = (tier, from, to) =>
+      to <= from ? 0 : (known.get(`${tier}/${from}/${to}`) ?? Number.POSITIVE_INFINITY);
     input.budget = 100_000;
     const plan = planContext(input)!;
     expect(plan.dropped).toBe(0);

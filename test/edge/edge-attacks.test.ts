@@ -28,9 +28,25 @@ import { AuthFailureLimiter } from '../../edge/tenancy/auth-failures.ts';
 import { app } from '../../edge/app.ts';
 import { timingSafeEqual } from '../../edge/tenancy/constant-time.ts';
 import { parseCorsOrigins } from '../../edge/config.ts';
-import { answerKey, decodeKey, documentKey, layoutKey, manifestKey, pageKey, partKey, partsPrefix } from '../../edge/storage/keys.ts';
+import {
+  answerKey,
+  decodeKey,
+  documentKey,
+  layoutKey,
+  manifestKey,
+  pageKey,
+  partKey,
+  partsPrefix,
+} from '../../edge/storage/keys.ts';
 import { NonceStore, signRequest, verifySignature } from '../../protocol/signing.ts';
-import { RUNNER_KEY_ID, RUNNER_SECRET, startEdge, startRunner, type EdgeHandle, type RunnerHandle } from './worker-stack.ts';
+import {
+  RUNNER_KEY_ID,
+  RUNNER_SECRET,
+  startEdge,
+  startRunner,
+  type EdgeHandle,
+  type RunnerHandle,
+} from './worker-stack.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -39,9 +55,34 @@ const HEX2 = 'b'.repeat(64);
 
 describe('R2 keys cannot escape the tenant prefix (edge/storage/keys.ts)', () => {
   const hostile = [
-    '', '..', '../other', 'other/..', 't/other', 'a/b', 'a\\b', '%2e%2e', '%2F', 'a\u0000', '\u0000', ' a', 'a ', 'A',
-    'tenant\n', '\u2215', '\uff0e\uff0e', 'x'.repeat(64), '-leading', '_leading', 'a.b', `${HEX}/..`, HEX.toUpperCase(),
-    `${HEX.slice(1)}g`, `${HEX}0`, `${HEX.slice(1)}/`, '__proto__', 'constructor',
+    '',
+    '..',
+    '../other',
+    'other/..',
+    't/other',
+    'a/b',
+    'a\\b',
+    '%2e%2e',
+    '%2F',
+    'a\u0000',
+    '\u0000',
+    ' a',
+    'a ',
+    'A',
+    'tenant\n',
+    '\u2215',
+    '\uff0e\uff0e',
+    'x'.repeat(64),
+    '-leading',
+    '_leading',
+    'a.b',
+    `${HEX}/..`,
+    HEX.toUpperCase(),
+    `${HEX.slice(1)}g`,
+    `${HEX}0`,
+    `${HEX.slice(1)}/`,
+    '__proto__',
+    'constructor',
   ];
 
   it('refuses every hostile tenant, document id, config hash and backend segment', () => {
@@ -57,7 +98,8 @@ describe('R2 keys cannot escape the tenant prefix (edge/storage/keys.ts)', () =>
       expect(() => decodeKey('acme', HEX, bad, 'all'), JSON.stringify(bad)).toThrow(/storage key/);
       expect(() => partsPrefix('acme', bad, HEX2), JSON.stringify(bad)).toThrow(/storage key/);
       expect(() => answerKey('acme', HEX, HEX2, 'extractive', bad), JSON.stringify(bad)).toThrow(/storage key/);
-      if (!/^[a-z0-9][a-z0-9._-]{0,62}$/.test(bad)) expect(() => answerKey('acme', HEX, HEX2, bad, HEX), JSON.stringify(bad)).toThrow(/storage key/);
+      if (!/^[a-z0-9][a-z0-9._-]{0,62}$/.test(bad))
+        expect(() => answerKey('acme', HEX, HEX2, bad, HEX), JSON.stringify(bad)).toThrow(/storage key/);
     }
     for (const n of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53]) {
       expect(() => pageKey('acme', HEX, HEX2, n), String(n)).toThrow(/storage key/);
@@ -72,29 +114,36 @@ describe('R2 keys cannot escape the tenant prefix (edge/storage/keys.ts)', () =>
       fc.stringMatching(/^[a-z0-9][a-z0-9_-]{0,8}$/),
     );
     fc.assert(
-      fc.property(segment, segment, segment, segment, fc.integer({ min: -3, max: 1_000_000 }), (tenant, sha, config, extra, n) => {
-        const builders = [
-          () => documentKey(tenant, sha),
-          () => pageKey(tenant, sha, config, n),
-          () => manifestKey(tenant, sha, config),
-          () => layoutKey(tenant, sha, config),
-          () => partKey(tenant, sha, config, Math.abs(n), Math.abs(n) + 1),
-          () => decodeKey(tenant, sha, config, n > 0 ? n : 'all'),
-          () => answerKey(tenant, sha, config, extra, sha),
-        ];
-        for (const build of builders) {
-          let key: string;
-          try {
-            key = build();
-          } catch {
-            continue;
+      fc.property(
+        segment,
+        segment,
+        segment,
+        segment,
+        fc.integer({ min: -3, max: 1_000_000 }),
+        (tenant, sha, config, extra, n) => {
+          const builders = [
+            () => documentKey(tenant, sha),
+            () => pageKey(tenant, sha, config, n),
+            () => manifestKey(tenant, sha, config),
+            () => layoutKey(tenant, sha, config),
+            () => partKey(tenant, sha, config, Math.abs(n), Math.abs(n) + 1),
+            () => decodeKey(tenant, sha, config, n > 0 ? n : 'all'),
+            () => answerKey(tenant, sha, config, extra, sha),
+          ];
+          for (const build of builders) {
+            let key: string;
+            try {
+              key = build();
+            } catch {
+              continue;
+            }
+            expect(key.startsWith(`t/${tenant}/`)).toBe(true);
+            const segments = key.split('/');
+            expect(segments.every((s) => s !== '' && s !== '.' && s !== '..')).toBe(true);
+            expect(key).toMatch(/^[a-z0-9_./-]+$/);
           }
-          expect(key.startsWith(`t/${tenant}/`)).toBe(true);
-          const segments = key.split('/');
-          expect(segments.every((s) => s !== '' && s !== '.' && s !== '..')).toBe(true);
-          expect(key).toMatch(/^[a-z0-9_./-]+$/);
-        }
-      }),
+        },
+      ),
       { numRuns: 2_000 },
     );
   });
@@ -163,14 +212,25 @@ describe('per-address limit on refused API keys, CORS allow-list (the app in Nod
     // No Authorization header guesses nothing, and is not counted.
     for (let i = 0; i < 5; i++) expect((await app.request('/v1/usage', withIp('192.0.2.12'), env)).status).toBe(401);
     // 0 turns it off.
-    for (let i = 0; i < 5; i++) expect((await app.request('/v1/usage', withIp('192.0.2.10', { authorization: 'Bearer short' }), { AUTH_FAILURES_PER_MINUTE: '0' })).status).toBe(401);
+    for (let i = 0; i < 5; i++)
+      expect(
+        (
+          await app.request('/v1/usage', withIp('192.0.2.10', { authorization: 'Bearer short' }), {
+            AUTH_FAILURES_PER_MINUTE: '0',
+          })
+        ).status,
+      ).toBe(401);
   });
 
   it('sends no CORS headers without CORS_ORIGINS, and answers only listed origins with one', async () => {
     const origin = 'https://app.example.com';
     const preflight = (o: string) => ({
       method: 'OPTIONS',
-      headers: { origin: o, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
+      headers: {
+        origin: o,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization, content-type',
+      },
     });
     const none = await app.request('/v1/documents', preflight(origin), {});
     expect(none.headers.get('access-control-allow-origin')).toBeNull();
@@ -186,8 +246,18 @@ describe('per-address limit on refused API keys, CORS allow-list (the app in Nod
     const other = await app.request('/v1/documents', preflight('https://evil.example'), env);
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
 
-    expect(parseCorsOrigins(' https://a.example.com ,http://localhost:8080 ')).toEqual(['https://a.example.com', 'http://localhost:8080']);
-    for (const bad of ['*', 'https://a.example.com/', 'a.example.com', 'https://a.example.com/path', 'null', 'ftp://a.example.com']) {
+    expect(parseCorsOrigins(' https://a.example.com ,http://localhost:8080 ')).toEqual([
+      'https://a.example.com',
+      'http://localhost:8080',
+    ]);
+    for (const bad of [
+      '*',
+      'https://a.example.com/',
+      'a.example.com',
+      'https://a.example.com/path',
+      'null',
+      'ftp://a.example.com',
+    ]) {
       expect(() => parseCorsOrigins(bad), bad).toThrow(/CORS_ORIGINS/);
     }
   });
@@ -242,21 +312,32 @@ async function startProxy(target: () => string): Promise<Proxy> {
     const body = await readBody(req);
     const path = req.url ?? '/';
     const headers = new Headers();
-    for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string' && !HOP_BY_HOP.has(name) && name !== 'host') headers.set(name, value);
+    for (const [name, value] of Object.entries(req.headers))
+      if (typeof value === 'string' && !HOP_BY_HOP.has(name) && name !== 'host') headers.set(name, value);
     proxy.received.push({ method: req.method ?? 'GET', path, headers: new Headers(headers), body });
     if (proxy.mode === 'garbage') {
       // A runner gone wrong: 200, "JSON" that is not, quoting the request (with the text) back.
-      res.writeHead(200, { 'content-type': 'application/json' }).end(`{"answer": oops ${new TextDecoder().decode(body)}`);
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(`{"answer": oops ${new TextDecoder().decode(body)}`);
       return;
     }
     let sent = body;
     const resign = async (secret: string, now?: number) => {
-      const signature = await signRequest({ keyId: RUNNER_KEY_ID, secret, method: req.method ?? 'GET', url: path, body: sent, ...(now ? { now } : {}) });
+      const signature = await signRequest({
+        keyId: RUNNER_KEY_ID,
+        secret,
+        method: req.method ?? 'GET',
+        url: path,
+        body: sent,
+        ...(now ? { now } : {}),
+      });
       for (const [name, value] of Object.entries(signature)) headers.set(name, value);
     };
     switch (proxy.mode) {
       case 'strip':
-        for (const name of ['x-glyph-key-id', 'x-glyph-timestamp', 'x-glyph-nonce', 'x-glyph-signature']) headers.delete(name);
+        for (const name of ['x-glyph-key-id', 'x-glyph-timestamp', 'x-glyph-nonce', 'x-glyph-signature'])
+          headers.delete(name);
         break;
       case 'unknown-key':
         headers.set('x-glyph-key-id', 'intruder');
@@ -280,7 +361,12 @@ async function startProxy(target: () => string): Promise<Proxy> {
       default:
         break;
     }
-    const forward = () => fetch(target() + path, { method: req.method, headers, body: sent.byteLength > 0 ? (sent as Uint8Array<ArrayBuffer>) : undefined });
+    const forward = () =>
+      fetch(target() + path, {
+        method: req.method,
+        headers,
+        body: sent.byteLength > 0 ? (sent as Uint8Array<ArrayBuffer>) : undefined,
+      });
     let upstream = await forward();
     if (proxy.mode === 'replay') {
       await upstream.arrayBuffer();
@@ -363,15 +449,25 @@ describe('edge attacks, in workerd', () => {
     for (const [mode, runnerCode] of Object.entries(TAMPERINGS) as Array<[keyof typeof TAMPERINGS, string]>) {
       proxy.mode = mode;
       const before = proxy.runnerErrors.length;
-      const render = await expectError(await edge.call(API_KEY, `/v1/documents/${doc}/render`, json({})), 502, 'runner_auth_failed');
-      const query = await expectError(await edge.call(API_KEY, `/v1/documents/${doc}/query`, json({ question: 'Who crossed?' })), 502, 'runner_auth_failed');
+      const render = await expectError(
+        await edge.call(API_KEY, `/v1/documents/${doc}/render`, json({})),
+        502,
+        'runner_auth_failed',
+      );
+      const query = await expectError(
+        await edge.call(API_KEY, `/v1/documents/${doc}/query`, json({ question: 'Who crossed?' })),
+        502,
+        'runner_auth_failed',
+      );
       // The runner said why (each case its own code); the client learns none of it.
       expect(proxy.runnerErrors.slice(before), mode).toEqual([runnerCode, runnerCode]);
       for (const body of [render, query]) expect(body).not.toContain(runnerCode);
     }
     expect(edge.r2BlobCount('glyphgate-renders')).toBe(0);
     expect(edge.r2BlobCount('glyphgate-answers')).toBe(0);
-    const usage = (await (await edge.call(API_KEY, '/v1/usage')).json()) as { totals: { byOperation: Record<string, unknown> } };
+    const usage = (await (await edge.call(API_KEY, '/v1/usage')).json()) as {
+      totals: { byOperation: Record<string, unknown> };
+    };
     expect(Object.keys(usage.totals.byOperation)).toEqual(['upload']);
 
     // Every request the edge sent was signed with its key and verifies.
@@ -394,7 +490,11 @@ describe('edge attacks, in workerd', () => {
     // Nothing of the failures stuck: with an honest path, the same calls succeed and are cached.
     proxy.mode = 'pass';
     expect((await edge.call(API_KEY, `/v1/documents/${doc}/render`, json({}))).status).toBe(200);
-    const answer = await edge.call(API_KEY, `/v1/documents/${doc}/query`, json({ question: `Who crossed? ${QUESTION_PHRASE}` }));
+    const answer = await edge.call(
+      API_KEY,
+      `/v1/documents/${doc}/query`,
+      json({ question: `Who crossed? ${QUESTION_PHRASE}` }),
+    );
     expect(answer.status).toBe(200);
     expect(answer.headers.get('x-glyph-cache')).toBe('miss');
   }, 120_000);
@@ -402,7 +502,17 @@ describe('edge attacks, in workerd', () => {
   it('stores API keys only as HMAC-SHA256(pepper, key)', async () => {
     const result = spawnSync(
       join(ROOT, 'node_modules', '.bin', 'wrangler'),
-      ['d1', 'execute', 'DB', '--local', '--persist-to', edge.persistDir, '--json', '--command', 'SELECT * FROM api_keys'],
+      [
+        'd1',
+        'execute',
+        'DB',
+        '--local',
+        '--persist-to',
+        edge.persistDir,
+        '--json',
+        '--command',
+        'SELECT * FROM api_keys',
+      ],
       { cwd: ROOT, encoding: 'utf8', env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1' } },
     );
     expect(result.status, result.stderr).toBe(0);
@@ -413,8 +523,10 @@ describe('edge attacks, in workerd', () => {
   });
 
   it('limits API key guessing per client address (CF-Connecting-IP; IPv6 per /64)', async () => {
-    const from = (ip: string, key: string | null) => edge.call(key, '/v1/usage', { headers: { 'cf-connecting-ip': ip } });
-    for (let i = 0; i < AUTH_FAILURE_LIMIT; i++) await expectError(await from('198.51.100.7', WRONG_KEYS[i % WRONG_KEYS.length]!), 401, 'unauthorized');
+    const from = (ip: string, key: string | null) =>
+      edge.call(key, '/v1/usage', { headers: { 'cf-connecting-ip': ip } });
+    for (let i = 0; i < AUTH_FAILURE_LIMIT; i++)
+      await expectError(await from('198.51.100.7', WRONG_KEYS[i % WRONG_KEYS.length]!), 401, 'unauthorized');
     const blocked = await from('198.51.100.7', WRONG_KEYS[0]!);
     const retryAfter = Number(blocked.headers.get('retry-after'));
     await expectError(blocked, 429, 'too_many_auth_failures');
@@ -426,10 +538,12 @@ describe('edge attacks, in workerd', () => {
     expect((await from('198.51.100.8', API_KEY)).status).toBe(200);
     await expectError(await from('198.51.100.8', WRONG_KEYS[1]!), 401, 'unauthorized');
     // Requests without a key guess nothing and are not counted.
-    for (let i = 0; i < AUTH_FAILURE_LIMIT + 2; i++) await expectError(await from('198.51.100.9', null), 401, 'unauthorized');
+    for (let i = 0; i < AUTH_FAILURE_LIMIT + 2; i++)
+      await expectError(await from('198.51.100.9', null), 401, 'unauthorized');
 
     // IPv6: one /64 is one client, however many addresses it rotates through.
-    for (let i = 0; i < AUTH_FAILURE_LIMIT; i++) await expectError(await from(`2001:db8:1:2::${i + 1}`, WRONG_KEYS[2]!), 401, 'unauthorized');
+    for (let i = 0; i < AUTH_FAILURE_LIMIT; i++)
+      await expectError(await from(`2001:db8:1:2::${i + 1}`, WRONG_KEYS[2]!), 401, 'unauthorized');
     await expectError(await from('2001:db8:1:2:ffff:ffff:ffff:fff0', WRONG_KEYS[2]!), 429, 'too_many_auth_failures');
     await expectError(await from('2001:db8:1:3::1', WRONG_KEYS[2]!), 401, 'unauthorized');
   });
@@ -438,13 +552,18 @@ describe('edge attacks, in workerd', () => {
     const preflight = (origin: string) =>
       edge.call(null, '/v1/documents', {
         method: 'OPTIONS',
-        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type, idempotency-key' },
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'authorization, content-type, idempotency-key',
+        },
       });
     const ok = await preflight(ORIGIN);
     expect(ok.status).toBe(204);
     expect(ok.headers.get('access-control-allow-origin')).toBe(ORIGIN);
     expect(ok.headers.get('access-control-allow-methods')).toContain('POST');
-    for (const header of ['authorization', 'content-type', 'idempotency-key']) expect(ok.headers.get('access-control-allow-headers')).toContain(header);
+    for (const header of ['authorization', 'content-type', 'idempotency-key'])
+      expect(ok.headers.get('access-control-allow-headers')).toContain(header);
     expect(ok.headers.get('vary')).toContain('Origin');
     expect(ok.headers.get('access-control-allow-credentials')).toBeNull();
 
@@ -452,14 +571,20 @@ describe('edge attacks, in workerd', () => {
     expect(evil.headers.get('access-control-allow-origin')).toBeNull();
 
     // Real requests: the listed origin can read answers (errors too) and the headers clients need.
-    const usage = await edge.call(API_KEY, '/v1/usage', { headers: { origin: ORIGIN, 'cf-connecting-ip': '198.51.100.20' } });
+    const usage = await edge.call(API_KEY, '/v1/usage', {
+      headers: { origin: ORIGIN, 'cf-connecting-ip': '198.51.100.20' },
+    });
     expect(usage.status).toBe(200);
     expect(usage.headers.get('access-control-allow-origin')).toBe(ORIGIN);
     expect(usage.headers.get('access-control-expose-headers')).toContain('x-glyph-cache');
-    const denied = await edge.call(null, '/v1/usage', { headers: { origin: ORIGIN, 'cf-connecting-ip': '198.51.100.20' } });
+    const denied = await edge.call(null, '/v1/usage', {
+      headers: { origin: ORIGIN, 'cf-connecting-ip': '198.51.100.20' },
+    });
     expect(denied.status).toBe(401);
     expect(denied.headers.get('access-control-allow-origin')).toBe(ORIGIN);
-    const elsewhere = await edge.call(API_KEY, '/v1/usage', { headers: { origin: 'https://evil.example', 'cf-connecting-ip': '198.51.100.20' } });
+    const elsewhere = await edge.call(API_KEY, '/v1/usage', {
+      headers: { origin: 'https://evil.example', 'cf-connecting-ip': '198.51.100.20' },
+    });
     expect(elsewhere.status).toBe(200);
     expect(elsewhere.headers.get('access-control-allow-origin')).toBeNull();
   });
@@ -467,18 +592,40 @@ describe('edge attacks, in workerd', () => {
   it('keeps secrets, keys, the pepper and document text out of the Worker logs, errors included', async () => {
     // A runner answering garbage that quotes the document back: the parse error must not be logged as is.
     proxy.mode = 'garbage';
-    const garbled = await edge.call(API_KEY, `/v1/documents/${doc}/query`, json({ question: `Where? ${QUESTION_PHRASE}` }, { 'cache-control': 'no-cache' }));
+    const garbled = await edge.call(
+      API_KEY,
+      `/v1/documents/${doc}/query`,
+      json({ question: `Where? ${QUESTION_PHRASE}` }, { 'cache-control': 'no-cache' }),
+    );
     await expectError(garbled, 502, 'runner_error');
     const render = await edge.call(API_KEY, `/v1/documents/${doc}/render`, json({ config: { 'font-size': 10 } }));
     expect(render.status).toBeGreaterThanOrEqual(500);
     expect(await render.text()).not.toContain(PHRASE);
     proxy.mode = 'unknown-key';
-    await expectError(await edge.call(API_KEY, `/v1/documents/${doc}/decode`, json({ sample: 2 })), 502, 'runner_auth_failed');
+    await expectError(
+      await edge.call(API_KEY, `/v1/documents/${doc}/decode`, json({ sample: 2 })),
+      502,
+      'runner_auth_failed',
+    );
     proxy.mode = 'pass';
     // A key in a malformed header, and one in a body the edge refuses. (Not in a URL: wrangler, like
     // Cloudflare's request logs, records every URL, so a key belongs in the Authorization header.)
-    await expectError(await edge.call(null, '/v1/usage', { headers: { authorization: `Basic ${WRONG_KEYS[3]}`, 'cf-connecting-ip': '198.51.100.30' } }), 401, 'unauthorized');
-    await expectError(await edge.call(API_KEY, '/v1/documents', json({ text: PHRASE, key: WRONG_KEYS[3] }, { 'cf-connecting-ip': '198.51.100.30' })), 400, 'invalid_request');
+    await expectError(
+      await edge.call(null, '/v1/usage', {
+        headers: { authorization: `Basic ${WRONG_KEYS[3]}`, 'cf-connecting-ip': '198.51.100.30' },
+      }),
+      401,
+      'unauthorized',
+    );
+    await expectError(
+      await edge.call(
+        API_KEY,
+        '/v1/documents',
+        json({ text: PHRASE, key: WRONG_KEYS[3] }, { 'cf-connecting-ip': '198.51.100.30' }),
+      ),
+      400,
+      'invalid_request',
+    );
 
     // Let waitUntil work and log lines land.
     await new Promise((r) => setTimeout(r, 1000));

@@ -78,7 +78,10 @@ async function snapshot(): Promise<Snapshot> {
     if (again.calls === totals.calls) break;
     totals = again;
   }
-  const runnerCalls = (await runner.requests('/v1/render')) + (await runner.requests('/v1/answer')) + (await runner.requests('/v1/decode'));
+  const runnerCalls =
+    (await runner.requests('/v1/render')) +
+    (await runner.requests('/v1/answer')) +
+    (await runner.requests('/v1/decode'));
   return { blobs: BUCKETS.map((b) => edge.r2BlobCount(b)), ...totals, runnerCalls };
 }
 
@@ -139,14 +142,24 @@ function rawRequest(request: string): Promise<{ status: number; head: string; bo
 }
 
 /** Sends a request that must be refused: the JSON error, then nothing stored, billed or asked of a runner. */
-async function expectRefused(path: string, init: RequestInit, status: number, code: string, mentions?: string): Promise<void> {
+async function expectRefused(
+  path: string,
+  init: RequestInit,
+  status: number,
+  code: string,
+  mentions?: string,
+): Promise<void> {
   const before = await snapshot();
   await expectError(await edge.call(key, path, init), status, code, mentions);
   expect(await snapshot(), `${init.method ?? 'GET'} ${path}`).toEqual(before);
 }
 
 /** Uploads a valid document: 201 (or 200 when `again`), its id the SHA-256 of `stored`, billed once. */
-async function expectStored(init: RequestInit, stored: Uint8Array, again = false): Promise<{ id: string; chars: number }> {
+async function expectStored(
+  init: RequestInit,
+  stored: Uint8Array,
+  again = false,
+): Promise<{ id: string; chars: number }> {
   const before = await snapshot();
   const res = await edge.call(key, '/v1/documents', init);
   const raw = await res.text();
@@ -167,7 +180,11 @@ beforeAll(async () => {
     vars: { MAX_UPLOAD_BYTES: String(MAX_UPLOAD_BYTES), RATE_LIMIT_PER_MINUTE: '100000' },
   });
   key = edge.createKey('bad-input').key;
-  const upload = await edge.call(key, '/v1/documents', plain('Bad input, good document: this one renders on one page.'));
+  const upload = await edge.call(
+    key,
+    '/v1/documents',
+    plain('Bad input, good document: this one renders on one page.'),
+  );
   doc = ((await upload.json()) as { id: string }).id;
   const render = await edge.call(key, `/v1/documents/${doc}/render`, post(null));
   expect(render.status).toBe(200);
@@ -216,12 +233,37 @@ describe('edge: bad input is refused plainly or accepted, stores nothing when re
       bytes([0xf4, 0x90, 0x80, 0x80]), // above U+10FFFF
     ]) {
       await expectRefused('/v1/documents', plain(body), 400, 'invalid_utf8');
-      await expectRefused('/v1/documents', post(bytes('{"text":"', [...body], '"}'), 'application/json'), 400, 'invalid_utf8');
+      await expectRefused(
+        '/v1/documents',
+        post(bytes('{"text":"', [...body], '"}'), 'application/json'),
+        400,
+        'invalid_utf8',
+      );
     }
-    await expectRefused(`/v1/documents/${doc}/render`, post(bytes('{"preset":"glyph', [0xff], '"}'), 'application/json'), 400, 'invalid_utf8');
-    await expectRefused('/v1/documents', post('plain ASCII', 'text/plain; charset=iso-8859-1'), 415, 'unsupported_charset');
-    await expectRefused('/v1/documents', post(JSON.stringify({ text: 'x' }), 'application/json; charset=utf-16'), 415, 'unsupported_charset');
-    await expectRefused(`/v1/documents/${doc}/render`, post('{}', 'application/json; charset=latin1'), 415, 'unsupported_charset');
+    await expectRefused(
+      `/v1/documents/${doc}/render`,
+      post(bytes('{"preset":"glyph', [0xff], '"}'), 'application/json'),
+      400,
+      'invalid_utf8',
+    );
+    await expectRefused(
+      '/v1/documents',
+      post('plain ASCII', 'text/plain; charset=iso-8859-1'),
+      415,
+      'unsupported_charset',
+    );
+    await expectRefused(
+      '/v1/documents',
+      post(JSON.stringify({ text: 'x' }), 'application/json; charset=utf-16'),
+      415,
+      'unsupported_charset',
+    );
+    await expectRefused(
+      `/v1/documents/${doc}/render`,
+      post('{}', 'application/json; charset=latin1'),
+      415,
+      'unsupported_charset',
+    );
   });
 
   it('NUL and other control characters: accepted, stored byte for byte, drawn as missing-glyph boxes (as at the runner)', async () => {
@@ -245,14 +287,30 @@ describe('edge: bad input is refused plainly or accepted, stores nothing when re
     await expectStored(plain(text), encoder.encode(text), true);
     await expectStored(json({ text: `\ufeff${text}` }), encoder.encode(text), true);
     // A BOM before the JSON itself is skipped too.
-    await expectStored(post(bytes([0xef, 0xbb, 0xbf], JSON.stringify({ text })), 'application/json'), encoder.encode(text), true);
+    await expectStored(
+      post(bytes([0xef, 0xbb, 0xbf], JSON.stringify({ text })), 'application/json'),
+      encoder.encode(text),
+      true,
+    );
     await expectRefused('/v1/documents', plain(bytes([0xef, 0xbb, 0xbf])), 400, 'empty_document');
     await expectRefused('/v1/documents', json({ text: '\ufeff\ufeff' }), 400, 'empty_document');
   });
 
   it('over the size limits: 413 naming the limit, nothing stored', async () => {
-    await expectRefused('/v1/documents', plain('x'.repeat(MAX_UPLOAD_BYTES + 1)), 413, 'payload_too_large', 'MAX_UPLOAD_BYTES');
-    await expectRefused('/v1/compress', json({ text: 'y'.repeat(MAX_UPLOAD_BYTES) }), 413, 'payload_too_large', 'MAX_UPLOAD_BYTES');
+    await expectRefused(
+      '/v1/documents',
+      plain('x'.repeat(MAX_UPLOAD_BYTES + 1)),
+      413,
+      'payload_too_large',
+      'MAX_UPLOAD_BYTES',
+    );
+    await expectRefused(
+      '/v1/compress',
+      json({ text: 'y'.repeat(MAX_UPLOAD_BYTES) }),
+      413,
+      'payload_too_large',
+      'MAX_UPLOAD_BYTES',
+    );
     // Options bodies (render, query, decode) are capped far lower: they are a few fields.
     const big = json({ question: 'why?', config: { note: 'z'.repeat(70_000) } });
     await expectRefused(`/v1/documents/${doc}/query`, big, 413, 'payload_too_large', 'options');
@@ -287,7 +345,11 @@ describe('edge: bad input is refused plainly or accepted, stores nothing when re
     expect(view.pages).toHaveLength(1);
     // Emoji have no shipped font: drawn as boxes and counted.
     expect(view.missingGlyphs.codePoints).toContain('U+1F469');
-    const query = await edge.call(key, `/v1/documents/${stored.id}/query`, json({ question: 'Was sagt 中文 über שָׁלוֹם 👩‍💻?' }));
+    const query = await edge.call(
+      key,
+      `/v1/documents/${stored.id}/query`,
+      json({ question: 'Was sagt 中文 über שָׁלוֹם 👩‍💻?' }),
+    );
     expect(query.status).toBe(200);
   });
 
@@ -298,15 +360,32 @@ describe('edge: bad input is refused plainly or accepted, stores nothing when re
     // A "__proto__" key is a key like any other: refused, not dropped on the way (which would
     // render with the defaults instead).
     for (const route of ['render', 'decode']) {
-      await expectRefused(`/v1/documents/${doc}/${route}`, post('{"config":{"__proto__":{"dpi":5}}}', 'application/json'), 400, 'invalid_config', '__proto__');
+      await expectRefused(
+        `/v1/documents/${doc}/${route}`,
+        post('{"config":{"__proto__":{"dpi":5}}}', 'application/json'),
+        400,
+        'invalid_config',
+        '__proto__',
+      );
     }
-    await expectRefused(`/v1/documents/${doc}/query`, post('{"question":"q","config":{"__proto__":{}}}', 'application/json'), 400, 'invalid_config', '__proto__');
+    await expectRefused(
+      `/v1/documents/${doc}/query`,
+      post('{"question":"q","config":{"__proto__":{}}}', 'application/json'),
+      400,
+      'invalid_config',
+      '__proto__',
+    );
     for (const config of [[1, 2], null, 'dpi=72', 7]) {
       await expectRefused(`/v1/documents/${doc}/render`, json({ config }), 400, 'invalid_config', 'config');
     }
     // Through /v1/compress: config in the JSON body, or as a JSON query parameter for a text body.
     await expectRefused('/v1/compress', json({ text: 'x', config: { dpi: 5000 } }), 400, 'invalid_config', 'dpi');
-    for (const query of [encodeURIComponent('{"dpi":5000}'), encodeURIComponent('[1]'), 'not-json', encodeURIComponent('{"__proto__":{}}')]) {
+    for (const query of [
+      encodeURIComponent('{"dpi":5000}'),
+      encodeURIComponent('[1]'),
+      'not-json',
+      encodeURIComponent('{"__proto__":{}}'),
+    ]) {
       await expectRefused(`/v1/compress?config=${query}`, plain('x'), 400, 'invalid_config');
     }
   });
@@ -315,26 +394,56 @@ describe('edge: bad input is refused plainly or accepted, stores nothing when re
     for (const preset of ['glyph-fr', '__proto__', 'toString', 'constructor', '']) {
       await expectRefused(`/v1/documents/${doc}/render`, json({ preset }), 400, 'invalid_config', 'preset');
     }
-    await expectRefused(`/v1/documents/${doc}/render`, json({ preset: 'p'.repeat(65) }), 400, 'invalid_request', 'preset');
+    await expectRefused(
+      `/v1/documents/${doc}/render`,
+      json({ preset: 'p'.repeat(65) }),
+      400,
+      'invalid_request',
+      'preset',
+    );
     for (const profile of ['toString', '__proto__', 'GLM-4.1V', '']) {
       await expectRefused(`/v1/documents/${doc}/render`, json({ profile }), 400, 'invalid_profile', 'profile');
     }
-    await expectRefused(`/v1/documents/${doc}/query`, json({ question: 'q', profile: 'gpt-9' }), 400, 'invalid_profile', 'profile');
+    await expectRefused(
+      `/v1/documents/${doc}/query`,
+      json({ question: 'q', profile: 'gpt-9' }),
+      400,
+      'invalid_profile',
+      'profile',
+    );
     await expectRefused(`/v1/documents/${doc}/decode`, json({ preset: 'glyph-fr' }), 400, 'invalid_config', 'preset');
     await expectRefused('/v1/compress?preset=glyph-fr', plain('x'), 400, 'invalid_config', 'preset');
   });
 
   it(`a question over ${MAX_QUESTION_CHARS} characters: 400 naming it; one at the limit is answered`, async () => {
-    await expectRefused(`/v1/documents/${doc}/query`, json({ question: 'q'.repeat(MAX_QUESTION_CHARS + 1) }), 400, 'invalid_request', 'question');
+    await expectRefused(
+      `/v1/documents/${doc}/query`,
+      json({ question: 'q'.repeat(MAX_QUESTION_CHARS + 1) }),
+      400,
+      'invalid_request',
+      'question',
+    );
     await expectRefused(`/v1/documents/${doc}/query`, json({ question: 42 }), 400, 'invalid_request', 'question');
     await expectRefused(`/v1/documents/${doc}/query`, json({ question: ['a'] }), 400, 'invalid_request', 'question');
-    const fits = await edge.call(key, `/v1/documents/${doc}/query`, json({ question: `${'q'.repeat(MAX_QUESTION_CHARS - 9)} document` }));
+    const fits = await edge.call(
+      key,
+      `/v1/documents/${doc}/query`,
+      json({ question: `${'q'.repeat(MAX_QUESTION_CHARS - 9)} document` }),
+    );
     expect(fits.status).toBe(200);
     await fits.arrayBuffer();
   });
 
   it('malformed JSON, and JSON that is not an object: 400', async () => {
-    for (const body of ['{"text": ', '{"text":"x"} trailing', "{'text':'x'}", '{"text":NaN}', '{"text":"x",}', '\u0000', 'null x']) {
+    for (const body of [
+      '{"text": ',
+      '{"text":"x"} trailing',
+      "{'text':'x'}",
+      '{"text":NaN}',
+      '{"text":"x",}',
+      '\u0000',
+      'null x',
+    ]) {
       await expectRefused('/v1/documents', post(body, 'application/json'), 400, 'invalid_json');
       await expectRefused(`/v1/documents/${doc}/render`, post(body, 'application/json'), 400, 'invalid_json');
     }
@@ -346,34 +455,85 @@ describe('edge: bad input is refused plainly or accepted, stores nothing when re
 
   it('deeply nested JSON: 400 naming the field, no stack overflow', async () => {
     // 100 000 levels in an upload (under its 3 MB limit); 30 000 / 10 000 in an options body (under 64 KiB).
-    const nest = (depth: number) => ({ arrays: `${'['.repeat(depth)}${']'.repeat(depth)}`, objects: `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}` });
+    const nest = (depth: number) => ({
+      arrays: `${'['.repeat(depth)}${']'.repeat(depth)}`,
+      objects: `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`,
+    });
     const deep = nest(100_000);
     await expectRefused('/v1/documents', post(deep.arrays, 'application/json'), 400, 'invalid_body');
-    await expectRefused('/v1/documents', post(`{"text":"x","extra":${deep.objects}}`, 'application/json'), 400, 'invalid_request', 'extra');
+    await expectRefused(
+      '/v1/documents',
+      post(`{"text":"x","extra":${deep.objects}}`, 'application/json'),
+      400,
+      'invalid_request',
+      'extra',
+    );
     await expectRefused('/v1/documents', post(`{"text":${deep.arrays}}`, 'application/json'), 400, 'invalid_body');
-    await expectRefused('/v1/compress', post(`{"text":"x","config":{"dpi":${deep.arrays}}}`, 'application/json'), 400, 'invalid_config', 'dpi');
+    await expectRefused(
+      '/v1/compress',
+      post(`{"text":"x","config":{"dpi":${deep.arrays}}}`, 'application/json'),
+      400,
+      'invalid_config',
+      'dpi',
+    );
     // A million levels: more than any recursive walk (a JSON.stringify, say) survives.
-    await expectRefused('/v1/compress', post(`{"text":"x","config":{"dpi":${nest(1_000_000).arrays}}}`, 'application/json'), 400, 'invalid_config', 'dpi');
+    await expectRefused(
+      '/v1/compress',
+      post(`{"text":"x","config":{"dpi":${nest(1_000_000).arrays}}}`, 'application/json'),
+      400,
+      'invalid_config',
+      'dpi',
+    );
     const options = { arrays: nest(30_000).arrays, objects: nest(10_000).objects };
-    await expectRefused(`/v1/documents/${doc}/render`, post(options.arrays, 'application/json'), 400, 'invalid_request');
-    await expectRefused(`/v1/documents/${doc}/render`, post(`{"config":{"deep":${options.objects}}}`, 'application/json'), 400, 'invalid_config', 'deep');
-    await expectRefused(`/v1/documents/${doc}/query`, post(`{"question":${options.arrays}}`, 'application/json'), 400, 'invalid_request', 'question');
+    await expectRefused(
+      `/v1/documents/${doc}/render`,
+      post(options.arrays, 'application/json'),
+      400,
+      'invalid_request',
+    );
+    await expectRefused(
+      `/v1/documents/${doc}/render`,
+      post(`{"config":{"deep":${options.objects}}}`, 'application/json'),
+      400,
+      'invalid_config',
+      'deep',
+    );
+    await expectRefused(
+      `/v1/documents/${doc}/query`,
+      post(`{"question":${options.arrays}}`, 'application/json'),
+      400,
+      'invalid_request',
+      'question',
+    );
   });
 
   it('a wrong Content-Type: 415 on uploads and on options bodies; case and parameters do not matter', async () => {
     const body = JSON.stringify({ text: 'Typed right this time.' });
-    for (const type of ['multipart/form-data; boundary=x', 'application/x-www-form-urlencoded', 'application/jsonx', 'text/csv', 'image/png']) {
+    for (const type of [
+      'multipart/form-data; boundary=x',
+      'application/x-www-form-urlencoded',
+      'application/jsonx',
+      'text/csv',
+      'image/png',
+    ]) {
       await expectRefused('/v1/documents', post(body, type), 415, 'unsupported_media_type');
     }
     // Bytes, not a string: fetch would label a string text/plain.
     await expectRefused('/v1/documents', post(encoder.encode(body)), 415, 'unsupported_media_type');
     for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
       await expectRefused(`/v1/documents/${doc}/render`, post('{}', type), 415, 'unsupported_media_type');
-      await expectRefused(`/v1/documents/${doc}/query`, post('{"question":"why?"}', type), 415, 'unsupported_media_type');
+      await expectRefused(
+        `/v1/documents/${doc}/query`,
+        post('{"question":"why?"}', type),
+        415,
+        'unsupported_media_type',
+      );
     }
     await expectRefused(`/v1/documents/${doc}/render`, post(encoder.encode('{}')), 415, 'unsupported_media_type');
     await expectStored(post(body, 'Application/JSON; Charset="UTF-8"'), encoder.encode('Typed right this time.'));
-    expect((await edge.call(key, `/v1/documents/${doc}/render`, post('{}', 'APPLICATION/JSON; charset=utf-8'))).status).toBe(200);
+    expect(
+      (await edge.call(key, `/v1/documents/${doc}/render`, post('{}', 'APPLICATION/JSON; charset=utf-8'))).status,
+    ).toBe(200);
   });
 
   it('request targets with "..", "/", "%2F", NUL or a backslash in an id: 400 or 404, never another object', async () => {
@@ -396,8 +556,15 @@ describe('edge: bad input is refused plainly or accepted, stores nothing when re
       `/v1/documents/%EF%BC%8E%EF%BC%8E/render`, // full-width dots
     ];
     for (const target of targets) {
-      const method = target.includes('/pages/') || target.startsWith('/v1/jobs') || target.endsWith('/usage') ? 'GET' : 'POST';
-      const lines = [`${method} ${target} HTTP/1.1`, `host: ${new URL(edge.url).host}`, `authorization: Bearer ${key}`, 'content-length: 0', 'connection: close'];
+      const method =
+        target.includes('/pages/') || target.startsWith('/v1/jobs') || target.endsWith('/usage') ? 'GET' : 'POST';
+      const lines = [
+        `${method} ${target} HTTP/1.1`,
+        `host: ${new URL(edge.url).host}`,
+        `authorization: Bearer ${key}`,
+        'content-length: 0',
+        'connection: close',
+      ];
       const res = await rawRequest(`${lines.join('\r\n')}\r\n\r\n`);
       // Dot-segments a client sends unencoded are resolved by URL parsing before routing: they can
       // only land on another public route (here /v1/usage, the caller's own), never inside a key.
@@ -414,7 +581,21 @@ describe('edge: bad input is refused plainly or accepted, stores nothing when re
 
   it('page numbers that are huge, negative or oddly written: 400; past the last page: 404', async () => {
     const page = (n: string) => edge.call(key, `/v1/documents/${doc}/renders/${renderId}/pages/${n}`);
-    for (const n of ['1000000', '99999999999999999999', `${2 ** 53}`, '-5', '%2B1', '%201', '01', '1.0', '0x1', '1e0', 'Infinity', 'NaN', '%D9%A1']) {
+    for (const n of [
+      '1000000',
+      '99999999999999999999',
+      `${2 ** 53}`,
+      '-5',
+      '%2B1',
+      '%201',
+      '01',
+      '1.0',
+      '0x1',
+      '1e0',
+      'Infinity',
+      'NaN',
+      '%D9%A1',
+    ]) {
       await expectError(await page(n), 400, 'invalid_page');
     }
     await expectError(await page(String(pageCount + 1)), 404, 'not_found');
@@ -434,7 +615,9 @@ describe('edge: bad input is refused plainly or accepted, stores nothing when re
     await res.arrayBuffer();
   }, 60_000);
   it('a 2 MB line with no spaces: stored, counted, and sent to a job rather than rendered in one call', async () => {
-    const text = Array.from({ length: 2 * 1024 * 1024 }, (_, i) => String.fromCharCode(97 + ((i * 7919) % 26))).join('');
+    const text = Array.from({ length: 2 * 1024 * 1024 }, (_, i) => String.fromCharCode(97 + ((i * 7919) % 26))).join(
+      '',
+    );
     const stored = await expectStored(plain(text), encoder.encode(text));
     expect(stored.chars).toBe(text.length);
     const before = await snapshot();
@@ -444,5 +627,4 @@ describe('edge: bad input is refused plainly or accepted, stores nothing when re
     // Accepted, not yet done: nothing billed until the job completes.
     expect((await snapshot()).calls).toBe(before.calls);
   }, 60_000);
-
 });

@@ -20,7 +20,10 @@ import { resolveRenderConfig } from '../../protocol/render-config.ts';
 import { fixedRenderId } from '../../edge/renders/render-id.ts';
 import { freePort, startEdge, startRunner, type EdgeHandle, type RunnerHandle } from './worker-stack.ts';
 
-const novel = readFileSync(new URL('../fixtures/texts/pride_and_prejudice.txt', import.meta.url), 'utf8').replace(/^\ufeff/, '');
+const novel = readFileSync(new URL('../fixtures/texts/pride_and_prejudice.txt', import.meta.url), 'utf8').replace(
+  /^\ufeff/,
+  '',
+);
 const json = (body: unknown, headers: Record<string, string> = {}): RequestInit => ({
   method: 'POST',
   headers: { 'content-type': 'application/json', ...headers },
@@ -47,13 +50,22 @@ async function expectError(res: Response, status: number, code: string): Promise
 
 describe('FAULT_INJECTION is test-only and strict (test/edge/faults/rules.ts)', () => {
   it('parses the documented rules', () => {
-    expect(parseFaultRules(' r2-put-fail-after:RENDERS:3:1 , d1-down,d1-fail-after:INTO usage:2,queue-send-twice ')).toEqual([
+    expect(
+      parseFaultRules(' r2-put-fail-after:RENDERS:3:1 , d1-down,d1-fail-after:INTO usage:2,queue-send-twice '),
+    ).toEqual([
       { kind: 'r2-put-fail-after', binding: 'RENDERS', after: 3, times: 1 },
       { kind: 'd1-down' },
       { kind: 'd1-fail-after', fragment: 'INTO usage', after: 2, times: Infinity },
       { kind: 'queue-send-twice' },
     ]);
-    for (const bad of ['r2-put-fail-after:BUCKET:1', 'r2-put-fail-after:RENDERS', 'r2-put-fail-after:RENDERS:-1', 'd1-down:1', 'd1-fail-after::1', 'disk-full']) {
+    for (const bad of [
+      'r2-put-fail-after:BUCKET:1',
+      'r2-put-fail-after:RENDERS',
+      'r2-put-fail-after:RENDERS:-1',
+      'd1-down:1',
+      'd1-fail-after::1',
+      'disk-full',
+    ]) {
       expect(() => parseFaultRules(bad), bad).toThrow(FaultConfigError);
     }
   });
@@ -62,9 +74,14 @@ describe('FAULT_INJECTION is test-only and strict (test/edge/faults/rules.ts)', 
     expect(faultRules({ FAULT_INJECTION: 'd1-down', ENVIRONMENT: 'local' })).toEqual([{ kind: 'd1-down' }]);
     expect(faultRules({ FAULT_INJECTION: 'd1-down', ENVIRONMENT: 'dev' })).toEqual([{ kind: 'd1-down' }]);
     for (const environment of [undefined, '', 'production', 'staging', 'locally']) {
-      expect(() => faultRules({ FAULT_INJECTION: 'd1-down', ...(environment === undefined ? {} : { ENVIRONMENT: environment }) }), String(environment)).toThrow(
-        /only with ENVIRONMENT=local or dev/,
-      );
+      expect(
+        () =>
+          faultRules({
+            FAULT_INJECTION: 'd1-down',
+            ...(environment === undefined ? {} : { ENVIRONMENT: environment }),
+          }),
+        String(environment),
+      ).toThrow(/only with ENVIRONMENT=local or dev/);
     }
     expect(faultRules({ ENVIRONMENT: 'production' })).toEqual([]);
     const env = { RUNNERS: 'http://127.0.0.1:1' } as FaultEnv;
@@ -187,9 +204,12 @@ describe('edge faults, in workerd: R2, usage rows, the Queue, the runner', () =>
     expect(view.renderId).toBe(hash);
     expect(view.pages.length).toBeGreaterThan(4);
     expect(edge.r2Has('glyphgate-renders', `${prefix(doc)}${hash}/manifest.json`)).toBe(true);
-    for (const page of [view.pages[0]!, view.pages.at(-1)!]) expect((await edge.call(key, new URL(page.url).pathname)).status).toBe(200);
+    for (const page of [view.pages[0]!, view.pages.at(-1)!])
+      expect((await edge.call(key, new URL(page.url).pathname)).status).toBe(200);
     const rows = await expectUsage(doc, 2);
-    expect(rows.filter((r) => r.operation === 'render')).toEqual([expect.objectContaining({ pages: view.pages.length, units: 10 * view.pages.length, cacheHit: false })]);
+    expect(rows.filter((r) => r.operation === 'render')).toEqual([
+      expect.objectContaining({ pages: view.pages.length, units: 10 * view.pages.length, cacheHit: false }),
+    ]);
   });
 
   it('a job whose every message is delivered twice, and whose usage row fails once: each range rendered once, billed once', async () => {
@@ -219,7 +239,9 @@ describe('edge faults, in workerd: R2, usage rows, the Queue, the runner', () =>
     await expect.poll(() => edge.log(), { timeout: 5_000 }).toContain('d1-fail-after');
     // ... and the render was billed exactly once all the same.
     const rows = await expectUsage(doc, 2);
-    expect(rows.filter((r) => r.operation === 'render')).toEqual([expect.objectContaining({ pages, units: 10 * pages, cacheHit: false })]);
+    expect(rows.filter((r) => r.operation === 'render')).toEqual([
+      expect.objectContaining({ pages, units: 10 * pages, cacheHit: false }),
+    ]);
 
     const done = await edge.call(key, `/v1/documents/${doc}/render`, json(unreflowed));
     expect(done.status).toBe(200);
@@ -228,13 +250,18 @@ describe('edge faults, in workerd: R2, usage rows, the Queue, the runner', () =>
     expect(view.pages.map((p) => p.n)).toEqual(Array.from({ length: pages }, (_, i) => i + 1));
     expect((await edge.call(key, new URL(view.pages.at(-1)!.url).pathname)).status).toBe(200);
     // The range parts were merged and removed.
-    expect(edge.r2Has('glyphgate-renders', `${prefix(doc)}${await unreflowedHash}/parts/000001-000010.json`)).toBe(false);
+    expect(edge.r2Has('glyphgate-renders', `${prefix(doc)}${await unreflowedHash}/parts/000001-000010.json`)).toBe(
+      false,
+    );
   }, 200_000);
 
   it('a client retry with the same Idempotency-Key is billed once', async () => {
     const body = 'A document uploaded and rendered twice by a client that retries.';
     const doc = sha256(body);
-    const withKey = (init: RequestInit, value: string): RequestInit => ({ ...init, headers: { ...(init.headers as Record<string, string>), 'idempotency-key': value } });
+    const withKey = (init: RequestInit, value: string): RequestInit => ({
+      ...init,
+      headers: { ...(init.headers as Record<string, string>), 'idempotency-key': value },
+    });
     expect((await edge.call(key, '/v1/documents', withKey(text(body), 'upload-1'))).status).toBe(201);
     expect((await edge.call(key, '/v1/documents', withKey(text(body), 'upload-1'))).status).toBe(200);
     const first = await edge.call(key, `/v1/documents/${doc}/render`, withKey(json({}), 'render-1'));
@@ -320,7 +347,10 @@ describe('edge faults, in workerd: D1 unavailable', () => {
 
   beforeAll(async () => {
     // No runner: nothing gets that far.
-    edge = await startEdge({ runners: ['http://127.0.0.1:9'], vars: { FAULT_INJECTION: 'd1-down', ENVIRONMENT: 'local' } });
+    edge = await startEdge({
+      runners: ['http://127.0.0.1:9'],
+      vars: { FAULT_INJECTION: 'd1-down', ENVIRONMENT: 'local' },
+    });
     // keys.ts writes to the local D1 directly, not through the Worker.
     key = edge.createKey('d1down').key;
   }, 180_000);
@@ -341,7 +371,8 @@ describe('edge faults, in workerd: D1 unavailable', () => {
       const res = await edge.call(key, path, init);
       await expectError(res, 500, 'internal_error');
     }
-    for (const bucket of ['glyphgate-documents', 'glyphgate-renders', 'glyphgate-answers']) expect(edge.r2BlobCount(bucket)).toBe(0);
+    for (const bucket of ['glyphgate-documents', 'glyphgate-renders', 'glyphgate-answers'])
+      expect(edge.r2BlobCount(bucket)).toBe(0);
     // Bad requests are still told apart from the outage: no D1 is needed to refuse them.
     await expectError(await edge.call(null, '/v1/usage'), 401, 'unauthorized');
     expect((await edge.call(null, '/healthz')).status).toBe(200);

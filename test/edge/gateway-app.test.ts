@@ -189,7 +189,13 @@ describe('POST /v1/chat/completions (in process)', () => {
       temperature: 0.5,
       messages: [
         { role: 'system', content: 'Be brief.' },
-        { role: 'user', content: [{ type: 'text', text: 'Intro.' }, { type: 'text', text: LONG }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'Intro.' },
+            { type: 'text', text: LONG },
+          ],
+        },
         { role: 'user', content: `${LONG} (twice)\n\n${question}` },
       ],
     });

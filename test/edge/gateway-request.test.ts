@@ -256,13 +256,15 @@ describe('serialized parts spliced into the body', () => {
 
   it('keys the parts by tenant, document, render and delivery', () => {
     const key = { tenant: 'acme', documentId: 'd', renderId: 'r', delivery: 'inline' as const };
-    expect(new Set([
-      partsKey(key),
-      partsKey({ ...key, tenant: 'other' }),
-      partsKey({ ...key, documentId: 'e' }),
-      partsKey({ ...key, renderId: 's' }),
-      partsKey({ ...key, delivery: 'url' }),
-    ]).size).toBe(5);
+    expect(
+      new Set([
+        partsKey(key),
+        partsKey({ ...key, tenant: 'other' }),
+        partsKey({ ...key, documentId: 'e' }),
+        partsKey({ ...key, renderId: 's' }),
+        partsKey({ ...key, delivery: 'url' }),
+      ]).size,
+    ).toBe(5);
   });
 
   it('bounds the cache by size, dropping the least recently used', () => {

@@ -60,10 +60,19 @@ function fakeD1(options: { failBatches?: number } = {}) {
 
 function context() {
   const pending: Promise<unknown>[] = [];
-  return { ctx: { waitUntil: (p: Promise<unknown>) => void pending.push(p) }, settle: () => Promise.all(pending.splice(0)) };
+  return {
+    ctx: { waitUntil: (p: Promise<unknown>) => void pending.push(p) },
+    settle: () => Promise.all(pending.splice(0)),
+  };
 }
 
-const key = (hash: string, revoked = false): KeyRecord => ({ id: `key_${hash}`, tenant: 't1', hash, revoked, rateLimitPerMinute: null });
+const key = (hash: string, revoked = false): KeyRecord => ({
+  id: `key_${hash}`,
+  tenant: 't1',
+  hash,
+  revoked,
+  rateLimitPerMinute: null,
+});
 
 afterEach(() => {
   clearKeyCache();
@@ -173,7 +182,8 @@ describe('usage rows in batches', () => {
     const { db, batches } = fakeD1();
     const { ctx, settle } = context();
     rememberQuota('u1', '2026-01', 0, { limit: null, used: 0 }, startQuotaReading('u1'));
-    for (let i = 0; i < 30; i++) meter(ctx, db, { caller, operation: 'query', units: 2, cacheHit: true, idempotencyKey: `k${i}` });
+    for (let i = 0; i < 30; i++)
+      meter(ctx, db, { caller, operation: 'query', units: 2, cacheHit: true, idempotencyKey: `k${i}` });
     expect(cachedQuota('u1', '2026-01', 1, 10_000, 1_000_000)?.used).toBe(60);
     await settle();
     expect(batches).toHaveLength(1);

@@ -12,7 +12,10 @@ type Operation = {
   security?: unknown[];
   parameters?: { name: string; in: string }[];
   requestBody?: { content: Record<string, unknown> };
-  responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }>; headers?: Record<string, unknown> }>;
+  responses: Record<
+    string,
+    { content?: Record<string, { schema?: { $ref?: string } }>; headers?: Record<string, unknown> }
+  >;
 };
 type Document = {
   openapi: string;
@@ -35,19 +38,27 @@ const READINESS = 'GET /readyz';
 
 /** `METHOD /path/{param}` of every route the app serves (middleware, method ALL, left out). */
 function servedRoutes(): string[] {
-  const routes = app.routes.filter((r) => r.method !== 'ALL').map((r) => `${r.method} ${r.path.replace(/:([^/{}]+)/g, '{$1}')}`);
+  const routes = app.routes
+    .filter((r) => r.method !== 'ALL')
+    .map((r) => `${r.method} ${r.path.replace(/:([^/{}]+)/g, '{$1}')}`);
   return [...new Set(routes)].filter((r) => !NOT_API.has(r)).sort();
 }
 
 /** `METHOD /path` of every operation in `doc`. */
 function documentedRoutes(doc: Document): string[] {
   return Object.entries(doc.paths)
-    .flatMap(([path, item]) => Object.keys(item).filter((m) => METHODS.includes(m)).map((m) => `${m.toUpperCase()} ${path}`))
+    .flatMap(([path, item]) =>
+      Object.keys(item)
+        .filter((m) => METHODS.includes(m))
+        .map((m) => `${m.toUpperCase()} ${path}`),
+    )
     .sort();
 }
 
 function operations(doc: Document): [string, Operation][] {
-  return Object.entries(doc.paths).flatMap(([path, item]) => Object.entries(item).map(([m, op]) => [`${m.toUpperCase()} ${path}`, op] as [string, Operation]));
+  return Object.entries(doc.paths).flatMap(([path, item]) =>
+    Object.entries(item).map(([m, op]) => [`${m.toUpperCase()} ${path}`, op] as [string, Operation]),
+  );
 }
 
 let doc: Document;
@@ -76,11 +87,15 @@ describe('GET /openapi.json', () => {
       for (const [status, response] of Object.entries(op.responses)) {
         if (Number(status) < 400) continue;
         if (route === READINESS) {
-          expect(response.content!['application/json']!.schema!.$ref, `${route} ${status}`).toBe('#/components/schemas/Readiness');
+          expect(response.content!['application/json']!.schema!.$ref, `${route} ${status}`).toBe(
+            '#/components/schemas/Readiness',
+          );
           continue;
         }
         expect(Object.keys(response.content ?? {}), `${route} ${status}`).toEqual(['application/json']);
-        expect(response.content!['application/json']!.schema!.$ref, `${route} ${status}`).toBe(route === OPENAI_SHAPED ? OPENAI_ERROR : ERROR_BODY);
+        expect(response.content!['application/json']!.schema!.$ref, `${route} ${status}`).toBe(
+          route === OPENAI_SHAPED ? OPENAI_ERROR : ERROR_BODY,
+        );
       }
       if (KEY_FREE.test(route)) {
         expect(Object.keys(op.responses), route).toEqual(expect.arrayContaining(['403']));
@@ -97,7 +112,11 @@ describe('GET /openapi.json', () => {
   });
 
   it('documents text uploads, the SSE answer, and page revalidation', () => {
-    expect(Object.keys(doc.paths['/v1/compress']!.post!.requestBody!.content).sort()).toEqual(['application/json', 'text/markdown', 'text/plain']);
+    expect(Object.keys(doc.paths['/v1/compress']!.post!.requestBody!.content).sort()).toEqual([
+      'application/json',
+      'text/markdown',
+      'text/plain',
+    ]);
     // Uploads also take every kind's own type (text/html, text/x-python, …) and a PDF's bytes.
     expect(Object.keys(doc.paths['/v1/documents']!.post!.requestBody!.content).sort()).toEqual([
       'application/json',
@@ -106,15 +125,26 @@ describe('GET /openapi.json', () => {
       'text/markdown',
       'text/plain',
     ]);
-    const uploadParams = (doc.paths['/v1/documents']!.post as { parameters?: Array<{ name: string; in: string }> }).parameters ?? [];
-    expect(uploadParams.filter((p) => p.in === 'query').map((p) => p.name).sort()).toEqual(['kind', 'language']);
+    const uploadParams =
+      (doc.paths['/v1/documents']!.post as { parameters?: Array<{ name: string; in: string }> }).parameters ?? [];
+    expect(
+      uploadParams
+        .filter((p) => p.in === 'query')
+        .map((p) => p.name)
+        .sort(),
+    ).toEqual(['kind', 'language']);
     const query = doc.paths['/v1/documents/{id}/query']!.post!;
     expect(Object.keys(query.responses['200']!.content!).sort()).toEqual(['application/json', 'text/event-stream']);
     const page = doc.paths['/v1/documents/{id}/renders/{renderId}/pages/{n}']!.get!;
     expect(Object.keys(page.responses['200']!.content!)).toEqual(['image/png']);
     expect(page.responses['200']!.headers).toHaveProperty('ETag');
     expect(page.responses['304']!.headers).toHaveProperty('ETag');
-    expect(page.parameters!.map((p) => `${p.in}:${p.name}`)).toEqual(['path:id', 'path:renderId', 'path:n', 'header:If-None-Match']);
+    expect(page.parameters!.map((p) => `${p.in}:${p.name}`)).toEqual([
+      'path:id',
+      'path:renderId',
+      'path:n',
+      'header:If-None-Match',
+    ]);
     const render = doc.paths['/v1/documents/{id}/render']!.post!;
     expect(Object.keys(render.responses)).toEqual(expect.arrayContaining(['200', '202', '404', '502', '503']));
   });

@@ -35,7 +35,13 @@ let credentials: R2S3Credentials;
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'glyph-presign-'));
-  server = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: dir, configureBuckets: [{ name: BUCKET }] });
+  server = new S3rver({
+    port: 0,
+    address: '127.0.0.1',
+    silent: true,
+    directory: dir,
+    configureBuckets: [{ name: BUCKET }],
+  });
   const { port } = await server.run();
   credentials = r2S3Credentials({
     R2_S3_ENDPOINT: `http://127.0.0.1:${port}`,
@@ -43,9 +49,21 @@ beforeAll(async () => {
     R2_ACCESS_KEY_ID: 'S3RVER',
     R2_SECRET_ACCESS_KEY: 'S3RVER',
   })!;
-  const s3 = new S3Client({ endpoint: credentials.endpoint, region: 'auto', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+  const s3 = new S3Client({
+    endpoint: credentials.endpoint,
+    region: 'auto',
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+  });
   await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: KEY, Body: PNG, ContentType: 'image/png' }));
-  await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: KEY.replace('page-0001', 'page-0002'), Body: PNG, ContentType: 'image/png' }));
+  await s3.send(
+    new PutObjectCommand({
+      Bucket: BUCKET,
+      Key: KEY.replace('page-0001', 'page-0002'),
+      Body: PNG,
+      ContentType: 'image/png',
+    }),
+  );
   s3.destroy();
 });
 

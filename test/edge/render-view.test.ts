@@ -102,7 +102,15 @@ describe('renderView', () => {
 
   it('pagesRendered / pagesReused: none painted for a cached render, all for a fresh one, what the runner painted for an incremental one', () => {
     const view = (cached: boolean, pagesRendered?: number) =>
-      renderView({ manifest: manifest(), renderId, profile: 'glm-4.1v', cached, origin: 'https://g.example', config, ...(pagesRendered !== undefined ? { pagesRendered } : {}) });
+      renderView({
+        manifest: manifest(),
+        renderId,
+        profile: 'glm-4.1v',
+        cached,
+        origin: 'https://g.example',
+        config,
+        ...(pagesRendered !== undefined ? { pagesRendered } : {}),
+      });
     expect(view(true)).toMatchObject({ pagesRendered: 0, pagesReused: 2 });
     expect(view(false)).toMatchObject({ pagesRendered: 2, pagesReused: 0 });
     expect(view(false, 1)).toMatchObject({ pagesRendered: 1, pagesReused: 1 });

@@ -18,7 +18,10 @@ const SHA = 'a'.repeat(64);
 const CONFIG = 'b'.repeat(64);
 const BOUNDARY = 'glyph-test-boundary';
 
-function client(answer: (path: string, body: unknown) => Response): { runners: RunnerClient; sent: Array<{ path: string; body: unknown }> } {
+function client(answer: (path: string, body: unknown) => Response): {
+  runners: RunnerClient;
+  sent: Array<{ path: string; body: unknown }>;
+} {
   const sent: Array<{ path: string; body: unknown }> = [];
   const pool = new RunnerPool({
     runners: ['http://runner.test'],
@@ -54,7 +57,10 @@ function manifest(pages: number, overrides: Partial<RenderManifest> = {}): Rende
 
 /** A multipart render answer: the given parts, in order (`manifest` as JSON text). */
 function multipart(parts: Array<{ name: string; body: string }>): Response {
-  const text = parts.map((p) => `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${p.name}"\r\n\r\n${p.body}\r\n`).join('') + `--${BOUNDARY}--\r\n`;
+  const text =
+    parts
+      .map((p) => `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${p.name}"\r\n\r\n${p.body}\r\n`)
+      .join('') + `--${BOUNDARY}--\r\n`;
   return new Response(text, { headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` } });
 }
 
@@ -77,7 +83,11 @@ function incremental(pages: number, kept: number, overrides: Partial<RenderManif
 describe('runner client: incremental render (reusePlans)', () => {
   it('takes parts from pagesReused + 1, checked against the manifest, and says how many were kept', async () => {
     const { runners, sent } = client(() =>
-      multipart([{ name: 'manifest', body: JSON.stringify(incremental(4, 2)) }, { name: 'page-3', body: 'png3' }, { name: 'page-4', body: 'png4' }]),
+      multipart([
+        { name: 'manifest', body: JSON.stringify(incremental(4, 2)) },
+        { name: 'page-3', body: 'png3' },
+        { name: 'page-4', body: 'png4' },
+      ]),
     );
     const reusePlans = [plan(1), plan(2), plan(3)];
     const answer = await runners.render(SHA, { text: 'x', reusePlans }, expect_);
@@ -87,7 +97,13 @@ describe('runner client: incremental render (reusePlans)', () => {
   });
 
   it('refuses a kept page whose plan is not the one named, more kept than named, or kept without reusePlans', async () => {
-    const answerOf = (m: RenderManifest) => client(() => multipart([{ name: 'manifest', body: JSON.stringify(m) }, { name: 'page-3', body: 'png3' }]));
+    const answerOf = (m: RenderManifest) =>
+      client(() =>
+        multipart([
+          { name: 'manifest', body: JSON.stringify(m) },
+          { name: 'page-3', body: 'png3' },
+        ]),
+      );
     const otherPlan = incremental(3, 2, {});
     otherPlan.pages[1] = { ...otherPlan.pages[1]!, planSha256: plan(99) };
     for (const [m, reusePlans] of [
@@ -106,9 +122,21 @@ describe('runner client: incremental render (reusePlans)', () => {
 
   it('refuses parts that start anywhere but after the kept pages, or end short', async () => {
     const reusePlans = [plan(1), plan(2)];
-    const fromOne = client(() => multipart([{ name: 'manifest', body: JSON.stringify(incremental(3, 2)) }, { name: 'page-1', body: 'png1' }]));
-    await expect(collect((await fromOne.runners.render(SHA, { text: 'x', reusePlans }, expect_)).pages)).rejects.toThrow(/unexpected part "page-1"/);
-    const short = client(() => multipart([{ name: 'manifest', body: JSON.stringify(incremental(4, 2)) }, { name: 'page-3', body: 'png3' }]));
+    const fromOne = client(() =>
+      multipart([
+        { name: 'manifest', body: JSON.stringify(incremental(3, 2)) },
+        { name: 'page-1', body: 'png1' },
+      ]),
+    );
+    await expect(
+      collect((await fromOne.runners.render(SHA, { text: 'x', reusePlans }, expect_)).pages),
+    ).rejects.toThrow(/unexpected part "page-1"/);
+    const short = client(() =>
+      multipart([
+        { name: 'manifest', body: JSON.stringify(incremental(4, 2)) },
+        { name: 'page-3', body: 'png3' },
+      ]),
+    );
     await expect(collect((await short.runners.render(SHA, { text: 'x', reusePlans }, expect_)).pages)).rejects.toThrow(
       /sent 1 of 2 pages after the 2 kept/,
     );
@@ -119,7 +147,13 @@ describe('runner client: incremental render (reusePlans)', () => {
   });
 
   it('a runner that ignores reusePlans (no pagesReused) sends every page, and that is taken as 0 kept', async () => {
-    const { runners } = client(() => multipart([{ name: 'manifest', body: JSON.stringify(manifest(2)) }, { name: 'page-1', body: 'a' }, { name: 'page-2', body: 'b' }]));
+    const { runners } = client(() =>
+      multipart([
+        { name: 'manifest', body: JSON.stringify(manifest(2)) },
+        { name: 'page-1', body: 'a' },
+        { name: 'page-2', body: 'b' },
+      ]),
+    );
     const answer = await runners.render(SHA, { text: 'x', reusePlans: [plan(1)] }, expect_);
     expect([answer.pagesReused, await collect(answer.pages)]).toEqual([0, [1, 2]]);
   });
@@ -128,58 +162,117 @@ describe('runner client: incremental render (reusePlans)', () => {
 describe('runner client: render', () => {
   it('hands over the validated manifest, then the pages in manifest order, and sends the typed body', async () => {
     const { runners, sent } = client(() =>
-      multipart([{ name: 'manifest', body: JSON.stringify(manifest(2)) }, { name: 'page-1', body: 'png1' }, { name: 'page-2', body: 'png2' }]),
+      multipart([
+        { name: 'manifest', body: JSON.stringify(manifest(2)) },
+        { name: 'page-1', body: 'png1' },
+        { name: 'page-2', body: 'png2' },
+      ]),
     );
-    const answer = await runners.render(SHA, { text: 'hello', profile: 'glm-4.1v', firstPage: 1, lastPage: 5 }, expect_);
+    const answer = await runners.render(
+      SHA,
+      { text: 'hello', profile: 'glm-4.1v', firstPage: 1, lastPage: 5 },
+      expect_,
+    );
     expect(answer.manifest.totals.pages).toBe(2);
     expect(await collect(answer.pages)).toEqual([1, 2]);
-    expect(sent).toEqual([{ path: '/v1/render', body: { text: 'hello', profile: 'glm-4.1v', firstPage: 1, lastPage: 5 } }]);
+    expect(sent).toEqual([
+      { path: '/v1/render', body: { text: 'hello', profile: 'glm-4.1v', firstPage: 1, lastPage: 5 } },
+    ]);
   });
 
   it('refuses a manifest off the contract, one for another text or config, and pages that stray from it', async () => {
-    const incomplete = client(() => multipart([{ name: 'manifest', body: JSON.stringify({ ...manifest(1), totals: undefined }) }]));
+    const incomplete = client(() =>
+      multipart([{ name: 'manifest', body: JSON.stringify({ ...manifest(1), totals: undefined }) }]),
+    );
     await expect(incomplete.runners.render(SHA, { text: 'x' }, expect_)).rejects.toBeInstanceOf(RunnerStreamError);
 
-    const other = client(() => multipart([{ name: 'manifest', body: JSON.stringify(manifest(1, { configHash: 'c'.repeat(64) })) }]));
+    const other = client(() =>
+      multipart([{ name: 'manifest', body: JSON.stringify(manifest(1, { configHash: 'c'.repeat(64) })) }]),
+    );
     const mismatch = await other.runners.render(SHA, { text: 'x' }, expect_).catch((e: unknown) => e);
     expect(mismatch).toBeInstanceOf(ApiError);
     expect((mismatch as ApiError).code).toBe('runner_mismatch');
 
-    const skipped = client(() => multipart([{ name: 'manifest', body: JSON.stringify(manifest(2)) }, { name: 'page-2', body: 'png2' }]));
-    await expect(collect((await skipped.runners.render(SHA, { text: 'x' }, expect_)).pages)).rejects.toThrow(/unexpected part "page-2"/);
+    const skipped = client(() =>
+      multipart([
+        { name: 'manifest', body: JSON.stringify(manifest(2)) },
+        { name: 'page-2', body: 'png2' },
+      ]),
+    );
+    await expect(collect((await skipped.runners.render(SHA, { text: 'x' }, expect_)).pages)).rejects.toThrow(
+      /unexpected part "page-2"/,
+    );
 
-    const short = client(() => multipart([{ name: 'manifest', body: JSON.stringify(manifest(3)) }, { name: 'page-1', body: 'png1' }]));
-    await expect(collect((await short.runners.render(SHA, { text: 'x' }, expect_)).pages)).rejects.toThrow(/sent 1 of 3 pages/);
+    const short = client(() =>
+      multipart([
+        { name: 'manifest', body: JSON.stringify(manifest(3)) },
+        { name: 'page-1', body: 'png1' },
+      ]),
+    );
+    await expect(collect((await short.runners.render(SHA, { text: 'x' }, expect_)).pages)).rejects.toThrow(
+      /sent 1 of 3 pages/,
+    );
 
     const notMultipart = client(() => Response.json(manifest(1)));
     await expect(notMultipart.runners.render(SHA, { text: 'x' }, expect_)).rejects.toThrow(/not multipart/);
   });
 
-  it('preset auto (no config hash expected): takes a manifest whose hash is its own config\'s, refuses one whose is not', async () => {
+  it("preset auto (no config hash expected): takes a manifest whose hash is its own config's, refuses one whose is not", async () => {
     const config = resolveRenderConfig({ config: { 'font-size': 7, 'line-height': 8 } }) as RenderManifest['config'];
     const own = await renderConfigHash(config);
     const auto = { expect: { textSha256: SHA } };
-    const good = client(() => multipart([{ name: 'manifest', body: JSON.stringify(manifest(1, { config, configHash: own })) }, { name: 'page-1', body: 'png1' }]));
-    const answer = await good.runners.render(SHA, { text: 'x', auto: { profile: 'gpt-4o' }, reflow: 'auto', profile: 'gpt-4o' }, auto);
+    const good = client(() =>
+      multipart([
+        { name: 'manifest', body: JSON.stringify(manifest(1, { config, configHash: own })) },
+        { name: 'page-1', body: 'png1' },
+      ]),
+    );
+    const answer = await good.runners.render(
+      SHA,
+      { text: 'x', auto: { profile: 'gpt-4o' }, reflow: 'auto', profile: 'gpt-4o' },
+      auto,
+    );
     expect(answer.manifest.config).toEqual(config);
     expect(await collect(answer.pages)).toEqual([1]);
     expect(good.sent[0]!.body).toEqual({ text: 'x', auto: { profile: 'gpt-4o' }, reflow: 'auto', profile: 'gpt-4o' });
 
-    const lying = client(() => multipart([{ name: 'manifest', body: JSON.stringify(manifest(1, { config, configHash: CONFIG })) }]));
-    await expect(lying.runners.render(SHA, { text: 'x', auto: { profile: 'gpt-4o' } }, auto)).rejects.toMatchObject({ code: 'runner_mismatch' });
+    const lying = client(() =>
+      multipart([{ name: 'manifest', body: JSON.stringify(manifest(1, { config, configHash: CONFIG })) }]),
+    );
+    await expect(lying.runners.render(SHA, { text: 'x', auto: { profile: 'gpt-4o' } }, auto)).rejects.toMatchObject({
+      code: 'runner_mismatch',
+    });
   });
 
   it("passes a runner's 400 through and makes its other refusals a 502", async () => {
-    const bad = client(() => Response.json({ error: { code: 'invalid_config', message: 'dpi: too big' } }, { status: 400 }));
-    await expect(bad.runners.render(SHA, { text: 'x' }, expect_)).rejects.toMatchObject({ status: 400, code: 'invalid_config' });
+    const bad = client(() =>
+      Response.json({ error: { code: 'invalid_config', message: 'dpi: too big' } }, { status: 400 }),
+    );
+    await expect(bad.runners.render(SHA, { text: 'x' }, expect_)).rejects.toMatchObject({
+      status: 400,
+      code: 'invalid_config',
+    });
     const auth = client(() => Response.json({ error: { code: 'bad_signature', message: 'no' } }, { status: 401 }));
-    await expect(auth.runners.decode(SHA, { text: 'x' })).rejects.toMatchObject({ status: 502, code: 'runner_auth_failed' });
+    await expect(auth.runners.decode(SHA, { text: 'x' })).rejects.toMatchObject({
+      status: 502,
+      code: 'runner_auth_failed',
+    });
   });
 });
 
 describe('runner client: decode and answer', () => {
-  const decoded = { charAccuracy: 0.99, charAccuracyRaw: 0.98, charAccuracyVariantInsensitive: 0.99, linesChecked: 1, lines: [{ page: 1, line: 1, expected: 'a', got: 'a' }] };
-  const answered: AnswerResponse = { answer: 'Mr. Bingley', answerer: 'extractive', citations: [{ page: 1, line: 2, text: 'Mr. Bingley' }] };
+  const decoded = {
+    charAccuracy: 0.99,
+    charAccuracyRaw: 0.98,
+    charAccuracyVariantInsensitive: 0.99,
+    linesChecked: 1,
+    lines: [{ page: 1, line: 1, expected: 'a', got: 'a' }],
+  };
+  const answered: AnswerResponse = {
+    answer: 'Mr. Bingley',
+    answerer: 'extractive',
+    citations: [{ page: 1, line: 2, text: 'Mr. Bingley' }],
+  };
 
   it('returns answers that match the contract', async () => {
     const { runners, sent } = client((path) => Response.json(path === '/v1/decode' ? decoded : answered));
@@ -190,8 +283,14 @@ describe('runner client: decode and answer', () => {
   });
 
   it('makes JSON that is malformed or off the contract a 502', async () => {
-    const garbage = client(() => new Response('{"answer": "unterminated', { headers: { 'content-type': 'application/json' } }));
-    await expect(garbage.runners.answer(SHA, { text: 'x', question: 'Who?' })).rejects.toMatchObject({ status: 502, code: 'runner_error', message: 'runner answered malformed JSON' });
+    const garbage = client(
+      () => new Response('{"answer": "unterminated', { headers: { 'content-type': 'application/json' } }),
+    );
+    await expect(garbage.runners.answer(SHA, { text: 'x', question: 'Who?' })).rejects.toMatchObject({
+      status: 502,
+      code: 'runner_error',
+      message: 'runner answered malformed JSON',
+    });
     const shape = client(() => Response.json({ ...decoded, charAccuracy: 'high' }));
     await expect(shape.runners.decode(SHA, { text: 'x' })).rejects.toMatchObject({ status: 502, code: 'runner_error' });
   });
@@ -206,9 +305,14 @@ describe('runner client: decode and answer', () => {
     expect(done).toEqual([answered]);
     expect(sent[0]!.body).toMatchObject({ stream: true });
 
-    const partial = client(() => new Response(`event: done\ndata: {"answer":"half"}\n\n`, { headers: { 'content-type': 'text/event-stream' } }));
+    const partial = client(
+      () =>
+        new Response(`event: done\ndata: {"answer":"half"}\n\n`, { headers: { 'content-type': 'text/event-stream' } }),
+    );
     const none: AnswerResponse[] = [];
-    await new Response(await partial.runners.answerStream(SHA, { text: 'x', question: 'Who?' }, { onDone: (a) => none.push(a) })).text();
+    await new Response(
+      await partial.runners.answerStream(SHA, { text: 'x', question: 'Who?' }, { onDone: (a) => none.push(a) }),
+    ).text();
     expect(none).toEqual([]);
   });
 });

@@ -6,11 +6,9 @@ import { RunnerPool } from '../../edge/runners/pool.ts';
 
 describe('parseRunners', () => {
   it('splits on commas and/or whitespace and strips trailing slashes', () => {
-    expect(parseRunners(' http://127.0.0.1:8788/, https://gpu-1.example\n  https://gpu-2.example:9000/runner/ ')).toEqual([
-      'http://127.0.0.1:8788',
-      'https://gpu-1.example',
-      'https://gpu-2.example:9000/runner',
-    ]);
+    expect(
+      parseRunners(' http://127.0.0.1:8788/, https://gpu-1.example\n  https://gpu-2.example:9000/runner/ '),
+    ).toEqual(['http://127.0.0.1:8788', 'https://gpu-1.example', 'https://gpu-2.example:9000/runner']);
   });
 
   it('accepts a JSON array', () => {
@@ -39,7 +37,9 @@ describe('parseRunners', () => {
 
   it('names the bad entry', () => {
     expect(() => parseRunners('http://a, runner-b:8788')).toThrow(/entry 2 of 2.*http or https/);
-    expect(() => parseRunners('http://a, not-a-url')).toThrow(/entry 2 of 2: runner URL "not-a-url" is not an absolute URL/);
+    expect(() => parseRunners('http://a, not-a-url')).toThrow(
+      /entry 2 of 2: runner URL "not-a-url" is not an absolute URL/,
+    );
     expect(() => parseRunners('ftp://a')).toThrow(/http or https, not ftp/);
     expect(() => parseRunners('/relative')).toThrow(/not an absolute URL/);
     expect(() => parseRunners('http://a?x=1')).toThrow(/query or fragment/);

@@ -6,7 +6,10 @@ import { rendezvousOrder, rendezvousWeight } from '../../edge/runners/rendezvous
 
 const runnerArb = fc.integer({ min: 1, max: 65_535 }).map((port) => `http://10.0.0.1:${port}`);
 const runnersArb = fc.uniqueArray(runnerArb, { minLength: 1, maxLength: 8 });
-const keyArb = fc.oneof(fc.string(), fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => Buffer.from(b).toString('hex')));
+const keyArb = fc.oneof(
+  fc.string(),
+  fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => Buffer.from(b).toString('hex')),
+);
 
 describe('rendezvousWeight', () => {
   it('is the first 8 bytes of SHA-256(runner + "\\n" + key), big-endian', async () => {

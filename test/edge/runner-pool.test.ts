@@ -8,13 +8,7 @@ import type { Server } from 'node:http';
 import { serve, type HttpBindings } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  NONCE_HEADER,
-  NonceStore,
-  pathAndQueryOf,
-  sha256Hex,
-  verifySignature,
-} from '../../protocol/signing.ts';
+import { NONCE_HEADER, NonceStore, pathAndQueryOf, sha256Hex, verifySignature } from '../../protocol/signing.ts';
 import { CircuitBreaker } from '../../edge/runners/circuit-breaker.ts';
 import { rendezvousOrder } from '../../edge/runners/rendezvous.ts';
 import {
@@ -427,9 +421,7 @@ describe('RunnerPool routing', () => {
     const onlyFlaky = await p.request(doc, { path: '/v1/render', body: '{}', exclude: [`${healthy.url}/`] });
     expect(onlyFlaky.runner).toBe(flaky.url);
     await onlyFlaky.response.arrayBuffer();
-    const none = await rejection(
-      p.request(doc, { path: '/v1/render', body: '{}', exclude: [flaky.url, healthy.url] }),
-    );
+    const none = await rejection(p.request(doc, { path: '/v1/render', body: '{}', exclude: [flaky.url, healthy.url] }));
     expect(none).toBeInstanceOf(RunnersUnavailableError);
     expect((none as RunnersUnavailableError).attempts).toEqual([]);
   });

@@ -8,8 +8,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEdge, startRunner, type EdgeHandle, type RunnerHandle } from './worker-stack.ts';
 
 const novel = readFileSync(new URL('../fixtures/texts/pride_and_prejudice.txt', import.meta.url), 'utf8');
-const json = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-const text = (body: string): RequestInit => ({ method: 'POST', headers: { 'content-type': 'text/plain; charset=utf-8' }, body });
+const json = (body: unknown): RequestInit => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
+const text = (body: string): RequestInit => ({
+  method: 'POST',
+  headers: { 'content-type': 'text/plain; charset=utf-8' },
+  body,
+});
 const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
 let runner: RunnerHandle;
@@ -32,7 +40,10 @@ afterAll(async () => {
   await runner?.stop();
 });
 
-async function upload(key: string, body: string): Promise<{ status: number; id: string; doc: Record<string, unknown> }> {
+async function upload(
+  key: string,
+  body: string,
+): Promise<{ status: number; id: string; doc: Record<string, unknown> }> {
   const res = await edge.call(key, '/v1/documents', text(body));
   const doc = (await res.json()) as Record<string, unknown>;
   return { status: res.status, id: doc.id as string, doc };
@@ -44,17 +55,32 @@ describe('edge worker: upload → render → pages → query', () => {
     const first = await upload(keyA, body);
     expect(first.status).toBe(201);
     // The fixture starts with a byte-order mark, which is not part of the text.
-    expect(first.doc).toMatchObject({ id: first.id, sha256: first.id, chars: 60_000 - 1, textTokens: expect.any(Number) });
+    expect(first.doc).toMatchObject({
+      id: first.id,
+      sha256: first.id,
+      chars: 60_000 - 1,
+      textTokens: expect.any(Number),
+    });
     expect((await upload(keyA, body)).status).toBe(200);
     const viaJson = await edge.call(keyA, '/v1/documents', json({ text: body }));
     expect(viaJson.status).toBe(200);
     expect(((await viaJson.json()) as { id: string }).id).toBe(first.id);
 
     const rendersBefore = await runner.requests('/v1/render');
-    const render = await edge.call(keyA, `/v1/documents/${first.id}/render`, json({ preset: 'glyph-en', profile: 'glm-4.1v' }));
+    const render = await edge.call(
+      keyA,
+      `/v1/documents/${first.id}/render`,
+      json({ preset: 'glyph-en', profile: 'glm-4.1v' }),
+    );
     expect(render.status).toBe(200);
     expect(render.headers.get('x-glyph-cache')).toBe('miss');
-    const view = (await render.json()) as { renderId: string; profile: string; cached: boolean; pages: { n: number; url: string; visualTokens: number }[]; totals: Record<string, number> };
+    const view = (await render.json()) as {
+      renderId: string;
+      profile: string;
+      cached: boolean;
+      pages: { n: number; url: string; visualTokens: number }[];
+      totals: Record<string, number>;
+    };
     expect(view.cached).toBe(false);
     expect(view.pages.length).toBeGreaterThan(3);
     expect(view.totals.pages).toBe(view.pages.length);
@@ -83,7 +109,10 @@ describe('edge worker: upload → render → pages → query', () => {
       expect(conditional.status).toBe(304);
       expect(conditional.headers.get('etag')).toBe(etag);
     }
-    const beyond = await edge.call(keyA, `/v1/documents/${first.id}/renders/${view.renderId}/pages/${view.pages.length + 1}`);
+    const beyond = await edge.call(
+      keyA,
+      `/v1/documents/${first.id}/renders/${view.renderId}/pages/${view.pages.length + 1}`,
+    );
     expect(beyond.status).toBe(404);
 
     const answersBefore = await runner.requests('/v1/answer');
@@ -97,31 +126,54 @@ describe('edge worker: upload → render → pages → query', () => {
     expect(await runner.requests('/v1/answer')).toBe(answersBefore + 1);
 
     // Re-query (normalized: case and spacing differ) is served from R2, no runner call.
-    const requery = await edge.call(keyA, `/v1/documents/${first.id}/query`, json({ question: '  who is the SINGLE man in possession of a good fortune? ' }));
+    const requery = await edge.call(
+      keyA,
+      `/v1/documents/${first.id}/query`,
+      json({ question: '  who is the SINGLE man in possession of a good fortune? ' }),
+    );
     expect(requery.headers.get('x-glyph-cache')).toBe('hit');
     expect((await requery.json()) as object).toMatchObject({ answer: answer.answer, cached: true });
     expect(await runner.requests('/v1/answer')).toBe(answersBefore + 1);
 
-    const forced = await edge.call(keyA, `/v1/documents/${first.id}/query`, { ...json({ question }), headers: { 'content-type': 'application/json', 'cache-control': 'no-cache' } });
+    const forced = await edge.call(keyA, `/v1/documents/${first.id}/query`, {
+      ...json({ question }),
+      headers: { 'content-type': 'application/json', 'cache-control': 'no-cache' },
+    });
     expect(forced.headers.get('x-glyph-cache')).toBe('miss');
     await forced.arrayBuffer();
     expect(await runner.requests('/v1/answer')).toBe(answersBefore + 2);
 
-    const streamed = await edge.call(keyA, `/v1/documents/${first.id}/query`, json({ question: 'Where is Netherfield Park?', stream: true }));
+    const streamed = await edge.call(
+      keyA,
+      `/v1/documents/${first.id}/query`,
+      json({ question: 'Where is Netherfield Park?', stream: true }),
+    );
     expect(streamed.headers.get('content-type')).toContain('text/event-stream');
     const events = await streamed.text();
     expect(events).toContain('event: delta');
     expect(events).toContain('event: done');
     // The streamed answer was cached as it passed through.
-    await expect.poll(async () => (await edge.call(keyA, `/v1/documents/${first.id}/query`, json({ question: 'where is netherfield park?' }))).headers.get('x-glyph-cache')).toBe('hit');
+    await expect
+      .poll(async () =>
+        (
+          await edge.call(keyA, `/v1/documents/${first.id}/query`, json({ question: 'where is netherfield park?' }))
+        ).headers.get('x-glyph-cache'),
+      )
+      .toBe('hit');
 
     const decode = await edge.call(keyA, `/v1/documents/${first.id}/decode`, json({ sample: 3 }));
     expect(decode.status).toBe(200);
     expect(decode.headers.get('x-glyph-cache')).toBe('miss');
     expect((await decode.json()) as object).toMatchObject({ linesChecked: 3 });
-    expect((await edge.call(keyA, `/v1/documents/${first.id}/decode`, json({ sample: 3 }))).headers.get('x-glyph-cache')).toBe('hit');
+    expect(
+      (await edge.call(keyA, `/v1/documents/${first.id}/decode`, json({ sample: 3 }))).headers.get('x-glyph-cache'),
+    ).toBe('hit');
 
-    type Usage = { tenant: string; totals: { byOperation: Record<string, { calls: number }> }; rows: { operation: string; cacheHit: boolean }[] };
+    type Usage = {
+      tenant: string;
+      totals: { byOperation: Record<string, { calls: number }> };
+      rows: { operation: string; cacheHit: boolean }[];
+    };
     const usage = async () => (await (await edge.call(keyA, '/v1/usage')).json()) as Usage;
     // Rows are written just after each response (waitUntil), so wait for the last one.
     await expect.poll(async () => (await usage()).totals.byOperation.decode?.calls).toBe(2);
@@ -132,9 +184,17 @@ describe('edge worker: upload → render → pages → query', () => {
   });
 
   it('compresses text in one call', async () => {
-    const res = await edge.call(keyA, '/v1/compress', json({ text: novel.slice(100_000, 110_000), preset: 'glyph-en' }));
+    const res = await edge.call(
+      keyA,
+      '/v1/compress',
+      json({ text: novel.slice(100_000, 110_000), preset: 'glyph-en' }),
+    );
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { document: { id: string; textTokens: number }; renderId: string; pages: unknown[] };
+    const body = (await res.json()) as {
+      document: { id: string; textTokens: number };
+      renderId: string;
+      pages: unknown[];
+    };
     expect(body.document.textTokens).toBeGreaterThan(0);
     expect(body.pages.length).toBeGreaterThan(0);
   });
@@ -142,8 +202,15 @@ describe('edge worker: upload → render → pages → query', () => {
   it('makes exactly one runner render call for 20 concurrent requests', async () => {
     const { id } = await upload(keyA, novel.slice(200_000, 400_000));
     const before = await runner.requests('/v1/render');
-    const responses = await Promise.all(Array.from({ length: 20 }, () => edge.call(keyA, `/v1/documents/${id}/render`, json({}))));
-    const views = await Promise.all(responses.map(async (r) => ({ status: r.status, body: (await r.json()) as { renderId: string; totals: { pages: number } } })));
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, () => edge.call(keyA, `/v1/documents/${id}/render`, json({}))),
+    );
+    const views = await Promise.all(
+      responses.map(async (r) => ({
+        status: r.status,
+        body: (await r.json()) as { renderId: string; totals: { pages: number } },
+      })),
+    );
     expect(views.every((v) => v.status === 200)).toBe(true);
     expect(new Set(views.map((v) => `${v.body.renderId}/${v.body.totals.pages}`)).size).toBe(1);
     expect(await runner.requests('/v1/render')).toBe(before + 1);
@@ -154,7 +221,9 @@ describe('edge worker: tenant isolation', () => {
   it("gives tenant B 404s for A's document, pages, answers and jobs, and no hit on A's text", async () => {
     const secret = novel.slice(400_000, 420_000);
     const { id } = await upload(keyA, secret);
-    const view = (await (await edge.call(keyA, `/v1/documents/${id}/render`, json({}))).json()) as { pages: { url: string }[] };
+    const view = (await (await edge.call(keyA, `/v1/documents/${id}/render`, json({}))).json()) as {
+      pages: { url: string }[];
+    };
     await (await edge.call(keyA, `/v1/documents/${id}/query`, json({ question: 'Who danced?' }))).arrayBuffer();
 
     const missing = 'f'.repeat(64);
@@ -203,7 +272,11 @@ describe('edge worker: async jobs', () => {
     if (repeat.status === 202) expect(((await repeat.json()) as { jobId: string }).jobId).toBe(jobId);
     expect((await edge.call(keyB, `/v1/jobs/${jobId}`)).status).toBe(404);
 
-    let job: { status: string; pagesDone: number; pagesTotal: number | null } = { status: 'queued', pagesDone: 0, pagesTotal: null };
+    let job: { status: string; pagesDone: number; pagesTotal: number | null } = {
+      status: 'queued',
+      pagesDone: 0,
+      pagesTotal: null,
+    };
     const seen = new Set<number>();
     const deadline = Date.now() + 150_000;
     while (job.status !== 'done' && job.status !== 'failed' && Date.now() < deadline) {

@@ -24,11 +24,25 @@ describe('POST /v1/context: conversations, formats and bad input', () => {
 
   it('shapes messages for anthropic (system apart) and gemini (parts, model role)', async () => {
     const messages = HISTORY.slice(0, 20);
-    const anthropic = await context({ messages, profile: 'glm-4.1v', budget: 1_000_000, format: 'anthropic', keepRecent: 20 });
+    const anthropic = await context({
+      messages,
+      profile: 'glm-4.1v',
+      budget: 1_000_000,
+      format: 'anthropic',
+      keepRecent: 20,
+    });
     expect(anthropic.status, JSON.stringify(anthropic.body)).toBe(200);
     expect(anthropic.body.system).toBe(HISTORY[0]!.content);
-    expect(anthropic.body.messages.every((m: { role: string }) => m.role === 'user' || m.role === 'assistant')).toBe(true);
-    const gemini = await context({ messages: HISTORY.slice(0, 24), profile: 'glm-4.1v', budget: 1_000_000, format: 'gemini', imageDelivery: 'inline' });
+    expect(anthropic.body.messages.every((m: { role: string }) => m.role === 'user' || m.role === 'assistant')).toBe(
+      true,
+    );
+    const gemini = await context({
+      messages: HISTORY.slice(0, 24),
+      profile: 'glm-4.1v',
+      budget: 1_000_000,
+      format: 'gemini',
+      imageDelivery: 'inline',
+    });
     expect(gemini.status, JSON.stringify(gemini.body)).toBe(200);
     const [pages, ...rest] = gemini.body.messages as { role: string; parts: Record<string, unknown>[] }[];
     expect(pages!.parts.some((p) => 'inline_data' in p)).toBe(true);
@@ -42,14 +56,30 @@ describe('POST /v1/context: conversations, formats and bad input', () => {
       expect(res.body.error.code).toBe(code);
       return res.body.error.message as string;
     };
-    expect(await bad({ messages: HISTORY, profile: 'gpt-5-vision', budget: 1000 }, 400, 'invalid_profile')).toMatch(/profile/);
-    expect(await bad({ messages: [], profile: 'gpt-4o', budget: 1000 }, 400, 'invalid_request')).toMatch(/messages must not be empty/);
+    expect(await bad({ messages: HISTORY, profile: 'gpt-5-vision', budget: 1000 }, 400, 'invalid_profile')).toMatch(
+      /profile/,
+    );
+    expect(await bad({ messages: [], profile: 'gpt-4o', budget: 1000 }, 400, 'invalid_request')).toMatch(
+      /messages must not be empty/,
+    );
     await bad({ profile: 'gpt-4o', budget: 1000 }, 400, 'invalid_request');
-    await bad({ messages: HISTORY, conversationId: `conv_${'0'.repeat(32)}`, profile: 'gpt-4o', budget: 1000 }, 400, 'invalid_request');
+    await bad(
+      { messages: HISTORY, conversationId: `conv_${'0'.repeat(32)}`, profile: 'gpt-4o', budget: 1000 },
+      400,
+      'invalid_request',
+    );
     await bad({ messages: HISTORY, profile: 'gpt-4o', budget: 1.5 }, 400, 'invalid_request');
-    await bad({ messages: [{ role: 'assistant', content: 'Hello.' }], profile: 'gpt-4o', budget: 1000 }, 400, 'no_question');
+    await bad(
+      { messages: [{ role: 'assistant', content: 'Hello.' }], profile: 'gpt-4o', budget: 1000 },
+      400,
+      'no_question',
+    );
     expect(
-      await bad({ messages: [{ role: 'user', content: 'x'.repeat(100_001) }], profile: 'gpt-4o', budget: 1000 }, 413, 'payload_too_large'),
+      await bad(
+        { messages: [{ role: 'user', content: 'x'.repeat(100_001) }], profile: 'gpt-4o', budget: 1000 },
+        413,
+        'payload_too_large',
+      ),
     ).toMatch(/messages\.0\.content: 100001 characters/);
     await bad({ conversationId: `conv_${'1'.repeat(32)}`, profile: 'gpt-4o', budget: 1000 }, 404, 'not_found');
   });

@@ -29,11 +29,15 @@ let env: Env;
 
 beforeAll(async () => {
   persistDir = mkdtempSync(join(tmpdir(), 'glyph-d1-'));
-  const migrate = spawnSync(join(root, 'node_modules', '.bin', 'wrangler'), ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistDir], {
-    cwd: root,
-    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1' },
-    encoding: 'utf8',
-  });
+  const migrate = spawnSync(
+    join(root, 'node_modules', '.bin', 'wrangler'),
+    ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistDir],
+    {
+      cwd: root,
+      env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1' },
+      encoding: 'utf8',
+    },
+  );
   if (migrate.status !== 0) throw new Error(`migrations failed:\n${migrate.stderr}${migrate.stdout}`);
   mf = new Miniflare({
     modules: true,
@@ -58,7 +62,12 @@ afterAll(async () => {
 
 function context() {
   const pending: Promise<unknown>[] = [];
-  return { ctx: { waitUntil: (p: Promise<unknown>) => void pending.push(p) }, settle: async () => { while (pending.length > 0) await Promise.all(pending.splice(0)); } };
+  return {
+    ctx: { waitUntil: (p: Promise<unknown>) => void pending.push(p) },
+    settle: async () => {
+      while (pending.length > 0) await Promise.all(pending.splice(0));
+    },
+  };
 }
 
 const caller = { tenant: 'acme', keyId: 'key_a' };
@@ -66,7 +75,14 @@ const MARCH = Date.UTC(2026, 2, 10);
 
 describe('usage rows in real D1', () => {
   it('bills a repeated idempotency key once, and the trigger keeps the month total the quota reads', async () => {
-    const input = { caller, operation: 'render' as const, units: 30, cacheHit: false, pages: 3, idempotencyKey: 'key_a:render:same' };
+    const input = {
+      caller,
+      operation: 'render' as const,
+      units: 30,
+      cacheHit: false,
+      pages: 3,
+      idempotencyKey: 'key_a:render:same',
+    };
     expect(await recordUsage(db, input)).toBe(true);
     // INSERT OR IGNORE: the second row with the same key is not written, and says so.
     expect(await recordUsage(db, input)).toBe(false);
@@ -86,7 +102,8 @@ describe('usage rows in real D1', () => {
     const tenant = { tenant: 'batch', keyId: 'key_b' };
     rememberQuota('batch', '2026-03', MARCH, { limit: null, used: 0 }, startQuotaReading('batch'));
     await recordUsage(db, { caller: tenant, operation: 'query', units: 2, cacheHit: true, idempotencyKey: 'dup' });
-    for (let i = 0; i < 5; i++) meter(ctx, db, { caller: tenant, operation: 'query', units: 2, cacheHit: true, idempotencyKey: `q${i}` });
+    for (let i = 0; i < 5; i++)
+      meter(ctx, db, { caller: tenant, operation: 'query', units: 2, cacheHit: true, idempotencyKey: `q${i}` });
     meter(ctx, db, { caller: tenant, operation: 'query', units: 2, cacheHit: true, idempotencyKey: 'dup' });
     // Counted at once, before any row is written.
     expect(cachedQuota('batch', '2026-03', MARCH + 1, 10_000, 1_000_000)?.used).toBe(12);
@@ -111,7 +128,10 @@ describe('rate windows in real D1', () => {
     expect(countRequest(db, ctx, 'key_r', 600, t0 + 1_000)).toBe(2);
     await settle();
     expect(countRequest(db, ctx, 'key_r', 600, t0 + 1_001)).toBe(103);
-    const row = await db.prepare('SELECT count FROM rate_windows WHERE key_id = ?1 AND minute = ?2').bind('key_r', minute).first<{ count: number }>();
+    const row = await db
+      .prepare('SELECT count FROM rate_windows WHERE key_id = ?1 AND minute = ?2')
+      .bind('key_r', minute)
+      .first<{ count: number }>();
     expect(row?.count).toBe(102);
   });
 });
@@ -121,7 +141,9 @@ describe('documents in real D1 and R2', () => {
     const bytes = new TextEncoder().encode('the same text, uploaded four times at once');
     const sha = 'a'.repeat(64);
     const results = await Promise.all(
-      Array.from({ length: 4 }, () => storeDocument(env, { tenant: 'acme', sha, bytes, chars: bytes.length, lines: 1 })),
+      Array.from({ length: 4 }, () =>
+        storeDocument(env, { tenant: 'acme', sha, bytes, chars: bytes.length, lines: 1 }),
+      ),
     );
     expect(results.filter((r) => r.created)).toHaveLength(1);
     expect(new Set(results.map((r) => r.record.sha256))).toEqual(new Set([sha]));

@@ -13,8 +13,16 @@ let edge: EdgeHandle;
 let key: string;
 let doc: string;
 
-const json = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-const text = (body: BodyInit, type = 'text/plain'): RequestInit => ({ method: 'POST', headers: { 'content-type': type }, body });
+const json = (body: unknown): RequestInit => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
+const text = (body: BodyInit, type = 'text/plain'): RequestInit => ({
+  method: 'POST',
+  headers: { 'content-type': type },
+  body,
+});
 
 /** Asserts status and the JSON error shape; returns the error. */
 async function expectError(res: Response, status: number, code?: string): Promise<{ code: string; message: string }> {
@@ -44,7 +52,10 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => busyRunner.listen(0, '127.0.0.1', resolve));
   const { port } = busyRunner.address() as { port: number };
   // AUTH_CACHE_TTL_MS: how long an isolate trusts a key row it read (the revocation test below).
-  edge = await startEdge({ runners: [`http://127.0.0.1:${port}`], vars: { MAX_UPLOAD_BYTES: '100000', AUTH_CACHE_TTL_MS: '1000' } });
+  edge = await startEdge({
+    runners: [`http://127.0.0.1:${port}`],
+    vars: { MAX_UPLOAD_BYTES: '100000', AUTH_CACHE_TTL_MS: '1000' },
+  });
   key = edge.createKey('errors').key;
   doc = ((await (await edge.call(key, '/v1/documents', text('Some text to render.'))).json()) as { id: string }).id;
 }, 180_000);
@@ -72,21 +83,49 @@ describe('edge worker errors', () => {
     // URL parsing turns an encoded dot-segment into a real one: it climbs out of the route (404),
     // never into another R2 prefix.
     await expectError(await edge.call(key, `/v1/documents/${hex}/renders/${hex}/pages/%2E%2E`), 404, 'not_found');
-    await expectError(await edge.call(key, `/v1/documents/${hex}/renders/..%2F${hex}/pages/1`), 400, 'invalid_render_id');
+    await expectError(
+      await edge.call(key, `/v1/documents/${hex}/renders/..%2F${hex}/pages/1`),
+      400,
+      'invalid_render_id',
+    );
     await expectError(await edge.call(key, '/v1/jobs/job_..%2Fx'), 400, 'invalid_job_id');
 
-    const config = await expectError(await edge.call(key, `/v1/documents/${doc}/render`, json({ config: { 'font-sise': 9 } })), 400, 'invalid_config');
+    const config = await expectError(
+      await edge.call(key, `/v1/documents/${doc}/render`, json({ config: { 'font-sise': 9 } })),
+      400,
+      'invalid_config',
+    );
     expect(config.message).toContain('font-sise');
-    const range = await expectError(await edge.call(key, `/v1/documents/${doc}/render`, json({ config: { dpi: 5000 } })), 400, 'invalid_config');
+    const range = await expectError(
+      await edge.call(key, `/v1/documents/${doc}/render`, json({ config: { dpi: 5000 } })),
+      400,
+      'invalid_config',
+    );
     expect(range.message).toContain('dpi');
-    await expectError(await edge.call(key, `/v1/documents/${doc}/render`, json({ profile: 'gpt-9' })), 400, 'invalid_profile');
+    await expectError(
+      await edge.call(key, `/v1/documents/${doc}/render`, json({ profile: 'gpt-9' })),
+      400,
+      'invalid_profile',
+    );
     await expectError(await edge.call(key, `/v1/documents/${doc}/render`, json({ pages: 3 })), 400, 'invalid_request');
-    await expectError(await edge.call(key, `/v1/documents/${doc}/render`, text('{"preset":', 'application/json')), 400, 'invalid_json');
-    await expectError(await edge.call(key, `/v1/documents/${doc}/query`, json({ question: '   ' })), 400, 'invalid_request');
+    await expectError(
+      await edge.call(key, `/v1/documents/${doc}/render`, text('{"preset":', 'application/json')),
+      400,
+      'invalid_json',
+    );
+    await expectError(
+      await edge.call(key, `/v1/documents/${doc}/query`, json({ question: '   ' })),
+      400,
+      'invalid_request',
+    );
 
     await expectError(await edge.call(key, '/v1/documents', text('')), 400, 'empty_document');
     await expectError(await edge.call(key, '/v1/documents', text(' \n\t ')), 400, 'empty_document');
-    await expectError(await edge.call(key, '/v1/documents', text(new Uint8Array([0x68, 0xff, 0xfe, 0x69]))), 400, 'invalid_utf8');
+    await expectError(
+      await edge.call(key, '/v1/documents', text(new Uint8Array([0x68, 0xff, 0xfe, 0x69]))),
+      400,
+      'invalid_utf8',
+    );
     await expectError(await edge.call(key, '/v1/documents', json({ txt: 'x' })), 400, 'invalid_body');
     await expectError(await edge.call(key, '/v1/documents', json({ text: 'x\ud800y' })), 400, 'invalid_utf8');
     await expectError(await edge.call(key, '/v1/usage?from=yesterday'), 400, 'invalid_request');
@@ -96,7 +135,11 @@ describe('edge worker errors', () => {
     const noHeader = await edge.call(null, '/v1/usage');
     expect(noHeader.headers.get('www-authenticate')).toContain('Bearer');
     await expectError(noHeader, 401, 'unauthorized');
-    await expectError(await edge.call(null, '/v1/usage', { headers: { authorization: `Basic ${btoa('a:b')}` } }), 401, 'unauthorized');
+    await expectError(
+      await edge.call(null, '/v1/usage', { headers: { authorization: `Basic ${btoa('a:b')}` } }),
+      401,
+      'unauthorized',
+    );
     await expectError(await edge.call('gg_not-a-key-we-issued', '/v1/usage'), 401, 'unauthorized');
     await expectError(await edge.call(null, `/v1/documents/${doc}/render`, json({})), 401, 'unauthorized');
     const revoked = edge.createKey('errors');
@@ -104,7 +147,9 @@ describe('edge worker errors', () => {
     edge.revokeKey(revoked.keyId);
     // The key row was just read and is trusted for AUTH_CACHE_TTL_MS (1 s here): the revocation
     // shows within that, and stays.
-    await expect.poll(async () => (await edge.call(revoked.key, '/v1/usage')).status, { timeout: 1000 + 2000 }).toBe(401);
+    await expect
+      .poll(async () => (await edge.call(revoked.key, '/v1/usage')).status, { timeout: 1000 + 2000 })
+      .toBe(401);
     await expectError(await edge.call(revoked.key, '/v1/usage'), 401, 'unauthorized');
   });
 
@@ -148,7 +193,8 @@ describe('edge worker errors', () => {
     const small = edge.createKey('small-quota', ['--quota', '3']).key;
     for (let i = 0; i < 3; i++) expect((await edge.call(small, '/v1/documents', text(`doc ${i}`))).status).toBe(201);
     // Usage rows are written just after each response (waitUntil): wait until all three are in.
-    const units = async () => ((await (await edge.call(small, '/v1/usage')).json()) as { totals: { units: number } }).totals.units;
+    const units = async () =>
+      ((await (await edge.call(small, '/v1/usage')).json()) as { totals: { units: number } }).totals.units;
     await expect.poll(units).toBe(3);
     const quota = await expectError(await edge.call(small, '/v1/documents', text('doc 4')), 429, 'quota_exceeded');
     expect(quota.message).toContain('3 of 3 units');

@@ -11,7 +11,11 @@ import { rendezvousOrder } from '../../edge/runners/rendezvous.ts';
 import { freePort, startEdge, startRunner, type EdgeHandle, type RunnerHandle } from './worker-stack.ts';
 
 const novel = readFileSync(new URL('../fixtures/texts/pride_and_prejudice.txt', import.meta.url), 'utf8');
-const json = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const json = (body: unknown): RequestInit => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
 
 const ports: number[] = [];
 const runners = new Map<string, RunnerHandle>();
@@ -40,7 +44,11 @@ afterAll(async () => {
 });
 
 async function upload(text: string): Promise<string> {
-  const res = await edge.call(key, '/v1/documents', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: text });
+  const res = await edge.call(key, '/v1/documents', {
+    method: 'POST',
+    headers: { 'content-type': 'text/plain' },
+    body: text,
+  });
   return ((await res.json()) as { id: string }).id;
 }
 
@@ -81,7 +89,8 @@ describe('edge worker: runner failure mid-render', () => {
     expect(view.totals.pages).toBeGreaterThan(50);
     // The second runner made the render that was committed.
     expect(await second.requests('/v1/render')).toBe(secondBefore + 1);
-    for (const page of [view.pages[0]!, view.pages.at(-1)!]) expect((await edge.call(key, new URL(page.url).pathname)).status).toBe(200);
+    for (const page of [view.pages[0]!, view.pages.at(-1)!])
+      expect((await edge.call(key, new URL(page.url).pathname)).status).toBe(200);
     // Bring the killed runner back on its port for the next test.
     runners.delete(first.url);
     await first.stop();

@@ -163,7 +163,13 @@ describe('passthrough decided before any page is drawn', () => {
     const res = await edge.call(key, '/v1/compress', json({ text, profile: 'qwen3-vl', passthrough: true }));
     expect(res.status).toBe(200);
     const passed = compressPassthroughSchema.parse(await res.json());
-    expect(passed).toMatchObject({ passthrough: true, worthIt: false, text, rendered: false, tokenizer: { family: 'qwen3', estimate: false } });
+    expect(passed).toMatchObject({
+      passthrough: true,
+      worthIt: false,
+      text,
+      rendered: false,
+      tokenizer: { family: 'qwen3', estimate: false },
+    });
     expect(passed.totals.visualTokens).toBe(64);
     expect(passed.totals.textTokens).toBeLessThan(64);
     // The document reports the same Qwen3 count.

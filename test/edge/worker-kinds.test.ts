@@ -39,7 +39,11 @@ afterAll(async () => {
 function upload(body: BodyInit | Uint8Array, contentType: string, query = ''): Promise<Response> {
   // pdfkit's bytes may view any ArrayBuffer; fetch's BodyInit takes a plain ArrayBuffer view.
   const init = body instanceof Uint8Array ? new Uint8Array(body) : body;
-  return edge.call(key, `/v1/documents${query}`, { method: 'POST', headers: { 'content-type': contentType }, body: init });
+  return edge.call(key, `/v1/documents${query}`, {
+    method: 'POST',
+    headers: { 'content-type': contentType },
+    body: init,
+  });
 }
 
 async function expectError(response: Response, status: number, code: string, names?: string): Promise<void> {

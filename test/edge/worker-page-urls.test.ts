@@ -38,7 +38,12 @@ beforeAll(async () => {
     runners: [runner.url],
     // The gateway renders with preset auto: a profile's first render waits for the runner's
     // font-size search, longer than the default 30 s runner deadline on this machine.
-    vars: { PAGE_URL_SECRET: SECRET, UPSTREAM_BASE_URL: standIn.baseUrl, UPSTREAM_IMAGE_DELIVERY: 'url', RUNNER_TIMEOUT_MS: '240000' },
+    vars: {
+      PAGE_URL_SECRET: SECRET,
+      UPSTREAM_BASE_URL: standIn.baseUrl,
+      UPSTREAM_IMAGE_DELIVERY: 'url',
+      RUNNER_TIMEOUT_MS: '240000',
+    },
   });
   key = edge.createKey('acme').key;
   otherKey = edge.createKey('globex').key;

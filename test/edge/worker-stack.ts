@@ -101,11 +101,15 @@ export interface EdgeHandle {
 export async function startEdge(options: EdgeOptions): Promise<EdgeHandle> {
   const persistDir = mkdtempSync(join(tmpdir(), 'glyph-edge-'));
   const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1' };
-  const migrate = spawnSync(bin('wrangler'), ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistDir], {
-    cwd: root,
-    env,
-    encoding: 'utf8',
-  });
+  const migrate = spawnSync(
+    bin('wrangler'),
+    ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistDir],
+    {
+      cwd: root,
+      env,
+      encoding: 'utf8',
+    },
+  );
   if (migrate.status !== 0) throw new Error(`migrations failed:\n${migrate.stderr}${migrate.stdout}`);
 
   // Bundle once and serve that file with --no-bundle: `wrangler dev` would otherwise watch the
@@ -115,7 +119,11 @@ export async function startEdge(options: EdgeOptions): Promise<EdgeHandle> {
   // The demo page's static assets, built from today's sources (not whatever dist/site holds).
   const site = join(persistDir, 'site');
   await buildDemoSite(site);
-  const build = spawnSync(bin('wrangler'), ['deploy', entry, '--dry-run', '--outdir', outdir, '--assets', site], { cwd: root, env, encoding: 'utf8' });
+  const build = spawnSync(bin('wrangler'), ['deploy', entry, '--dry-run', '--outdir', outdir, '--assets', site], {
+    cwd: root,
+    env,
+    encoding: 'utf8',
+  });
   if (build.status !== 0) throw new Error(`bundling the Worker failed:\n${build.stderr}${build.stdout}`);
   const config = readFileSync(join(root, 'wrangler.toml'), 'utf8')
     .replace(/^main = .*$/m, `main = "${basename(entry, '.ts')}.js"\nno_bundle = true`)
@@ -130,8 +138,25 @@ export async function startEdge(options: EdgeOptions): Promise<EdgeHandle> {
     RUNNER_SECRET,
     ...options.vars,
   };
-  const args = ['dev', '--config', join(outdir, 'wrangler.toml'), '--local', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspectorPort)];
-  args.push('--persist-to', persistDir, '--show-interactive-dev-session=false', '--log-level', options.logLevel ?? process.env.EDGE_LOG_LEVEL ?? 'warn');
+  const args = [
+    'dev',
+    '--config',
+    join(outdir, 'wrangler.toml'),
+    '--local',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--inspector-port',
+    String(inspectorPort),
+  ];
+  args.push(
+    '--persist-to',
+    persistDir,
+    '--show-interactive-dev-session=false',
+    '--log-level',
+    options.logLevel ?? process.env.EDGE_LOG_LEVEL ?? 'warn',
+  );
   for (const [name, value] of Object.entries(vars)) args.push('--var', `${name}:${value}`);
   // Own process group, so stop() can end wrangler and the workerd it started together.
   const child = spawn(bin('wrangler'), args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
@@ -145,8 +170,14 @@ export async function startEdge(options: EdgeOptions): Promise<EdgeHandle> {
   };
   process.once('exit', reap);
   let log = '';
-  child.stdout!.on('data', (c: Buffer) => { log += c.toString(); if (process.env.EDGE_LOG) process.stderr.write(c); });
-  child.stderr!.on('data', (c: Buffer) => { log += c.toString(); if (process.env.EDGE_LOG) process.stderr.write(c); });
+  child.stdout!.on('data', (c: Buffer) => {
+    log += c.toString();
+    if (process.env.EDGE_LOG) process.stderr.write(c);
+  });
+  child.stderr!.on('data', (c: Buffer) => {
+    log += c.toString();
+    if (process.env.EDGE_LOG) process.stderr.write(c);
+  });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 90_000;
   for (;;) {
@@ -180,11 +211,15 @@ export async function startEdge(options: EdgeOptions): Promise<EdgeHandle> {
       keys(['revoke', '--key-id', keyId]);
     },
     r2Has(bucket, key) {
-      const result = spawnSync(bin('wrangler'), ['r2', 'object', 'get', `${bucket}/${key}`, '--local', '--persist-to', persistDir, '--pipe'], {
-        cwd: root,
-        env,
-        encoding: 'buffer',
-      });
+      const result = spawnSync(
+        bin('wrangler'),
+        ['r2', 'object', 'get', `${bucket}/${key}`, '--local', '--persist-to', persistDir, '--pipe'],
+        {
+          cwd: root,
+          env,
+          encoding: 'buffer',
+        },
+      );
       return result.status === 0 && result.stdout.byteLength > 0;
     },
     r2BlobCount(bucket) {

@@ -43,7 +43,10 @@ async function expectCites(text: string, layout: ManifestLine[], cases: Array<[q
     const expected = lineOf(text, layout, phrase);
     const response = await backend.answer(input(question, text, layout));
     expect(response.answerer).toBe('extractive');
-    expect(response.citations.map(({ page, line }) => ({ page, line })), question).toContainEqual(expected);
+    expect(
+      response.citations.map(({ page, line }) => ({ page, line })),
+      question,
+    ).toContainEqual(expected);
     const cited = response.citations.find((c) => c.page === expected.page && c.line === expected.line)!;
     // The citation's text is that line of the source, whitespace folded, and lies inside the answer.
     const source = layout.find((l) => l.page === expected.page && l.line === expected.line)!;
@@ -88,7 +91,11 @@ describe('extractive answers', () => {
     const text = fixture('glyph/input.txt');
     const layout = layoutOf(text, 'glyph-en');
     for (const question of ['zyzzyva quokka?', 'What is it?', '?', '']) {
-      expect(await backend.answer(input(question, text, layout))).toEqual({ answer: NO_MATCH_ANSWER, answerer: 'extractive', citations: [] });
+      expect(await backend.answer(input(question, text, layout))).toEqual({
+        answer: NO_MATCH_ANSWER,
+        answerer: 'extractive',
+        citations: [],
+      });
     }
     expect((await backend.answer(input('wolf', text, []))).citations).toEqual([]);
   });
@@ -108,13 +115,20 @@ describe('extractive answers', () => {
   it('stops when the request is already aborted', async () => {
     const text = fixture('glyph/input.txt');
     const signal = AbortSignal.abort(new Error('client gone'));
-    await expect(backend.answer({ ...input('wolf', text, layoutOf(text, 'glyph-en')), signal })).rejects.toThrow('client gone');
+    await expect(backend.answer({ ...input('wolf', text, layoutOf(text, 'glyph-en')), signal })).rejects.toThrow(
+      'client gone',
+    );
   });
 });
 
 describe('tokenize', () => {
   it('lowercases English, drops stopwords and single letters, folds common suffixes', () => {
-    expect(tokenize("What did she pick? She PICKED strawberries at Grandma's.")).toEqual(['pick', 'pick', 'strawberry', 'grandma']);
+    expect(tokenize("What did she pick? She PICKED strawberries at Grandma's.")).toEqual([
+      'pick',
+      'pick',
+      'strawberry',
+      'grandma',
+    ]);
   });
 
   it('splits CJK into unigrams and bigrams, keeps Latin words inside Chinese apart, folds full-width forms', () => {

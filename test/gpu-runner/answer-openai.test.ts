@@ -14,7 +14,12 @@ import { Hono, type Context } from 'hono';
 import { serve } from '@hono/node-server';
 import type { ManifestLine } from '../../protocol/runner-api.ts';
 import { planPages, renderPages } from '../../gpu-runner/render/index.ts';
-import { createAnswerBackend, UpstreamError, type AnswerEvent, type AnswerInput } from '../../gpu-runner/answer/backend.ts';
+import {
+  createAnswerBackend,
+  UpstreamError,
+  type AnswerEvent,
+  type AnswerInput,
+} from '../../gpu-runner/answer/backend.ts';
 import { OpenAIBackend, type OpenAIBackendOptions } from '../../gpu-runner/answer/openai.ts';
 import { ExtractiveBackend } from '../../gpu-runner/answer/extractive.ts';
 import { sseEvents } from '../../gpu-runner/answer/sse.ts';
@@ -103,7 +108,9 @@ function chunkedSse(c: Context, chunks: Uint8Array[], gapMs = 5): Response {
       controller.close();
     },
   });
-  return new Response(body, { headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' } });
+  return new Response(body, {
+    headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' },
+  });
 }
 
 /** Splits bytes at the given offsets. */
@@ -117,7 +124,9 @@ function splitAt(bytes: Uint8Array, cuts: number[]): Uint8Array[] {
 /** Little Red Riding Hood on short pages, so it spans several page images. */
 const text = fixture('glyph/input.txt');
 const cfg = config({ 'page-size': '595,200' });
-const layout: ManifestLine[] = planPages(text, cfg).pages.flatMap((p) => p.lines.map((l) => ({ ...l, page: l.page + 1 })));
+const layout: ManifestLine[] = planPages(text, cfg).pages.flatMap((p) =>
+  p.lines.map((l) => ({ ...l, page: l.page + 1 })),
+);
 const pngs: Uint8Array[] = [];
 
 beforeAll(async () => {
@@ -129,9 +138,16 @@ const pagesOf = (images: Uint8Array[]) =>
     for (const [i, png] of images.entries()) yield { n: i + 1, png };
   };
 
-const input = (question: string, extra: Partial<AnswerInput> = {}): AnswerInput => ({ question, text, layout, pages: pagesOf(pngs), ...extra });
+const input = (question: string, extra: Partial<AnswerInput> = {}): AnswerInput => ({
+  question,
+  text,
+  layout,
+  pages: pagesOf(pngs),
+  ...extra,
+});
 
-const backend = (options: Partial<OpenAIBackendOptions> = {}) => new OpenAIBackend({ url: baseUrl, apiKey: API_KEY, ...options });
+const backend = (options: Partial<OpenAIBackendOptions> = {}) =>
+  new OpenAIBackend({ url: baseUrl, apiKey: API_KEY, ...options });
 
 /** Asserts one chat request of the shape Glyph's server expects, carrying exactly `images`, in order. */
 function expectChatRequest(request: Seen, images: Uint8Array[], question: string, stream: boolean) {
@@ -198,11 +214,18 @@ describe('openai answer backend (contract test against a local OpenAI-compatible
     expect(response.answerer).toBe('openai:glyph');
     expect(response.citations.length).toBeGreaterThanOrEqual(1);
     expect(response.citations.length).toBeLessThanOrEqual(3);
-    expect(response.citations.map(({ page, line }) => ({ page, line }))).toContainEqual(lineOf('less than two seconds'));
+    expect(response.citations.map(({ page, line }) => ({ page, line }))).toContainEqual(
+      lineOf('less than two seconds'),
+    );
   });
 
   it('keeps a reasoning model’s inline <think> block out of the answer', async () => {
-    reply = (c) => c.json(completion('<think>The page says the wolf ate her.</think>\n<answer>The <|begin_of_box|>wolf<|end_of_box|>.</answer>'));
+    reply = (c) =>
+      c.json(
+        completion(
+          '<think>The page says the wolf ate her.</think>\n<answer>The <|begin_of_box|>wolf<|end_of_box|>.</answer>',
+        ),
+      );
     expect((await backend().answer(input('Who ate Grandma?'))).answer).toBe('The wolf.');
   });
 
@@ -212,7 +235,9 @@ describe('openai answer backend (contract test against a local OpenAI-compatible
       ': keep-alive comment\r\n\r\n',
       `data: ${JSON.stringify({ choices: [{ index: 0, delta: { role: 'assistant', content: '' } }] })}\r\n\r\n`,
       `data: ${JSON.stringify({ choices: [{ index: 0, delta: { reasoning_content: 'private musing' } }] })}\n\n`,
-      ...deltas.slice(1).map((d) => `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: d } }] })}\r\n\r\n`),
+      ...deltas
+        .slice(1)
+        .map((d) => `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: d } }] })}\r\n\r\n`),
       `data: ${JSON.stringify({ choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\n`,
       'data: [DONE]\n\n',
     ].join('');
@@ -231,17 +256,28 @@ describe('openai answer backend (contract test against a local OpenAI-compatible
     const last = out.at(-1)!;
     expect(last.type).toBe('done');
     expect(out.filter((e) => e.type === 'done')).toHaveLength(1);
-    const response = (last as { response: { answer: string; answerer: string; citations: Array<{ page: number; line: number }> } }).response;
+    const response = (
+      last as { response: { answer: string; answerer: string; citations: Array<{ page: number; line: number }> } }
+    ).response;
     expect(texts.join('')).toBe(deltas.join(''));
     expect(response.answer).toBe(deltas.join(''));
     expect(response.answer).not.toContain('private musing');
     expect(response.answerer).toBe('openai:glyph');
-    expect(response.citations.map(({ page, line }) => ({ page, line }))).toContainEqual(lineOf('less than two seconds'));
+    expect(response.citations.map(({ page, line }) => ({ page, line }))).toContainEqual(
+      lineOf('less than two seconds'),
+    );
   });
 
   it('sends only the best-matching pages, in page order, past GLYPH_VLM_MAX_PAGES', async () => {
     // Six one-line pages; the question matches pages 5 and 2. Fake PNGs carry their page number.
-    const words = ['apple orchard', 'wolf grandma', 'river bridge', 'castle tower', 'wolf grandma bed', 'meadow flower'];
+    const words = [
+      'apple orchard',
+      'wolf grandma',
+      'river bridge',
+      'castle tower',
+      'wolf grandma bed',
+      'meadow flower',
+    ];
     let docText = '';
     const fakeLayout: ManifestLine[] = words.map((w, i) => {
       const start = docText.length;
@@ -257,20 +293,27 @@ describe('openai answer backend (contract test against a local OpenAI-compatible
       }
     };
     reply = (c) => c.json(completion('The wolf.'));
-    await backend({ maxPages: 2 }).answer({ question: 'Where is the wolf with grandma?', text: docText, layout: fakeLayout, pages });
+    await backend({ maxPages: 2 }).answer({
+      question: 'Where is the wolf with grandma?',
+      text: docText,
+      layout: fakeLayout,
+      pages,
+    });
     expectChatRequest(seen[0], [fakePngs[1], fakePngs[4]], 'Where is the wolf with grandma?', false);
     expect(rendered).toBe(5); // page 6 is never rendered
   });
 
   it('maps an upstream 500 to 502 vlm_unavailable, redacting the key', async () => {
-    reply = (c) => c.json({ error: { message: `CUDA out of memory (key ${API_KEY})`, type: 'InternalServerError' } }, 500);
+    reply = (c) =>
+      c.json({ error: { message: `CUDA out of memory (key ${API_KEY})`, type: 'InternalServerError' } }, 500);
     const error = await upstreamError(backend().answer(input('Who?')), 502, 'vlm_unavailable');
     expect(error.message).toContain('HTTP 500');
     expect(error.message).toContain('CUDA out of memory');
   });
 
   it('maps an upstream 4xx to 502 vlm_rejected with its (truncated) message', async () => {
-    reply = (c) => c.json({ object: 'error', message: `maximum context length is 65536 tokens ${'x'.repeat(500)}`, code: 400 }, 400);
+    reply = (c) =>
+      c.json({ object: 'error', message: `maximum context length is 65536 tokens ${'x'.repeat(500)}`, code: 400 }, 400);
     const error = await upstreamError(backend().answer(input('Who?')), 502, 'vlm_rejected');
     expect(error.message).toContain('maximum context length is 65536 tokens');
     expect(error.message.length).toBeLessThan(300);
@@ -281,7 +324,8 @@ describe('openai answer backend (contract test against a local OpenAI-compatible
     await upstreamError(backend().answer(input('Who?')), 502, 'vlm_bad_response');
     reply = (c) => c.json({ choices: [] });
     await upstreamError(backend().answer(input('Who?')), 502, 'vlm_bad_response');
-    reply = (c) => chunkedSse(c, [new TextEncoder().encode('data: {"choices":[{"delta":{"content":"The"}}]}\n\ndata: {oops\n\n')]);
+    reply = (c) =>
+      chunkedSse(c, [new TextEncoder().encode('data: {"choices":[{"delta":{"content":"The"}}]}\n\ndata: {oops\n\n')]);
     await upstreamError(collect(backend().stream(input('Who?'))), 502, 'vlm_bad_response');
   });
 
@@ -323,26 +367,35 @@ describe('openai answer backend (contract test against a local OpenAI-compatible
     await new Promise((resolve) => probe.once('listening', resolve));
     const { port } = probe.address() as AddressInfo;
     await new Promise((resolve) => probe.close(resolve));
-    const error = await upstreamError(new OpenAIBackend({ url: `http://127.0.0.1:${port}/v1`, apiKey: API_KEY }).answer(input('Who?')), 502, 'vlm_unavailable');
+    const error = await upstreamError(
+      new OpenAIBackend({ url: `http://127.0.0.1:${port}/v1`, apiKey: API_KEY }).answer(input('Who?')),
+      502,
+      'vlm_unavailable',
+    );
     expect(error.message).toContain('ECONNREFUSED');
   });
 });
 
 describe('answer backend from the environment', () => {
-  const fromEnv = (env: Record<string, string>) => createAnswerBackend(readRunnerSettings({ GLYPH_RUNNER_KEYS: 'edge:secret-0123456789abcdef', ...env }).answer);
+  const fromEnv = (env: Record<string, string>) =>
+    createAnswerBackend(readRunnerSettings({ GLYPH_RUNNER_KEYS: 'edge:secret-0123456789abcdef', ...env }).answer);
 
   it('is extractive by default, openai when a VLM URL is set, and obeys GLYPH_ANSWER_BACKEND', () => {
     expect(fromEnv({})).toBeInstanceOf(ExtractiveBackend);
     const vlm = fromEnv({ GLYPH_VLM_URL: 'http://gpu:8000/v1', GLYPH_VLM_MODEL: 'glyph-fp8' });
     expect(vlm).toBeInstanceOf(OpenAIBackend);
     expect((vlm as OpenAIBackend).answerer).toBe('openai:glyph-fp8');
-    expect(fromEnv({ GLYPH_ANSWER_BACKEND: 'extractive', GLYPH_VLM_URL: 'http://gpu:8000/v1' })).toBeInstanceOf(ExtractiveBackend);
+    expect(fromEnv({ GLYPH_ANSWER_BACKEND: 'extractive', GLYPH_VLM_URL: 'http://gpu:8000/v1' })).toBeInstanceOf(
+      ExtractiveBackend,
+    );
   });
 
   it('fails at start-up on a bad setting, naming the variable', () => {
     expect(() => fromEnv({ GLYPH_ANSWER_BACKEND: 'openai' })).toThrow('GLYPH_VLM_URL');
     expect(() => fromEnv({ GLYPH_ANSWER_BACKEND: 'onnx' })).toThrow('GLYPH_ANSWER_BACKEND');
-    expect(() => fromEnv({ GLYPH_VLM_URL: 'http://gpu:8000/v1', GLYPH_VLM_TIMEOUT_MS: '2s' })).toThrow('GLYPH_VLM_TIMEOUT_MS');
+    expect(() => fromEnv({ GLYPH_VLM_URL: 'http://gpu:8000/v1', GLYPH_VLM_TIMEOUT_MS: '2s' })).toThrow(
+      'GLYPH_VLM_TIMEOUT_MS',
+    );
     expect(() => fromEnv({ GLYPH_VLM_URL: 'not a url' })).toThrow('GLYPH_VLM_URL');
   });
 });
@@ -383,7 +436,17 @@ describe('sseEvents', () => {
 describe('ReasoningFilter', () => {
   it('drops think blocks and unwraps answer markers even when tags are split across deltas', () => {
     const filter = new ReasoningFilter();
-    const pieces = ['<thi', 'nk>secret <b', 'old></thi', 'nk><ans', 'wer>It is ', 'a <', 'b>wolf</b>', '.</answer', '>'];
+    const pieces = [
+      '<thi',
+      'nk>secret <b',
+      'old></thi',
+      'nk><ans',
+      'wer>It is ',
+      'a <',
+      'b>wolf</b>',
+      '.</answer',
+      '>',
+    ];
     const out = pieces.map((p) => filter.push(p)).join('') + filter.end();
     expect(out).toBe('It is a <b>wolf</b>.');
     expect(stripReasoning('reasoning prefilled by the template</think>\nThe wolf.')).toBe('The wolf.');

@@ -15,14 +15,21 @@ describe('disk-cache keys are hashes: no path escape', () => {
   const hostile = fc.oneof(
     fc.string({ maxLength: 200 }),
     fc.constantFrom('../', '..\\', '%2F', '%2f..%2f', '\0', '/', '//', '.', '~', 'C:\\', '\n', '\u2215', '\uff0f'),
-    fc.array(fc.constantFrom('../', 'a'.repeat(64), '/', '%2F', '\0', 'ab', '.'), { maxLength: 8 }).map((a) => a.join('')),
+    fc
+      .array(fc.constantFrom('../', 'a'.repeat(64), '/', '%2F', '\0', 'ab', '.'), { maxLength: 8 })
+      .map((a) => a.join('')),
   );
 
-  it('property: the key of any request is "<64 hex>/<64 hex>", whatever its text and config', { timeout: fuzzTimeoutMs() }, async () => {
+  it('property: the key of any request is "<64 hex>/<64 hex>", whatever its text and config', {
+    timeout: fuzzTimeoutMs(),
+  }, async () => {
     await fc.assert(
       fc.asyncProperty(hostile, fc.option(hostile, { nil: undefined }), async (text, value) => {
         try {
-          const job = await resolveJob({ text: `x${text}`, config: value === undefined ? {} : { 'font-family': value } });
+          const job = await resolveJob({
+            text: `x${text}`,
+            config: value === undefined ? {} : { 'font-family': value },
+          });
           const { textSha256, configHash } = parseRenderCacheKey(job.key);
           expect(textSha256).toMatch(HEX64);
           expect(configHash).toMatch(HEX64);

@@ -142,7 +142,10 @@ describe('S3 tier (s3rver)', () => {
     server = undefined;
     expect(await cache.get(newKey())).toBeUndefined();
     expect(cache.stats).toMatchObject({ misses: 1, faults: 1 });
-    expect(warn).toHaveBeenCalledWith(expect.stringContaining('fault'), expect.objectContaining({ tier: 's3', op: 'get' }));
+    expect(warn).toHaveBeenCalledWith(
+      expect.stringContaining('fault'),
+      expect.objectContaining({ tier: 's3', op: 'get' }),
+    );
 
     // Writes fault too, and the writer still completes for the caller.
     const r = fakeRender([100]);

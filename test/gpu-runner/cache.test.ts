@@ -97,7 +97,11 @@ describe('render cache keys', () => {
     const root = path.join(tempRoot(), 'never-created');
     const disk = new DiskRenderTier({ dir: root });
     const memory = new MemoryRenderTier();
-    const s3 = new S3RenderTier({ bucket: 'b', endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+    const s3 = new S3RenderTier({
+      bucket: 'b',
+      endpoint: 'http://127.0.0.1:9',
+      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+    });
     const tiered = new TieredRenderCache([memory, disk], spyLog());
     for (const bad of BAD_KEYS) {
       expect(() => parseRenderCacheKey(bad), JSON.stringify(bad)).toThrow(Error);
@@ -333,7 +337,10 @@ describe('tiered cache', () => {
 
 /** The cache the runner builds from `env` (read through the runner's settings schema). */
 function fromEnv(env: Record<string, string>, options: { log: CacheLog; cwd?: string }) {
-  return createRenderCache(readRunnerSettings({ GLYPH_RUNNER_KEYS: 'edge:secret-0123456789abcdef', ...env }).cache, options);
+  return createRenderCache(
+    readRunnerSettings({ GLYPH_RUNNER_KEYS: 'edge:secret-0123456789abcdef', ...env }).cache,
+    options,
+  );
 }
 
 describe('render cache from the environment', () => {
@@ -341,7 +348,12 @@ describe('render cache from the environment', () => {
     const log = spyLog().log;
     const dir = tempRoot();
     const all = fromEnv(
-      { GLYPH_CACHE_MEMORY_MB: '8', GLYPH_CACHE_DIR: dir, GLYPH_S3_BUCKET: 'b', GLYPH_S3_ENDPOINT: 'http://127.0.0.1:9' },
+      {
+        GLYPH_CACHE_MEMORY_MB: '8',
+        GLYPH_CACHE_DIR: dir,
+        GLYPH_S3_BUCKET: 'b',
+        GLYPH_S3_ENDPOINT: 'http://127.0.0.1:9',
+      },
       { log },
     );
     expect(all.tiers.map((t) => t.name)).toEqual(['memory', 'disk', 's3']);

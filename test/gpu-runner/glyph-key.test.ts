@@ -21,6 +21,7 @@ describe('glyph keys', () => {
   });
 
   it('every shipped font chain fits the key space', () => {
-    for (const family of ['Noto Sans SC', 'DejaVu Sans'] as const) expect(FontChain.for(family).faces.length).toBeLessThan(MAX_FACES);
+    for (const family of ['Noto Sans SC', 'DejaVu Sans'] as const)
+      expect(FontChain.for(family).faces.length).toBeLessThan(MAX_FACES);
   });
 });

@@ -7,14 +7,34 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FontChain } from '../../gpu-runner/render/fonts.ts';
-import { boxesOfRun, breakLines, placeLine, type BrokenLine, type Measure } from '../../gpu-runner/render/line-breaking.ts';
+import {
+  boxesOfRun,
+  breakLines,
+  placeLine,
+  type BrokenLine,
+  type Measure,
+} from '../../gpu-runner/render/line-breaking.ts';
 import { ALIGNMENTS } from '../../protocol/render-config.ts';
 import { fuzzParameters, fuzzTimeoutMs } from '../fuzz-budget.ts';
 
 const chain = FontChain.for('DejaVu Sans');
 
 const piece = fc.oneof(
-  fc.constantFrom(' ', ' ', '  ', '\t', '\u00a0', '\u200b', '\u00ad', 'e\u0301', '\u0301\u0301', '我们', '，', '（', '😀'),
+  fc.constantFrom(
+    ' ',
+    ' ',
+    '  ',
+    '\t',
+    '\u00a0',
+    '\u200b',
+    '\u00ad',
+    'e\u0301',
+    '\u0301\u0301',
+    '我们',
+    '，',
+    '（',
+    '😀',
+  ),
   fc.stringMatching(/^[a-zA-Z0-9.,;:!?'"()-]{1,12}$/),
   fc.integer({ min: 20, max: 400 }).map((n) => 'W'.repeat(n)),
   fc.integer({ min: 20, max: 400 }).map((n) => 'i.'.repeat(n)),
@@ -26,7 +46,12 @@ interface Laid {
   placed: Array<Array<[number, number, number]>>;
 }
 
-function layOut(text: string, m: Measure, widthOf: (n: number) => number, alignment: (typeof ALIGNMENTS)[number]): Laid {
+function layOut(
+  text: string,
+  m: Measure,
+  widthOf: (n: number) => number,
+  alignment: (typeof ALIGNMENTS)[number],
+): Laid {
   const lines = [...breakLines(boxesOfRun(text, 0, text.length, m, 0), widthOf)];
   const placed = lines.map((line, n) => {
     placeLine(line, widthOf(n), alignment);
@@ -53,7 +78,9 @@ describe('line breaking of over-wide words in glued pieces (fast-check)', () => 
           // Any limit above the widest line is allowed (layout.ts uses the smallest such).
           const maxBoxWidth = avail + Math.abs(firstIndent) + 1 + slack * fontPx;
           const glued = layOut(text, { chain, fontPx, maxBoxWidth }, widthOf, alignment);
-          expect(glued.lines.map((l) => [l.forced, l.boxes.length])).toEqual(whole.lines.map((l) => [l.forced, l.boxes.length]));
+          expect(glued.lines.map((l) => [l.forced, l.boxes.length])).toEqual(
+            whole.lines.map((l) => [l.forced, l.boxes.length]),
+          );
           glued.lines.forEach((l, i) => expect(l.width).toBeCloseTo(whole.lines[i]!.width, 6));
           expect(glued.placed).toEqual(whole.placed);
         },

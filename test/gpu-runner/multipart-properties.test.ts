@@ -41,7 +41,13 @@ function lookalikes(boundary: string): fc.Arbitrary<Uint8Array> {
 function bodyBytes(boundary: string): fc.Arbitrary<Uint8Array> {
   const delimiter = `--${boundary}`;
   return fc
-    .array(fc.oneof({ weight: 2, arbitrary: fc.uint8Array({ maxLength: 300 }) }, { weight: 3, arbitrary: lookalikes(boundary) }), { maxLength: 12 })
+    .array(
+      fc.oneof(
+        { weight: 2, arbitrary: fc.uint8Array({ maxLength: 300 }) },
+        { weight: 3, arbitrary: lookalikes(boundary) },
+      ),
+      { maxLength: 12 },
+    )
     .map((pieces) => {
       const out = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0));
       let at = 0;
@@ -56,16 +62,20 @@ function bodyBytes(boundary: string): fc.Arbitrary<Uint8Array> {
 
 /** Parts like a render's: a JSON manifest (any text), then pages as PNG-typed files. */
 function partsOf(boundary: string): fc.Arbitrary<MultipartPart[]> {
-  const manifest = fc.string({ unit: 'grapheme', maxLength: 200 }).map((s): MultipartPart => ({
-    name: 'manifest',
-    contentType: 'application/json',
-    body: JSON.stringify({ text: s }),
-  }));
+  const manifest = fc.string({ unit: 'grapheme', maxLength: 200 }).map(
+    (s): MultipartPart => ({
+      name: 'manifest',
+      contentType: 'application/json',
+      body: JSON.stringify({ text: s }),
+    }),
+  );
   const page = bodyBytes(boundary).map((body): Omit<MultipartPart, 'name'> => ({ contentType: 'image/png', body }));
-  return fc.tuple(fc.option(manifest, { nil: undefined }), fc.array(page, { maxLength: 8 })).map(([m, pages]) => [
-    ...(m ? [m] : []),
-    ...pages.map((p, i) => ({ ...p, name: `page-${i + 1}`, filename: `page-${i + 1}.png` })),
-  ]);
+  return fc
+    .tuple(fc.option(manifest, { nil: undefined }), fc.array(page, { maxLength: 8 }))
+    .map(([m, pages]) => [
+      ...(m ? [m] : []),
+      ...pages.map((p, i) => ({ ...p, name: `page-${i + 1}`, filename: `page-${i + 1}.png` })),
+    ]);
 }
 
 async function* each<T>(items: T[]): AsyncGenerator<T> {
@@ -106,44 +116,62 @@ async function readAll(stream: ReadableStream<Uint8Array>, boundary: string) {
 const bytesOf = (body: Uint8Array | string): number[] => [...(typeof body === 'string' ? encoder.encode(body) : body)];
 
 describe('multipart writer ↔ reader (fast-check)', () => {
-  it('reads back exactly the parts written, in order, however the stream is chunked', { timeout: fuzzTimeoutMs() }, async () => {
+  it('reads back exactly the parts written, in order, however the stream is chunked', {
+    timeout: fuzzTimeoutMs(),
+  }, async () => {
     const boundary = randomBoundary();
     await fc.assert(
-      fc.asyncProperty(partsOf(boundary), fc.array(fc.integer({ min: 1, max: 97 }), { minLength: 1, maxLength: 5 }), async (parts, sizes) => {
-        const ends: unknown[] = [];
-        const stream = multipartStream(boundary, each(parts), { onEnd: (reason) => ends.push(reason) });
-        const read = await readAll(rechunk(stream, sizes), boundary);
-        expect(read.map((p) => p.name)).toEqual(parts.map((p) => p.name));
-        read.forEach((got, i) => {
-          const want = parts[i]!;
-          expect(got.mediaType).toBe(want.contentType);
-          expect(got.filename).toBe(want.filename);
-          expect([...got.bytes]).toEqual(bytesOf(want.body));
-        });
-        expect(ends).toEqual([undefined]);
-      }),
+      fc.asyncProperty(
+        partsOf(boundary),
+        fc.array(fc.integer({ min: 1, max: 97 }), { minLength: 1, maxLength: 5 }),
+        async (parts, sizes) => {
+          const ends: unknown[] = [];
+          const stream = multipartStream(boundary, each(parts), { onEnd: (reason) => ends.push(reason) });
+          const read = await readAll(rechunk(stream, sizes), boundary);
+          expect(read.map((p) => p.name)).toEqual(parts.map((p) => p.name));
+          read.forEach((got, i) => {
+            const want = parts[i]!;
+            expect(got.mediaType).toBe(want.contentType);
+            expect(got.filename).toBe(want.filename);
+            expect([...got.bytes]).toEqual(bytesOf(want.body));
+          });
+          expect(ends).toEqual([undefined]);
+        },
+      ),
       fuzzParameters(100),
     );
   });
 
-  it('fails the stream, never a complete document, when a part cannot be framed or its source fails', { timeout: fuzzTimeoutMs() }, async () => {
+  it('fails the stream, never a complete document, when a part cannot be framed or its source fails', {
+    timeout: fuzzTimeoutMs(),
+  }, async () => {
     const boundary = randomBoundary();
-    const badName = fc.tuple(fc.string({ maxLength: 10 }), fc.constantFrom('"', '\r', '\n'), fc.string({ maxLength: 10 })).map(([a, c, b]) => a + c + b);
+    const badName = fc
+      .tuple(fc.string({ maxLength: 10 }), fc.constantFrom('"', '\r', '\n'), fc.string({ maxLength: 10 }))
+      .map(([a, c, b]) => a + c + b);
     await fc.assert(
-      fc.asyncProperty(partsOf(boundary), fc.nat(), fc.oneof(badName.map((name) => ({ name })), fc.constant({ throws: true })), async (parts, at, fault) => {
-        const i = at % (parts.length + 1);
-        const ends: unknown[] = [];
-        async function* source(): AsyncGenerator<MultipartPart> {
-          yield* parts.slice(0, i);
-          if ('throws' in fault) throw new Error('renderer failed');
-          yield { name: fault.name, contentType: 'image/png', body: new Uint8Array([1]) };
-          yield* parts.slice(i);
-        }
-        const stream = multipartStream(boundary, source(), { onEnd: (reason) => ends.push(reason) });
-        await expect(readAll(stream, boundary)).rejects.toThrow();
-        expect(ends).toHaveLength(1);
-        expect(ends[0]).toBeInstanceOf(Error);
-      }),
+      fc.asyncProperty(
+        partsOf(boundary),
+        fc.nat(),
+        fc.oneof(
+          badName.map((name) => ({ name })),
+          fc.constant({ throws: true }),
+        ),
+        async (parts, at, fault) => {
+          const i = at % (parts.length + 1);
+          const ends: unknown[] = [];
+          async function* source(): AsyncGenerator<MultipartPart> {
+            yield* parts.slice(0, i);
+            if ('throws' in fault) throw new Error('renderer failed');
+            yield { name: fault.name, contentType: 'image/png', body: new Uint8Array([1]) };
+            yield* parts.slice(i);
+          }
+          const stream = multipartStream(boundary, source(), { onEnd: (reason) => ends.push(reason) });
+          await expect(readAll(stream, boundary)).rejects.toThrow();
+          expect(ends).toHaveLength(1);
+          expect(ends[0]).toBeInstanceOf(Error);
+        },
+      ),
       fuzzParameters(100),
     );
   });

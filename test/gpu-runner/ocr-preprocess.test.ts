@@ -55,16 +55,20 @@ describe('writeNormalized', () => {
     const W = 6;
     const data = new Float32Array(2 * 3 * H * W).fill(9);
     writeNormalized(img, 4, { data, index: 1, channels: 3, height: H, batchWidth: W });
-    const row = (c: number, y: number) => Array.from(data.subarray((1 * 3 + c) * H * W + y * W, (1 * 3 + c) * H * W + (y + 1) * W));
+    const row = (c: number, y: number) =>
+      Array.from(data.subarray((1 * 3 + c) * H * W + y * W, (1 * 3 + c) * H * W + (y + 1) * W));
     // Half-pixel bilinear 2 → 4: edge pixels copy, inner pixels blend 1/4 and 3/4.
     const expected = [-1, -0.5, 0.5, 1, 0, 0];
-    for (let c = 0; c < 3; c++) for (let y = 0; y < H; y++) row(c, y).forEach((v, i) => expect(v).toBeCloseTo(expected[i], 5));
+    for (let c = 0; c < 3; c++)
+      for (let y = 0; y < H; y++) row(c, y).forEach((v, i) => expect(v).toBeCloseTo(expected[i], 5));
     // Row 0 of the batch is untouched.
     expect(data[0]).toBe(9);
   });
 
   it('refuses a line wider than the batch', () => {
     const img = { width: 1, height: 1, data: new Uint8Array(1) };
-    expect(() => writeNormalized(img, 5, { data: new Float32Array(12), index: 0, channels: 1, height: 3, batchWidth: 4 })).toThrow(RangeError);
+    expect(() =>
+      writeNormalized(img, 5, { data: new Float32Array(12), index: 0, channels: 1, height: 3, batchWidth: 4 }),
+    ).toThrow(RangeError);
   });
 });

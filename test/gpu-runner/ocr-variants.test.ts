@@ -10,14 +10,18 @@ describe('foldChineseVariants', () => {
 
   it('leaves simplified Chinese, punctuation and Latin text as they are', () => {
     expect(foldChineseVariants('妇随，谓之圣人。')).toBe('妇随，谓之圣人。');
-    expect(foldChineseVariants('It is a truth universally acknowledged.')).toBe('It is a truth universally acknowledged.');
+    expect(foldChineseVariants('It is a truth universally acknowledged.')).toBe(
+      'It is a truth universally acknowledged.',
+    );
   });
 });
 
 describe('variant-insensitive scores', () => {
   it('forgive the simplified form of a traditional character, which strict scores count', () => {
     expect(scoreLine('夫唱婦隨，所謂聖人', '夫唱婦随，所谓圣人', { normalize: true }).distance).toBe(3);
-    expect(scoreLine('夫唱婦隨，所謂聖人', '夫唱婦随，所谓圣人', { normalize: true, foldVariants: true }).distance).toBe(0);
+    expect(
+      scoreLine('夫唱婦隨，所謂聖人', '夫唱婦随，所谓圣人', { normalize: true, foldVariants: true }).distance,
+    ).toBe(0);
   });
 
   it('still count a misread and a dropped character', () => {

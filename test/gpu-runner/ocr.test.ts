@@ -28,7 +28,11 @@ describe('execution providers', () => {
     const c = await chooseExecutionProviders('cpu', { threads: 2 });
     expect(c.device).toBe('cpu');
     expect(c.executionProviders).toEqual(['cpu']);
-    expect(c.sessionOptions).toMatchObject({ intraOpNumThreads: 2, graphOptimizationLevel: 'all', executionProviders: ['cpu'] });
+    expect(c.sessionOptions).toMatchObject({
+      intraOpNumThreads: 2,
+      graphOptimizationLevel: 'all',
+      executionProviders: ['cpu'],
+    });
     expect(c.cpuReason).toBe(CPU_REQUESTED);
   });
 
@@ -48,7 +52,9 @@ describe('execution providers', () => {
       const err = await chooseExecutionProviders('cuda', { threads: 1 }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(CudaUnavailableError);
       expect((err as CudaUnavailableError).code).toBe('cuda_unavailable');
-      expect((err as Error).message).toMatch(/CUDA execution provider is unavailable: .+ONNXRUNTIME_NODE_INSTALL=cuda12/);
+      expect((err as Error).message).toMatch(
+        /CUDA execution provider is unavailable: .+ONNXRUNTIME_NODE_INSTALL=cuda12/,
+      );
     }
   });
 
@@ -81,7 +87,12 @@ describe('LineRecognizer (PP-OCRv4 rec)', () => {
     const perLine = english.map((t, i) => charAccuracy(t, out[i].text, { normalize: false }));
     const mean = perLine.reduce((a, b) => a + b, 0) / perLine.length;
     expect(mean).toBeGreaterThanOrEqual(0.95);
-    expect(aggregateAccuracy(english.map((t, i) => ({ expected: t, got: out[i].text })), { normalize: true }).accuracy).toBeGreaterThanOrEqual(0.95);
+    expect(
+      aggregateAccuracy(
+        english.map((t, i) => ({ expected: t, got: out[i].text })),
+        { normalize: true },
+      ).accuracy,
+    ).toBeGreaterThanOrEqual(0.95);
     for (const r of out) expect(r.confidence).toBeGreaterThan(0.5);
   });
 

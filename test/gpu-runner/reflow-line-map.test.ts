@@ -54,7 +54,8 @@ describe('LineMap', () => {
   });
 
   it('maps CJK text joined without spaces', () => {
-    const zh = '　　正命者，完卻正理，全卻初氣，未嘗以我害之，雖桎梏而死，不害其為正命。若初\n氣所鑿喪，正理不完，即正寢告終，恐非正命也。';
+    const zh =
+      '　　正命者，完卻正理，全卻初氣，未嘗以我害之，雖桎梏而死，不害其為正命。若初\n氣所鑿喪，正理不完，即正寢告終，恐非正命也。';
     const z = reflow(zh, 'on');
     expect(z.text).toBe(zh.replace('\n', ''));
     expect(z.lineMap.sourceLineOf(z.text.indexOf('鑿'))).toBe(2);

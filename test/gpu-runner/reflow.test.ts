@@ -64,7 +64,9 @@ describe('reflow decisions (auto)', () => {
     const r = reflow(chapterOne, 'auto');
     expect(r.reflowed).toBe(true);
     const out = r.text.split('\n');
-    expect(out[0]).toBe('It is a truth universally acknowledged, that a single man in possession of a good fortune must be in want of a wife.');
+    expect(out[0]).toBe(
+      'It is a truth universally acknowledged, that a single man in possession of a good fortune must be in want of a wife.',
+    );
     expect(out[1]).toMatch(/^However little known .* their daughters\.$/);
     // One-line paragraphs stay whole lines of their own; no paragraph break costs an empty row.
     expect(out).toContain('Mr. Bennet replied that he had not.');
@@ -74,8 +76,11 @@ describe('reflow decisions (auto)', () => {
   });
 
   it('keeps two or more blank lines, and blank lines next to kept blocks, as they are', () => {
-    const wrapped = (s: string) => `${s} stayed at home all the long winter evening and read\naloud from the book that had come by the morning post to the house.`;
-    const text = [wrapped('Anne'), '', '', wrapped('Mary'), '', python, '', wrapped('Jane'), '', wrapped('Kitty')].join('\n');
+    const wrapped = (s: string) =>
+      `${s} stayed at home all the long winter evening and read\naloud from the book that had come by the morning post to the house.`;
+    const text = [wrapped('Anne'), '', '', wrapped('Mary'), '', python, '', wrapped('Jane'), '', wrapped('Kitty')].join(
+      '\n',
+    );
     const r = reflow(text, 'auto');
     const blocks = r.text.split('\n\n');
     expect(r.text).toContain('the house.\n\n\nMary stayed');
@@ -93,7 +98,9 @@ describe('reflow decisions (auto)', () => {
     const r = reflow(zh, 'auto');
     expect(r.reflowed).toBe(true);
     const first = r.text.split('\n').find((l) => l.startsWith('　　正命者'));
-    expect(first).toBe('　　正命者，完卻正理，全卻初氣，未嘗以我害之，雖桎梏而死，不害其為正命。若初氣所鑿喪，正理不完，即正寢告終，恐非正命也。');
+    expect(first).toBe(
+      '　　正命者，完卻正理，全卻初氣，未嘗以我害之，雖桎梏而死，不害其為正命。若初氣所鑿喪，正理不完，即正寢告終，恐非正命也。',
+    );
     // Paragraphs that follow each other with no blank line, each opened by 　　, stay apart.
     expect(r.text).toContain('不失為改過之鬼，況一息尚存乎？」\n　　既做人在世間');
     expect(r.text.replace(/\s/g, '')).toBe(zh.replace(/\s/g, ''));
@@ -132,7 +139,9 @@ describe('reflow decisions (auto)', () => {
       '12-13 kept not-wrapped',
     ]);
     expect(r.text).toContain('I have looked at them with the rest of the team');
-    expect(r.text).toContain('On Friday, Anne Elliot wrote:\n> The reflowed pages of the novel come out at thirty-eight pages, where\n> the same');
+    expect(r.text).toContain(
+      'On Friday, Anne Elliot wrote:\n> The reflowed pages of the novel come out at thirty-eight pages, where\n> the same',
+    );
     expect(r.text.endsWith('Best regards,\nFrederick')).toBe(true);
   });
 
@@ -152,10 +161,15 @@ describe('reflow modes', () => {
   it('on joins a plain paragraph auto leaves, but never code, tables, lists, quotes or verse', () => {
     const ragged = 'A short first line\nand then a much longer second line that goes on for a while';
     expect(reflow(ragged, 'auto').reflowed).toBe(false);
-    expect(reflow(ragged, 'on').text).toBe('A short first line and then a much longer second line that goes on for a while');
+    expect(reflow(ragged, 'on').text).toBe(
+      'A short first line and then a much longer second line that goes on for a while',
+    );
     expect(decisions(ragged, 'on')).toEqual(['1-2 joined on']);
-    for (const kept of [python, javascript, pipeTable, alignedTable, bullets, numbered, poem]) expect(reflow(kept, 'on').text).toBe(kept);
-    expect(reflow(email, 'on').text).toContain('> The reflowed pages of the novel come out at thirty-eight pages, where\n>');
+    for (const kept of [python, javascript, pipeTable, alignedTable, bullets, numbered, poem])
+      expect(reflow(kept, 'on').text).toBe(kept);
+    expect(reflow(email, 'on').text).toContain(
+      '> The reflowed pages of the novel come out at thirty-eight pages, where\n>',
+    );
   });
 
   it('reports reflowed: false when nothing was joined', () => {
@@ -165,7 +179,9 @@ describe('reflow modes', () => {
   it('keeps Windows line ends of kept lines and joins across them', () => {
     const crlf = chapterOne.replace(/\n/g, '\r\n');
     const r = reflow(crlf, 'auto');
-    expect(r.text.split('\r\n')[0]).toBe('It is a truth universally acknowledged, that a single man in possession of a good fortune must be in want of a wife.');
+    expect(r.text.split('\r\n')[0]).toBe(
+      'It is a truth universally acknowledged, that a single man in possession of a good fortune must be in want of a wife.',
+    );
     expect(r.text).not.toMatch(/[^\r]\n/);
   });
 });

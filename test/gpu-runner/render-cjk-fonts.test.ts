@@ -26,7 +26,8 @@ describe('traditional Chinese glyphs', () => {
 
   it('Noto Sans SC stays the face of every character it has, traditional ones included', () => {
     const chain = FontChain.for('Noto Sans SC');
-    for (const c of '的妇随聖謂') expect(chain.faces[chain.char(c.codePointAt(0)!).face]!.alias, c).toMatch(/^glyphgate-noto-sans-sc-/);
+    for (const c of '的妇随聖謂')
+      expect(chain.faces[chain.char(c.codePointAt(0)!).face]!.alias, c).toMatch(/^glyphgate-noto-sans-sc-/);
   });
 
   it('paints the fallback glyph, not the .notdef box a character no font has gets', async () => {

@@ -50,14 +50,20 @@ describe('output', () => {
   it('writes 8-bit grayscale PNGs, RGB only when a color needs it', async () => {
     const gray = await renderAll('Hello, world.', config(), { output: 'both' });
     expect(pngHeader(gray.pages[0]!.png!)).toMatchObject({ bitDepth: 8, colorType: 0 });
-    expect(pngHeader(gray.pages[0]!.png!)).toMatchObject({ width: gray.pages[0]!.width, height: gray.pages[0]!.height });
+    expect(pngHeader(gray.pages[0]!.png!)).toMatchObject({
+      width: gray.pages[0]!.width,
+      height: gray.pages[0]!.height,
+    });
     const red = await renderAll('Hello, world.', config({ 'font-color': '#CC0000' }), { output: 'both' });
     expect(pngHeader(red.pages[0]!.png!)).toMatchObject({ bitDepth: 8, colorType: 2 });
     expect(red.pages[0]!.channels).toBe(3);
   });
 
   it('streams: the first page arrives before the rest of the text is laid out', async () => {
-    const stream = renderPages(fixture('texts/pride_and_prejudice.txt'), config(), { output: 'png', encodeConcurrency: 2 });
+    const stream = renderPages(fixture('texts/pride_and_prejudice.txt'), config(), {
+      output: 'png',
+      encodeConcurrency: 2,
+    });
     const it = stream[Symbol.asyncIterator]();
     const first = await it.next();
     expect(first.value.index).toBe(0);

@@ -35,7 +35,10 @@ export function pngHeader(png: Uint8Array) {
 /** Columns [min, max] and rows [min, max] that hold a pixel differing from `bg` (gray pages). */
 export function inkExtent(page: RenderedPage, bg = 255) {
   const raw = page.raw!;
-  let x0 = Infinity, x1 = -1, y0 = Infinity, y1 = -1;
+  let x0 = Infinity,
+    x1 = -1,
+    y0 = Infinity,
+    y1 = -1;
   for (let y = 0; y < raw.height; y++) {
     for (let x = 0; x < raw.width; x++) {
       const o = (y * raw.width + x) * raw.channels;

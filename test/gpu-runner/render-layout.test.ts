@@ -67,7 +67,8 @@ describe('line breaking', () => {
 
   it('breaks CJK text between characters but never before closing punctuation', () => {
     const zh = config({ 'page-size': '120,400' }, 'glyph-zh');
-    const text = '我们在这里，测试中文的断行规则。这是一个很长的句子，包括（括号）和“引号”，还有English words混排。'.repeat(6);
+    const text =
+      '我们在这里，测试中文的断行规则。这是一个很长的句子，包括（括号）和“引号”，还有English words混排。'.repeat(6);
     const lines = linesOf(text, zh);
     expect(lines.length).toBeGreaterThan(6);
     for (const l of lines) {
@@ -125,7 +126,7 @@ describe('alignment, indents and spacing', () => {
     for (const l of indented) expect(rightOf(l)).toBeLessThanOrEqual(frameRight - 30 + 1e-6);
   });
 
-  it('space-before and space-after separate Glyph\'s 30-line paragraphs (not at a page top)', () => {
+  it("space-before and space-after separate Glyph's 30-line paragraphs (not at a page top)", () => {
     const text = Array.from({ length: 60 }, (_, i) => `line ${i}`).join('\n');
     const plain = linesOf(text);
     const spaced = linesOf(text, config({ 'space-before': 4, 'space-after': 6 }));
@@ -139,14 +140,17 @@ describe('page geometry and colors', () => {
   it('without auto-crop a page is the full page size; horizontal-scale narrows it', async () => {
     const full = await renderAll('Hello', config({ 'auto-crop-width': false, 'auto-crop-last-page': false }));
     expect([full.pages[0]!.width, full.pages[0]!.height]).toEqual([595, 842]);
-    const half = await renderAll('Hello', config({ 'auto-crop-width': false, 'auto-crop-last-page': false, 'horizontal-scale': 0.5 }));
+    const half = await renderAll(
+      'Hello',
+      config({ 'auto-crop-width': false, 'auto-crop-last-page': false, 'horizontal-scale': 0.5 }),
+    );
     expect(half.pages[0]!.width).toBe(297);
     const a = inkExtent(full.pages[0]!);
     const b = inkExtent(half.pages[0]!);
     expect(b.x1 - b.x0).toBeLessThan((a.x1 - a.x0) * 0.7);
   });
 
-  it('auto-crop keeps margin-x right of the ink and margin-y below the last page\'s ink', async () => {
+  it("auto-crop keeps margin-x right of the ink and margin-y below the last page's ink", async () => {
     const { pages } = await renderAll('Hello world', config());
     const ink = inkExtent(pages[0]!);
     expect(pages[0]!.width).toBe(ink.x1 + 1 + 10);
@@ -154,7 +158,12 @@ describe('page geometry and colors', () => {
   });
 
   it('paints paragraph background and border in their colors', async () => {
-    const cfg = config({ 'para-bg-color': '#EEEEEE', 'border-width': 1, 'para-border-color': '#0000FF', 'border-padding': 2 });
+    const cfg = config({
+      'para-bg-color': '#EEEEEE',
+      'border-width': 1,
+      'para-border-color': '#0000FF',
+      'border-padding': 2,
+    });
     const { pages } = await renderAll('Hello world\nsecond line', cfg);
     const raw = pages[0]!.raw!;
     expect(raw.channels).toBe(3);

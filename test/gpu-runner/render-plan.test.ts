@@ -9,7 +9,11 @@ import { planDocument } from '../../gpu-runner/planner/plan-task.ts';
 import { decodePng, paintPlan, planPages } from '../../gpu-runner/render/index.ts';
 import { config, fixture, renderAll, sha256 } from './render-helpers.ts';
 
-const NEWLINE_MARKER_CONFIG = { 'newline-markup': '<font color="#FF0000"> \\n </font>', 'para-bg-color': '#EEEEEE', 'border-width': 1 };
+const NEWLINE_MARKER_CONFIG = {
+  'newline-markup': '<font color="#FF0000"> \\n </font>',
+  'para-bg-color': '#EEEEEE',
+  'border-width': 1,
+};
 
 describe('painting from a transferred plan', () => {
   it.each([
@@ -24,7 +28,9 @@ describe('painting from a transferred plan', () => {
     expect(packed.pages[0]!.glyphs.codes.byteLength).toBe(0); // detached: moved, not copied
     const painted = [];
     for await (const page of paintPlan(moved.pages, cfg, { output: 'png' })) painted.push(page);
-    expect(painted.map((p) => [p.index, p.width, p.height, p.channels])).toEqual(pages.map((p) => [p.index, p.width, p.height, p.channels]));
+    expect(painted.map((p) => [p.index, p.width, p.height, p.channels])).toEqual(
+      pages.map((p) => [p.index, p.width, p.height, p.channels]),
+    );
     expect(painted.map((p) => sha256(p.png!))).toEqual(pages.map((p) => sha256(p.png!)));
   });
 

@@ -7,7 +7,15 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnswerResponse, RenderManifest } from '../../protocol/runner-api.ts';
-import { PNG_SIGNATURE, ROOT, metric, readMultipart, signed, startRunner, type RunnerProcess } from './runner-harness.ts';
+import {
+  PNG_SIGNATURE,
+  ROOT,
+  metric,
+  readMultipart,
+  signed,
+  startRunner,
+  type RunnerProcess,
+} from './runner-harness.ts';
 
 const case1 = readFileSync(path.join(ROOT, 'test/fixtures/glyph/case1.txt'), 'utf8');
 const novel = readFileSync(path.join(ROOT, 'test/fixtures/texts/pride_and_prejudice.txt'), 'utf8');
@@ -109,7 +117,9 @@ describe('POST /v1/render', () => {
     const joinsBefore = await metric(runner.url, 'glyph_render_single_flight_joins_total');
     const pagesBefore = await metric(runner.url, 'glyph_pages_rendered_total');
     const responses = await Promise.all([1, 2, 3].map(() => signed(runner.url, '/v1/render', { text })));
-    const bodies = await Promise.all(responses.map(async (r) => (await readMultipart(r)).map((p) => Buffer.from(p.bytes))));
+    const bodies = await Promise.all(
+      responses.map(async (r) => (await readMultipart(r)).map((p) => Buffer.from(p.bytes))),
+    );
     expect(responses.map((r) => r.status)).toEqual([200, 200, 200]);
     expect(bodies[1]).toEqual(bodies[0]);
     expect(bodies[2]).toEqual(bodies[0]);
@@ -168,18 +178,34 @@ describe('errors', () => {
   });
 
   it('400 on decode and answer too (schema fields)', async () => {
-    await expectError(await signed(runner.url, '/v1/decode', { text: 'x', sample: 0 }), 400, 'invalid_request', 'sample');
-    await expectError(await signed(runner.url, '/v1/answer', { text: 'x', question: '  ' }), 400, 'invalid_request', 'question');
+    await expectError(
+      await signed(runner.url, '/v1/decode', { text: 'x', sample: 0 }),
+      400,
+      'invalid_request',
+      'sample',
+    );
+    await expectError(
+      await signed(runner.url, '/v1/answer', { text: 'x', question: '  ' }),
+      400,
+      'invalid_request',
+      'question',
+    );
   });
 
   it('415 for a content type other than JSON', async () => {
-    const response = await signed(runner.url, '/v1/render', JSON.stringify({ text: 'x' }), { contentType: 'text/plain' });
+    const response = await signed(runner.url, '/v1/render', JSON.stringify({ text: 'x' }), {
+      contentType: 'text/plain',
+    });
     await expectError(response, 415, 'unsupported_media_type', 'application/json');
   });
 
   it('413 for a body over GLYPH_MAX_BODY_MB, before any signature check', async () => {
     const big = JSON.stringify({ text: 'a'.repeat(1024 * 1024 + 10) });
-    const response = await fetch(`${runner.url}/v1/render`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: big });
+    const response = await fetch(`${runner.url}/v1/render`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: big,
+    });
     await expectError(response, 413, 'body_too_large');
   });
 
@@ -216,8 +242,12 @@ describe('health, readiness, metrics', () => {
     ]) {
       expect(text).toContain(name);
     }
-    expect(await metric(runner.url, 'glyph_http_requests_total', { route: '/v1/render', status: '200' })).toBeGreaterThanOrEqual(2);
-    expect(await metric(runner.url, 'glyph_http_requests_total', { route: '/v1/render', status: '400' })).toBeGreaterThanOrEqual(1);
+    expect(
+      await metric(runner.url, 'glyph_http_requests_total', { route: '/v1/render', status: '200' }),
+    ).toBeGreaterThanOrEqual(2);
+    expect(
+      await metric(runner.url, 'glyph_http_requests_total', { route: '/v1/render', status: '400' }),
+    ).toBeGreaterThanOrEqual(1);
   });
 
   it('/readyz (signed) reports the model, the execution provider and why not CUDA, the queue and the backend', async () => {
@@ -259,7 +289,10 @@ describe('POST /v1/answer', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
     const text = await response.text();
-    const events = [...text.matchAll(/event: (\w+)\ndata: (.*)\n/g)].map((m) => ({ event: m[1], data: JSON.parse(m[2]!) }));
+    const events = [...text.matchAll(/event: (\w+)\ndata: (.*)\n/g)].map((m) => ({
+      event: m[1],
+      data: JSON.parse(m[2]!),
+    }));
     expect(events[0]!.event).toBe('delta');
     expect(events.at(-1)!.event).toBe('done');
     expect((events.at(-1)!.data as AnswerResponse).answerer).toBe('extractive');

@@ -43,7 +43,9 @@ interface Recorder {
   server: Server;
 }
 
-async function recorder(reply: (hit: Recorder['hits'][number]) => { status: number; body: unknown }): Promise<Recorder> {
+async function recorder(
+  reply: (hit: Recorder['hits'][number]) => { status: number; body: unknown },
+): Promise<Recorder> {
   const hits: Recorder['hits'] = [];
   const server = createServer((req, res) => {
     let body = '';
@@ -66,7 +68,8 @@ function questionOf(body: string): string {
   return request.messages.flatMap((m) => m.content.filter((p) => p.type === 'text').map((p) => p.text)).join(' ');
 }
 
-const closeServer = (server: Server | undefined) => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+const closeServer = (server: Server | undefined) =>
+  new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
 
 /** Renders (signed with the harness key) and reads the whole multipart answer. */
 async function renderAll(runner: RunnerProcess, body: unknown): Promise<number> {
@@ -113,7 +116,12 @@ describe('logs hold no secret, key or document text', () => {
 
     // Signed with the rotated key too: its secret is in use, and still must not be logged.
     const rotated = await signedFetch(
-      { url: `${runner.url}/v1/render`, method: 'POST', body: JSON.stringify({ text }), headers: { 'content-type': 'application/json' } },
+      {
+        url: `${runner.url}/v1/render`,
+        method: 'POST',
+        body: JSON.stringify({ text }),
+        headers: { 'content-type': 'application/json' },
+      },
       ROTATED,
     );
     expect(rotated.status).toBe(200);
@@ -132,14 +140,31 @@ describe('logs hold no secret, key or document text', () => {
     expect(await post('/v1/render', { text, [PHRASE]: true })).toBe(400);
     expect(await post('/v1/render', { text, preset: PHRASE, profile: PHRASE })).toBe(400);
     expect(await post('/v1/render', `{"text":"${PHRASE}`)).toBe(400);
-    expect(await post('/v1/render', new TextEncoder().encode(`{"text":"${PHRASE}\u00ff"}`).map((b) => (b === 0xc3 ? 0xff : b)))).toBe(400);
+    expect(
+      await post(
+        '/v1/render',
+        new TextEncoder().encode(`{"text":"${PHRASE}\u00ff"}`).map((b) => (b === 0xc3 ? 0xff : b)),
+      ),
+    ).toBe(400);
     expect(await post('/v1/render', { text: PHRASE }, 'text/plain')).toBe(415);
     expect(await post('/v1/render', { text: `${PHRASE} ${'x'.repeat(1024 * 1024)}` })).toBe(413);
     expect(await post('/v1/render', { text, firstPage: 99 })).toBe(400);
     expect(await post(`/v1/${PHRASE}`, { text })).toBe(404);
-    const unsigned = await fetch(`${runner.url}/v1/render`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-glyph-key-id': PHRASE }, body: JSON.stringify({ text }) });
+    const unsigned = await fetch(`${runner.url}/v1/render`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-glyph-key-id': PHRASE },
+      body: JSON.stringify({ text }),
+    });
     expect(unsigned.status).toBe(401);
-    const forged = await signedFetch({ url: `${runner.url}/v1/render`, method: 'POST', body: JSON.stringify({ text }), headers: { 'content-type': 'application/json' } }, { keyId: KEY.keyId, secret: PHRASE });
+    const forged = await signedFetch(
+      {
+        url: `${runner.url}/v1/render`,
+        method: 'POST',
+        body: JSON.stringify({ text }),
+        headers: { 'content-type': 'application/json' },
+      },
+      { keyId: KEY.keyId, secret: PHRASE },
+    );
     expect(forged.status).toBe(401);
 
     // A client that leaves mid-stream.
@@ -189,15 +214,41 @@ describe('no fetch of a URL a request supplies (SSRF)', () => {
     ].join('\n');
     // Unknown fields, however named, are a 400 from the strict schema: there is no URL field.
     for (const field of ['url', 'fontUrl', 'callback', 'webhook', 'imageUrl', 'source']) {
-      await expectError(await signed(runner.url, '/v1/render', { text, [field]: url(field) }), 400, 'invalid_request', field);
+      await expectError(
+        await signed(runner.url, '/v1/render', { text, [field]: url(field) }),
+        400,
+        'invalid_request',
+        field,
+      );
     }
     // Every config key that takes a string, given a URL: refused by its own rule, never followed.
-    for (const key of ['font-family', 'page-size', 'font-color', 'page-bg-color', 'para-bg-color', 'newline-markup', 'alignment', 'font-path', 'font-url', 'background-image']) {
+    for (const key of [
+      'font-family',
+      'page-size',
+      'font-color',
+      'page-bg-color',
+      'para-bg-color',
+      'newline-markup',
+      'alignment',
+      'font-path',
+      'font-url',
+      'background-image',
+    ]) {
       const response = await signed(runner.url, '/v1/render', { text, config: { [key]: url(key) } });
       await expectError(response, 400, 'invalid_config', key);
     }
-    await expectError(await signed(runner.url, '/v1/render', { text, preset: url('preset') }), 400, 'invalid_config', 'preset');
-    await expectError(await signed(runner.url, '/v1/render', { text, profile: url('profile') }), 400, 'invalid_profile', 'profile');
+    await expectError(
+      await signed(runner.url, '/v1/render', { text, preset: url('preset') }),
+      400,
+      'invalid_config',
+      'preset',
+    );
+    await expectError(
+      await signed(runner.url, '/v1/render', { text, profile: url('profile') }),
+      400,
+      'invalid_profile',
+      'profile',
+    );
     // Accepted requests whose text and question are full of URLs: drawn as text, nothing fetched.
     expect(await renderAll(runner, { text })).toBe(200);
     const answer = await signed(runner.url, '/v1/answer', { text, question: `What is at ${url('question')}?` });
@@ -274,10 +325,23 @@ describe('regular expressions on request input run in linear time', () => {
       ['x-glyph-signature', `${rep('a')}A`],
       ['x-glyph-key-id', rep('k')],
     ] as const) {
-      const headers = new Headers({ 'x-glyph-key-id': 'k', 'x-glyph-timestamp': '1', 'x-glyph-nonce': 'a'.repeat(32), 'x-glyph-signature': 'a'.repeat(64) });
+      const headers = new Headers({
+        'x-glyph-key-id': 'k',
+        'x-glyph-timestamp': '1',
+        'x-glyph-nonce': 'a'.repeat(32),
+        'x-glyph-signature': 'a'.repeat(64),
+      });
       headers.set(name, value);
       const started = performance.now();
-      const result = await verifySignature({ method: 'POST', pathAndQuery: '/v1/render', headers, body: new Uint8Array(), keys, nonces: new NonceStore(), now: 1 });
+      const result = await verifySignature({
+        method: 'POST',
+        pathAndQuery: '/v1/render',
+        headers,
+        body: new Uint8Array(),
+        keys,
+        nonces: new NonceStore(),
+        now: 1,
+      });
       expect(result.ok).toBe(false);
       expect(performance.now() - started, name).toBeLessThan(LIMIT_MS);
     }
@@ -285,8 +349,17 @@ describe('regular expressions on request input run in linear time', () => {
   });
 
   it('config values (protocol/render-config.ts)', () => {
-    for (const value of [`${rep('1')}x`, `1,${rep(' ')}x`, `${rep(' ')}1,1${rep(' ')}x`, rep('1.'), `${rep('1')},${rep('1')}.`, rep('1, ')]) {
-      within(`page-size ${JSON.stringify(value.slice(0, 12))}…`, () => resolveRenderConfig({ config: { 'page-size': value } }));
+    for (const value of [
+      `${rep('1')}x`,
+      `1,${rep(' ')}x`,
+      `${rep(' ')}1,1${rep(' ')}x`,
+      rep('1.'),
+      `${rep('1')},${rep('1')}.`,
+      rep('1, '),
+    ]) {
+      within(`page-size ${JSON.stringify(value.slice(0, 12))}…`, () =>
+        resolveRenderConfig({ config: { 'page-size': value } }),
+      );
     }
     for (const value of [`#${rep('a')}`, `#${rep('abc')}g`, rep('#aaa')]) {
       within(`font-color ${value.slice(0, 8)}…`, () => resolveRenderConfig({ config: { 'font-color': value } }));
@@ -318,8 +391,19 @@ describe('regular expressions on request input run in linear time', () => {
   });
 
   it('search, citations and decode scoring (gpu-runner/answer, gpu-runner/ocr)', () => {
-    const doc = documentIndex('alpha beta gamma', [{ page: 1, line: 0, box: { x: 0, y: 0, width: 1, height: 1 }, start: 0, end: 16 }]);
-    for (const text of [rep('“aaaaaa'), `“${rep('a')}`, rep('"aaaaaa'), rep('「aaaaaa』'), rep('. '), rep('.\n'), `${rep('a')}.`, rep('a\u0301')]) {
+    const doc = documentIndex('alpha beta gamma', [
+      { page: 1, line: 0, box: { x: 0, y: 0, width: 1, height: 1 }, start: 0, end: 16 },
+    ]);
+    for (const text of [
+      rep('“aaaaaa'),
+      `“${rep('a')}`,
+      rep('"aaaaaa'),
+      rep('「aaaaaa』'),
+      rep('. '),
+      rep('.\n'),
+      `${rep('a')}.`,
+      rep('a\u0301'),
+    ]) {
       within(`citeAnswer ${JSON.stringify(text.slice(0, 8))}`, () => citeAnswer(doc, text));
     }
     for (const text of [rep('a'), `${rep('a')}ss`, rep('1a'), rep('我a'), rep('\u0301'), rep('Ａ')]) {
@@ -336,7 +420,16 @@ describe('regular expressions on request input run in linear time', () => {
       within('parseRenderCacheKey', () => parseRenderCacheKey(key));
     }
     for (const prefix of [`${rep('a/')}!`, `${rep('a')}!/`, rep('./')]) {
-      within('S3 prefix', () => new S3RenderTier({ bucket: 'b', prefix, endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } }));
+      within(
+        'S3 prefix',
+        () =>
+          new S3RenderTier({
+            bucket: 'b',
+            prefix,
+            endpoint: 'http://127.0.0.1:9',
+            credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+          }),
+      );
     }
   });
 
@@ -344,7 +437,13 @@ describe('regular expressions on request input run in linear time', () => {
     const runner = await startRunner();
     try {
       // Node caps the request head at 16 KB: 8 000 characters is as long as a target gets.
-      for (const target of [`/${rep('a/', 8_000)}`, `/${rep('%2', 8_000)}`, `/${rep('%2F..', 8_000)}`, `/healthz${rep('/.', 8_000)}`, `/${rep(':', 8_000)}`]) {
+      for (const target of [
+        `/${rep('a/', 8_000)}`,
+        `/${rep('%2', 8_000)}`,
+        `/${rep('%2F..', 8_000)}`,
+        `/healthz${rep('/.', 8_000)}`,
+        `/${rep(':', 8_000)}`,
+      ]) {
         const started = performance.now();
         const response = await rawHttp(runner.url, `GET ${target} HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n`);
         expect(response.status).toBeGreaterThanOrEqual(400);

@@ -68,7 +68,12 @@ const bytes = (...pieces: Array<string | number[]>): Uint8Array =>
  * Sends a request that must be refused; asserts the JSON error, then that the runner is healthy
  * and stored nothing: no render in flight, the same cache files, and no page painted.
  */
-async function expectRefused(send: () => Promise<Response>, status: number, code: string, mentions?: string): Promise<void> {
+async function expectRefused(
+  send: () => Promise<Response>,
+  status: number,
+  code: string,
+  mentions?: string,
+): Promise<void> {
   const pagesBefore = await pagesRendered(runner.url);
   await expectError(await send(), status, code, mentions);
   await expectHealthy(runner.url);
@@ -116,7 +121,12 @@ async function expectRendered(body: unknown, deadlineMs = 30_000): Promise<Rende
   });
   settled = await settledCacheFiles(runner.url, runner.cacheDir);
   // These renders name no reflow (drawn as sent), no kind, and the default profile's tokenizer.
-  const keyHash = await renderKeyHash({ configHash: manifest.configHash, reflow: 'off', family: manifest.textTokenizer.family, kind: 'text' });
+  const keyHash = await renderKeyHash({
+    configHash: manifest.configHash,
+    reflow: 'off',
+    family: manifest.textTokenizer.family,
+    kind: 'text',
+  });
   expect(settled).toContain(cacheMetaPath(manifest.textSha256, keyHash));
   return { manifest, pages, ms };
 }
@@ -146,7 +156,9 @@ describe('runner: bad input is refused plainly or rendered, and the runner stays
     const controls = ['\u0000', '\u0001', '\u0007', '\u0008', '\u001b', '\u007f', '\u0080', '\u009f'];
     const { manifest } = await expectRendered({ text: `a${controls.join('b')}c and \u000b\u000c\u001f\u0085 spaces` });
     expect(manifest.missingGlyphs.count).toBe(controls.length);
-    expect(manifest.missingGlyphs.codePoints).toEqual(controls.map((c) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`));
+    expect(manifest.missingGlyphs.codePoints).toEqual(
+      controls.map((c) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`),
+    );
     // Control characters alone are still something to draw: boxes, not "nothing visible".
     const only = await expectRendered({ text: '\u0000\u0000' });
     expect(only.manifest.missingGlyphs.count).toBe(2);
@@ -155,7 +167,9 @@ describe('runner: bad input is refused plainly or rendered, and the runner stays
 
   it('a BOM: ignored before the JSON, invisible inside the text', async () => {
     const plain = await expectRendered({ text: 'Byte order mark test' });
-    const withBom = await expectRendered(bytes([0xef, 0xbb, 0xbf], JSON.stringify({ text: '\ufeffByte order mark\ufeff test' })));
+    const withBom = await expectRendered(
+      bytes([0xef, 0xbb, 0xbf], JSON.stringify({ text: '\ufeffByte order mark\ufeff test' })),
+    );
     expect(withBom.manifest.missingGlyphs.count).toBe(0);
     // Not drawn at all: the pages are byte-identical to the text without them.
     expect(withBom.pages.map((p) => Buffer.from(p))).toEqual(plain.pages.map((p) => Buffer.from(p)));
@@ -166,7 +180,12 @@ describe('runner: bad input is refused plainly or rendered, and the runner stays
     const big = JSON.stringify({ text: 'a'.repeat(MAX_BODY_MB * 1024 * 1024) });
     await expectRefused(render(big), 413, 'body_too_large');
     await expectRefused(
-      () => fetch(`${runner.url}/v1/render`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: big }),
+      () =>
+        fetch(`${runner.url}/v1/render`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: big,
+        }),
       413,
       'body_too_large',
     );
@@ -174,7 +193,9 @@ describe('runner: bad input is refused plainly or rendered, and the runner stays
 
   it('a 2 MB line with no spaces: rendered within the deadline, pages within the page size', async () => {
     const rssBefore = await metric(runner.url, 'glyph_process_resident_memory_bytes');
-    const text = Array.from({ length: 2 * 1024 * 1024 }, (_, i) => String.fromCharCode(97 + ((i * 7919) % 26))).join('');
+    const text = Array.from({ length: 2 * 1024 * 1024 }, (_, i) => String.fromCharCode(97 + ((i * 7919) % 26))).join(
+      '',
+    );
     const { manifest, pages, ms } = await expectRendered({ text }, 60_000);
     expect(manifest.chars).toBe(text.length);
     // ~9 000 characters a page: cut between characters, never dropped.
@@ -183,7 +204,10 @@ describe('runner: bad input is refused plainly or rendered, and the runner stays
     // Laid out page by page: the runner's memory does not grow with the line (it was +600 MB
     // when a paragraph's glyphs were all built before its first line).
     const rssAfter = await metric(runner.url, 'glyph_process_resident_memory_bytes');
-    expect(rssAfter - rssBefore, `RSS ${Math.round(rssBefore / 2 ** 20)} → ${Math.round(rssAfter / 2 ** 20)} MiB in ${Math.round(ms)} ms`).toBeLessThan(400 * 1024 * 1024);
+    expect(
+      rssAfter - rssBefore,
+      `RSS ${Math.round(rssBefore / 2 ** 20)} → ${Math.round(rssAfter / 2 ** 20)} MiB in ${Math.round(ms)} ms`,
+    ).toBeLessThan(400 * 1024 * 1024);
   });
 
   it('200 000 newlines: blank rows make pages, rendered within the deadline; alone they are nothing to draw', async () => {
@@ -200,7 +224,11 @@ describe('runner: bad input is refused plainly or rendered, and the runner stays
     await expectRefused(render({ text: blank }), 400, 'no_visible_text', 'text');
     await expectRefused(render({ text: ' '.repeat(100_000) }), 400, 'no_visible_text');
     await expectRefused(() => signed(runner.url, '/v1/decode', { text: blank }), 400, 'no_visible_text');
-    await expectRefused(() => signed(runner.url, '/v1/answer', { text: blank, question: 'anything?' }), 400, 'no_visible_text');
+    await expectRefused(
+      () => signed(runner.url, '/v1/answer', { text: blank, question: 'anything?' }),
+      400,
+      'no_visible_text',
+    );
   });
 
   it('emoji with ZWJ sequences, combining marks, RTL and mixed scripts: 200', async () => {
@@ -218,12 +246,22 @@ describe('runner: bad input is refused plainly or rendered, and the runner stays
     // counted. Hebrew, Arabic, CJK, Cyrillic, Greek and Latin with accents all have one.
     const missing = manifest.missingGlyphs.codePoints.map((cp) => parseInt(cp.slice(2), 16));
     expect(missing).toContain(0x1f469);
-    const covered = [[0x0000, 0x024f], [0x0370, 0x04ff], [0x0590, 0x06ff], [0x4e00, 0x9fff]];
-    for (const cp of missing) expect(covered.some(([a, b]) => cp >= a! && cp <= b!), cp.toString(16)).toBe(false);
+    const covered = [
+      [0x0000, 0x024f],
+      [0x0370, 0x04ff],
+      [0x0590, 0x06ff],
+      [0x4e00, 0x9fff],
+    ];
+    for (const cp of missing)
+      expect(
+        covered.some(([a, b]) => cp >= a! && cp <= b!),
+        cp.toString(16),
+      ).toBe(false);
   });
 
   it('unknown or out-of-range config keys: 400 naming the key', async () => {
-    for (const [config, key] of BAD_RENDER_CONFIGS) await expectRefused(render({ text: 'x', config }), 400, 'invalid_config', key);
+    for (const [config, key] of BAD_RENDER_CONFIGS)
+      await expectRefused(render({ text: 'x', config }), 400, 'invalid_config', key);
     // Keys that could reach a prototype are plain unknown keys.
     await expectRefused(render('{"text":"x","config":{"__proto__":{"dpi":5}}}'), 400, 'invalid_config', '__proto__');
     await expectRefused(render({ text: 'x', config: [1, 2] }), 400, 'invalid_request', 'config');
@@ -237,15 +275,27 @@ describe('runner: bad input is refused plainly or rendered, and the runner stays
   });
 
   it('a question over its length limit: 400 naming it', async () => {
-    const answer = (question: string) => () => signed(runner.url, '/v1/answer', { text: 'Some text to ask about.', question });
+    const answer = (question: string) => () =>
+      signed(runner.url, '/v1/answer', { text: 'Some text to ask about.', question });
     await expectRefused(answer('q'.repeat(MAX_QUESTION_CHARS + 1)), 400, 'invalid_request', 'question');
     await expectRefused(answer(' \n\t '), 400, 'invalid_request', 'question');
-    const fits = await signed(runner.url, '/v1/answer', { text: 'Some text to ask about.', question: `${'q'.repeat(MAX_QUESTION_CHARS - 5)} text` });
+    const fits = await signed(runner.url, '/v1/answer', {
+      text: 'Some text to ask about.',
+      question: `${'q'.repeat(MAX_QUESTION_CHARS - 5)} text`,
+    });
     expect(fits.status).toBe(200);
   });
 
   it('malformed JSON: 400 invalid_json', async () => {
-    for (const body of ['{"text": ', '{"text":"x"} trailing', "{'text':'x'}", '{"text":NaN}', '{"text":"x",}', '\u0000', 'null x']) {
+    for (const body of [
+      '{"text": ',
+      '{"text":"x"} trailing',
+      "{'text':'x'}",
+      '{"text":NaN}',
+      '{"text":"x",}',
+      '\u0000',
+      'null x',
+    ]) {
       await expectRefused(render(body), 400, 'invalid_json');
     }
     // Well-formed JSON that is not an object is a schema error, not a crash.
@@ -266,7 +316,13 @@ describe('runner: bad input is refused plainly or rendered, and the runner stays
 
   it('a wrong Content-Type: 415', async () => {
     const body = JSON.stringify({ text: 'x' });
-    for (const type of ['text/plain', 'multipart/form-data; boundary=x', 'application/x-www-form-urlencoded', 'application/jsonx', '']) {
+    for (const type of [
+      'text/plain',
+      'multipart/form-data; boundary=x',
+      'application/x-www-form-urlencoded',
+      'application/jsonx',
+      '',
+    ]) {
       await expectRefused(render(body, type), 415, 'unsupported_media_type');
     }
     // Parameters and case do not matter.

@@ -21,7 +21,9 @@ afterAll(async () => {
   await runner?.stop();
 });
 
-it('reads back 200 sampled glyph-en lines of the novel at ≥ 99 % character accuracy', { timeout: 180_000 }, async () => {
+it('reads back 200 sampled glyph-en lines of the novel at ≥ 99 % character accuracy', {
+  timeout: 180_000,
+}, async () => {
   const started = performance.now();
   const response = await signed(runner.url, '/v1/decode', { text: novel, preset: 'glyph-en', sample: 200 });
   const seconds = (performance.now() - started) / 1000;
@@ -34,7 +36,9 @@ it('reads back 200 sampled glyph-en lines of the novel at ≥ 99 % character acc
   console.log(
     `decode: ${body.linesChecked} lines in ${seconds.toFixed(1)} s, charAccuracy ${(body.charAccuracy * 100).toFixed(2)} %, ` +
       `raw ${(body.charAccuracyRaw * 100).toFixed(2)} %\n` +
-      worst.map((l) => `  p${l.page} l${l.line} ${(l.acc * 100).toFixed(1)} %\n    E ${l.expected}\n    G ${l.got}`).join('\n'),
+      worst
+        .map((l) => `  p${l.page} l${l.line} ${(l.acc * 100).toFixed(1)} %\n    E ${l.expected}\n    G ${l.got}`)
+        .join('\n'),
   );
   expect(body.linesChecked).toBe(200);
   expect(body.lines).toHaveLength(200);

@@ -11,7 +11,10 @@ import { expectedLineText } from '../../gpu-runner/decode/expected-text.ts';
 import { sampleEvenly } from '../../gpu-runner/decode/decode.ts';
 
 /** The text the renderer draws on each line, read from its placed glyphs. */
-function drawnLines(text: string, config: ReturnType<typeof resolveRenderConfig>): Array<{ drawn: string; start: number; end: number }> {
+function drawnLines(
+  text: string,
+  config: ReturnType<typeof resolveRenderConfig>,
+): Array<{ drawn: string; start: number; end: number }> {
   const out: Array<{ drawn: string; start: number; end: number }> = [];
   for (const page of layoutPages(text, config)) {
     for (const line of page.lines) {
@@ -19,7 +22,8 @@ function drawnLines(text: string, config: ReturnType<typeof resolveRenderConfig>
       line.glyphs.forEach((g, i) => {
         const prev = line.glyphs[i - 1];
         if (prev && g.x > prev.x + prev.advance + 0.01) drawn += ' ';
-        drawn += g.cp === 0xa0 && g.src < text.length && text.charCodeAt(g.src) !== 0xa0 ? ' ' : String.fromCodePoint(g.cp);
+        drawn +=
+          g.cp === 0xa0 && g.src < text.length && text.charCodeAt(g.src) !== 0xa0 ? ' ' : String.fromCodePoint(g.cp);
       });
       out.push({ drawn, start: line.start, end: line.end });
     }

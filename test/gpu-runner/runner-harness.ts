@@ -28,7 +28,8 @@ export interface SignedOptions {
 
 /** A request signed with the harness key; strings and bytes are sent as they are, other `body` values as JSON. */
 export function signed(base: string, route: string, body?: unknown, options: SignedOptions = {}): Promise<Response> {
-  const raw = body === undefined ? null : typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body);
+  const raw =
+    body === undefined ? null : typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body);
   return signedFetch(
     {
       url: `${base}${route}`,
@@ -53,7 +54,12 @@ export async function readMultipart(response: Response, maxParts = 1000): Promis
   const boundary = getMultipartBoundary(response.headers.get('content-type') ?? '');
   if (!boundary || !response.body) throw new Error('not a multipart response');
   const parts: ReadPart[] = [];
-  for await (const part of parseMultipartStream(response.body, { boundary, maxParts, maxFileSize: 64 * 1024 * 1024, maxTotalSize: 2 ** 31 })) {
+  for await (const part of parseMultipartStream(response.body, {
+    boundary,
+    maxParts,
+    maxFileSize: 64 * 1024 * 1024,
+    maxTotalSize: 2 ** 31,
+  })) {
     parts.push({ name: part.name, mediaType: part.mediaType, bytes: part.bytes });
   }
   return parts;

@@ -14,7 +14,12 @@ import { KEY, fetchIdempotent, metric, signed } from './runner-harness.ts';
 export type ErrorBody = { error: { code: string; message: string } };
 
 /** Asserts a JSON error with `status` and `code`, whose message mentions `mentions` when given. */
-export async function expectError(response: Response, status: number, code: string, mentions?: string): Promise<ErrorBody> {
+export async function expectError(
+  response: Response,
+  status: number,
+  code: string,
+  mentions?: string,
+): Promise<ErrorBody> {
   const body = (await response.text()) || '(empty)';
   expect(response.status, body).toBe(status);
   expect(response.headers.get('content-type')).toMatch(/^application\/json/);

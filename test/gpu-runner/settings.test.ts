@@ -18,9 +18,20 @@ describe('readRunnerSettings', () => {
   });
 
   it('reads the OCR model variables: device, threads (default every core), batch and wait', () => {
-    expect(readRunnerSettings(KEYS).ocr).toEqual({ device: 'auto', threads: undefined, maxBatch: undefined, maxWaitMs: 5 });
+    expect(readRunnerSettings(KEYS).ocr).toEqual({
+      device: 'auto',
+      threads: undefined,
+      maxBatch: undefined,
+      maxWaitMs: 5,
+    });
     expect(
-      readRunnerSettings({ ...KEYS, GLYPH_DEVICE: ' CPU ', GLYPH_OCR_THREADS: '3', GLYPH_OCR_MAX_BATCH: '8', GLYPH_OCR_MAX_WAIT_MS: '0' }).ocr,
+      readRunnerSettings({
+        ...KEYS,
+        GLYPH_DEVICE: ' CPU ',
+        GLYPH_OCR_THREADS: '3',
+        GLYPH_OCR_MAX_BATCH: '8',
+        GLYPH_OCR_MAX_WAIT_MS: '0',
+      }).ocr,
     ).toEqual({ device: 'cpu', threads: 3, maxBatch: 8, maxWaitMs: 0 });
   });
 

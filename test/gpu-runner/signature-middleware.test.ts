@@ -160,7 +160,10 @@ describe('verifyRunnerSignature', () => {
   });
 
   it('rejects a known key id signed with the wrong secret', async () => {
-    await expect401(await send(makeApp(), await signed({ keyId: 'old', secret: 'new-secret-9876543210' })), 'bad_signature');
+    await expect401(
+      await send(makeApp(), await signed({ keyId: 'old', secret: 'new-secret-9876543210' })),
+      'bad_signature',
+    );
   });
 
   it('accepts both keys during a rotation', async () => {

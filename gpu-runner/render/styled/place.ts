@@ -107,4 +107,3 @@ export function planStyledDocument(doc: StyledDocument, config: RenderConfig): S
   });
   return { pages, missingGlyphs, plainText };
 }
-

@@ -43,7 +43,11 @@ export function decodeRoute(deps: DecodeRouteDeps): Hono<RunnerEnv> {
       const planned = hit ? undefined : await deps.renders.planWithText(job, ticket.signal);
       const source: JobPages = hit ? { hit } : { plan: planned!.plan };
       const result = await decodeDocument({
-        job: isStyled(job) ? { ...job, text: planned!.text.replaceAll('\n', ' ') } : planned ? { ...job, text: planned.text } : job,
+        job: isStyled(job)
+          ? { ...job, text: planned!.text.replaceAll('\n', ' ') }
+          : planned
+            ? { ...job, text: planned.text }
+            : job,
         ocr,
         sample: body.sample,
         layout: source.hit ? source.hit.meta.layout : planLayout(source.plan),

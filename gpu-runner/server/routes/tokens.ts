@@ -20,7 +20,11 @@ export function tokensRoute(deps: TokensRouteDeps): Hono<RunnerEnv> {
   const app = new Hono<RunnerEnv>();
   app.post('/v1/tokens', async (c) => {
     deps.assertAccepting();
-    const { text, family = 'qwen3' } = parseJsonBody(c.req.header('content-type'), c.get('rawBody'), tokensRequestSchema);
+    const { text, family = 'qwen3' } = parseJsonBody(
+      c.req.header('content-type'),
+      c.get('rawBody'),
+      tokensRequestSchema,
+    );
     const textTokens = await deps.planner.countTokens(text, { signal: c.req.raw.signal, family });
     return c.json({ textTokens, tokenizer: family } satisfies TokensResponse);
   });

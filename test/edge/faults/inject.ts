@@ -55,7 +55,8 @@ const realStatements = new WeakMap<object, { statement: Statement; sql: string }
 function check(sql: string, faults: D1Faults): void {
   if (faults.down) throw injected('D1_ERROR', 'd1-down');
   for (const rule of faults.failAfter) {
-    if (sql.includes(rule.fragment) && due(rule.id, rule.after, rule.times)) throw injected('D1_ERROR', 'd1-fail-after');
+    if (sql.includes(rule.fragment) && due(rule.id, rule.after, rule.times))
+      throw injected('D1_ERROR', 'd1-fail-after');
   }
 }
 
@@ -128,9 +129,11 @@ function apply(env: FaultEnv, rules: FaultRule[], spec: string): FaultEnv {
   const r2 = new Map<string, Array<{ id: string; after: number; times: number }>>();
   const d1: D1Faults = { down: false, failAfter: [] };
   rules.forEach((rule, i) => {
-    if (rule.kind === 'r2-put-fail-after') r2.set(rule.binding, [...(r2.get(rule.binding) ?? []), { id: id(i), after: rule.after, times: rule.times }]);
+    if (rule.kind === 'r2-put-fail-after')
+      r2.set(rule.binding, [...(r2.get(rule.binding) ?? []), { id: id(i), after: rule.after, times: rule.times }]);
     else if (rule.kind === 'd1-down') d1.down = true;
-    else if (rule.kind === 'd1-fail-after') d1.failAfter.push({ id: id(i), fragment: rule.fragment, after: rule.after, times: rule.times });
+    else if (rule.kind === 'd1-fail-after')
+      d1.failAfter.push({ id: id(i), fragment: rule.fragment, after: rule.after, times: rule.times });
     else out.JOBS = duplicatingQueue(env.JOBS);
   });
   for (const [binding, list] of r2) out[binding as 'RENDERS'] = faultyBucket(env[binding as 'RENDERS'], list);

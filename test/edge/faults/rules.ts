@@ -58,16 +58,30 @@ function count(value: string | undefined, rule: string, what: string, fallback?:
 /** Parses a FAULT_INJECTION value (no environment check; see {@link faultRules}). */
 export function parseFaultRules(value: string): FaultRule[] {
   const rules: FaultRule[] = [];
-  for (const text of value.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+  for (const text of value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')) {
     const [kind, ...args] = text.split(':');
     if (kind === 'd1-down' && args.length === 0) rules.push({ kind });
     else if (kind === 'queue-send-twice' && args.length === 0) rules.push({ kind });
     else if (kind === 'r2-put-fail-after' && (args.length === 2 || args.length === 3)) {
       const binding = args[0] as R2BindingName;
-      if (!R2_BINDINGS.includes(binding)) throw new FaultConfigError(`FAULT_INJECTION: "${text}" names no R2 binding (${R2_BINDINGS.join(', ')})`);
-      rules.push({ kind, binding, after: count(args[1], text, '<n>'), times: count(args[2], text, '<times>', Infinity) });
+      if (!R2_BINDINGS.includes(binding))
+        throw new FaultConfigError(`FAULT_INJECTION: "${text}" names no R2 binding (${R2_BINDINGS.join(', ')})`);
+      rules.push({
+        kind,
+        binding,
+        after: count(args[1], text, '<n>'),
+        times: count(args[2], text, '<times>', Infinity),
+      });
     } else if (kind === 'd1-fail-after' && (args.length === 2 || args.length === 3) && args[0]!.trim() !== '') {
-      rules.push({ kind, fragment: args[0]!, after: count(args[1], text, '<n>'), times: count(args[2], text, '<times>', Infinity) });
+      rules.push({
+        kind,
+        fragment: args[0]!,
+        after: count(args[1], text, '<n>'),
+        times: count(args[2], text, '<times>', Infinity),
+      });
     } else {
       throw new FaultConfigError(`FAULT_INJECTION: unknown or malformed rule "${text}"`);
     }
