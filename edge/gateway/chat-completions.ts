@@ -41,7 +41,7 @@ import { asGatewayError, GatewayError } from './openai-error.ts';
 import { estimateVisualCost, pagesLikelyPay, pagesPay } from './pages-pay.ts';
 import { partsKey, serializeParts, spliceBody, type PartsJsonCache, type SerializedReplacement } from './parts-json.ts';
 import { estimateConfig, gatewayRenderFields, type GatewayRenderFields } from './render-fields.ts';
-import { gatewaySettings, type GatewayVars } from './settings.ts';
+import { gatewaySettings, type GatewaySettings, type GatewayVars } from './settings.ts';
 import { forwardChat, UPSTREAM_AUTH_HEADER, upstreamAuthorization } from './upstream.ts';
 
 /** Response headers with the call's counts. */
@@ -228,20 +228,30 @@ async function chatCompletion(c: Context<AppEnv>, deps: GatewayDeps): Promise<Re
     visualTokens: rendered.reduce((sum, r) => sum + r.visualTokens, 0),
     cached: rendered.every((r) => r.rendered.cached),
   };
-  const response = await forwardChat({
-    baseUrl: settings.upstreamBaseUrl,
+  const response = await forwardWithCounts(c, settings, body, {
+    [TEXT_TOKENS_HEADER]: String(usage.textTokens),
+    [VISUAL_TOKENS_HEADER]: String(usage.visualTokens),
+    [PAGES_HEADER]: String(usage.pages),
+  });
+  deps.meter(c, usage);
+  return response;
+}
+
+/** Sends `body` to the upstream with the caller's (or the configured) provider key; `counts` go on the response. */
+function forwardWithCounts(
+  c: Context<AppEnv>,
+  settings: GatewaySettings,
+  body: string,
+  counts: Record<string, string>,
+): Promise<Response> {
+  return forwardChat({
+    baseUrl: settings.upstreamBaseUrl!,
     body,
     authorization: upstreamAuthorization(c.req.header(UPSTREAM_AUTH_HEADER), (c.env as GatewayVars).UPSTREAM_API_KEY),
     accept: c.req.header('accept'),
     timeoutMs: settings.timeoutMs,
-    extraHeaders: {
-      [TEXT_TOKENS_HEADER]: String(usage.textTokens),
-      [VISUAL_TOKENS_HEADER]: String(usage.visualTokens),
-      [PAGES_HEADER]: String(usage.pages),
-    },
+    extraHeaders: counts,
   });
-  deps.meter(c, usage);
-  return response;
 }
 
 /** A chat call under `x-glyph-budget`: the messages replaced by their budgeted context. */
@@ -279,20 +289,13 @@ async function budgetedChat(
     visualTokens: view.visualTokens,
     cached: view.pagesRendered === 0,
   };
-  const response = await forwardChat({
-    baseUrl: settings.upstreamBaseUrl!,
-    body: JSON.stringify({ ...request, messages: view.messages }),
-    authorization: upstreamAuthorization(c.req.header(UPSTREAM_AUTH_HEADER), (c.env as GatewayVars).UPSTREAM_API_KEY),
-    accept: c.req.header('accept'),
-    timeoutMs: settings.timeoutMs,
-    extraHeaders: {
-      [TEXT_TOKENS_HEADER]: String(view.textTokens),
-      [VISUAL_TOKENS_HEADER]: String(view.visualTokens),
-      [PAGES_HEADER]: String(view.pages),
-      [PAGES_RENDERED_HEADER]: String(view.pagesRendered),
-      [PAGES_REUSED_HEADER]: String(view.pagesReused),
-      [BUDGET_USED_HEADER]: String(view.used),
-    },
+  const response = await forwardWithCounts(c, settings, JSON.stringify({ ...request, messages: view.messages }), {
+    [TEXT_TOKENS_HEADER]: String(view.textTokens),
+    [VISUAL_TOKENS_HEADER]: String(view.visualTokens),
+    [PAGES_HEADER]: String(view.pages),
+    [PAGES_RENDERED_HEADER]: String(view.pagesRendered),
+    [PAGES_REUSED_HEADER]: String(view.pagesReused),
+    [BUDGET_USED_HEADER]: String(view.used),
   });
   deps.meter(c, usage);
   return response;

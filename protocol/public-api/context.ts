@@ -5,12 +5,10 @@
  * profile's own rules.
  */
 import { z } from '@hono/zod-openapi';
-import { PROFILE_NAMES, isProfileName } from '../profiles.ts';
 import { IMAGE_DELIVERIES, PAYLOAD_FORMATS, type ImageDelivery, type PayloadFormat } from '../model-payloads.ts';
-import { coded } from './coded.ts';
 import { conversationIdSchema, messageSchema } from './conversations.ts';
 import { MAX_URL_TTL } from './delivery.ts';
-import { tokenizerSchema } from './render.ts';
+import { profileNameSchema, tokenizerSchema } from './render.ts';
 
 /** Turns kept as text when `keepRecent` is not given. */
 export const DEFAULT_KEEP_RECENT = 4;
@@ -48,17 +46,9 @@ export const contextRequestSchema = z
     conversationId: conversationIdSchema
       .optional()
       .openapi({ description: "A conversation of the caller's tenant, instead of `messages`." }),
-    profile: z
-      .string()
-      .max(64)
-      .refine(
-        isProfileName,
-        coded('invalid_profile', `profile: unknown visual-token profile; expected one of ${PROFILE_NAMES.join(', ')}`),
-      )
-      .openapi({
-        enum: [...PROFILE_NAMES],
-        description: 'The model that reads the context: prices pages and counts text in its own rules.',
-      }),
+    profile: profileNameSchema.openapi({
+      description: 'The model that reads the context: prices pages and counts text in its own rules.',
+    }),
     budget: z
       .number({ error: 'budget must be a whole number of tokens' })
       .int({ error: 'budget must be a whole number of tokens' })

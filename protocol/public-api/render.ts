@@ -26,6 +26,16 @@ export function isJsonObject(value: unknown): value is Record<string, unknown> {
 
 const floorMessage = `readbackFloor must be a number from ${READBACK_FLOOR_RANGE.min} to ${READBACK_FLOOR_RANGE.max}`;
 
+/** A visual-token profile's name (400 `invalid_profile` for any other). */
+export const profileNameSchema = z
+  .string()
+  .max(64)
+  .refine(
+    isProfileName,
+    coded('invalid_profile', `profile: unknown visual-token profile; expected one of ${PROFILE_NAMES.join(', ')}`),
+  )
+  .openapi({ enum: [...PROFILE_NAMES] });
+
 /** `preset`, `config`, `profile`, `reflow`, `readbackFloor`: how to render (not strict, so other bodies can extend it). */
 export const renderFieldsSchema = z.object({
   preset: z
@@ -60,20 +70,12 @@ export const renderFieldsSchema = z.object({
         `Keys: ${CONFIG_KEYS.join(', ')}.`,
       example: { 'font-size': 9, dpi: 72 },
     }),
-  profile: z
-    .string()
-    .max(64)
-    .refine(
-      isProfileName,
-      coded('invalid_profile', `profile: unknown visual-token profile; expected one of ${PROFILE_NAMES.join(', ')}`),
-    )
-    .optional()
-    .openapi({
-      enum: [...PROFILE_NAMES],
-      description:
-        'Vision model that reads the pages (default `glm-4.1v`): prices them in its visual tokens, counts the text in its ' +
-        'own tokenizer family, and with preset `auto` decides the page geometry.',
-    }),
+  profile: profileNameSchema.optional().openapi({
+    enum: [...PROFILE_NAMES],
+    description:
+      'Vision model that reads the pages (default `glm-4.1v`): prices them in its visual tokens, counts the text in its ' +
+      'own tokenizer family, and with preset `auto` decides the page geometry.',
+  }),
   reflow: z
     .string()
     .max(16)
