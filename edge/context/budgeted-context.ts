@@ -2,7 +2,8 @@
  * The budgeted context itself, shared by `POST /v1/context` and the gateway's `x-glyph-budget`:
  * counts the text turns, plans tiers and drops (plan.ts) with estimated page costs, renders the
  * planned segments, and plans again with their exact costs until the exact total is within the
- * budget. A plan is only returned after its exact count: every page by the profile's rule, every
+ * budget. A history seen before (grown by a few turns) first tries the plan its last call chose,
+ * carried over (plan-memory.ts), so its cuts and pages stay while they fit. A plan is only returned after its exact count: every page by the profile's rule, every
  * text part counted by a runner in the profile's family, {@link MESSAGE_OVERHEAD_TOKENS} per
  * message and {@link REPLY_PRIMER_TOKENS} once.
  */
@@ -30,13 +31,19 @@ import { isMostlyCjk } from '../gateway/render-fields.ts';
 import { assembleMessages } from './assemble.ts';
 import { pageLayout, rowsOf, type PageLayout } from './page-estimate.ts';
 import {
+  carriedPlan,
   firstTextTurn,
+  planTokens,
+  shiftedPlans,
   minimumTokens,
   planContext,
   type ContextPlan,
   type PlanInput,
   type PlannedSegment,
 } from './plan.ts';
+import { findRememberedPlan, planSpace, rememberPlan } from './plan-memory.ts';
+import { messageHashChain } from './history-index.ts';
+import { describeForLog } from '../http/log-safe.ts';
 import { renderSegment, sampledReadback, type RenderedSegment } from './segment.ts';
 import { TextTokenCounter } from './text-tokens.ts';
 import { TIER_SCALES, tierFont, tierRenderFields, type FittedFont } from './tiers.ts';
@@ -49,6 +56,8 @@ type TierView = z.infer<typeof contextTierSchema>;
 export const TIER_BLOCK_TURNS = 8;
 /** The oldest turns are dropped in blocks of this many (see plan.ts `dropBlockSize`). */
 export const DROP_BLOCK_TURNS = 32;
+// Shifted carried plans rendered before planning afresh (each one is a render).
+const MAX_SHIFT_TRIES = 2;
 // Plan → render → exact count rounds before only rendered segments (exact costs) may be chosen.
 const MAX_ROUNDS = 4;
 
@@ -254,12 +263,45 @@ export async function budgetedContext(c: Context<AppEnv>, request: ContextReques
     tokens: Awaited<ReturnType<typeof exactTokens>>;
   } | null = null;
   let renderMs = 0;
-  for (let round = 0; round <= MAX_ROUNDS; round++) {
+  const timedRender = async (segments: readonly PlannedSegment[]) => {
+    const started = performance.now();
+    try {
+      return await renderPlanned(segments);
+    } finally {
+      renderMs += performance.now() - started;
+    }
+  };
+  // The last call's plan on this history, carried over: while it fits, the cuts stay put.
+  const { tenant } = c.get('caller');
+  const space = await planSpace(profile, request.keepRecent);
+  const chain = await messageHashChain(messages);
+  const remembered = await findRememberedPlan(c.env, tenant, space, chain);
+  const carried = remembered && carriedPlan(remembered, { budget, textFrom: kMin, questionFrom });
+  const tryPlan = async (plan: ContextPlan) => {
+    const segments = await timedRender(plan.segments);
+    const tokens = await exactTokens(plan, segments);
+    return tokens.used <= budget ? { plan: { ...plan, tokens: tokens.used }, segments, tokens } : null;
+  };
+  if (carried) {
+    try {
+      chosen = await tryPlan(carried);
+      // Over now: move its last cut later (keeping the denser segments' pages) before planning afresh.
+      const estimates = planInput(false);
+      let tries = 0;
+      for (const shifted of chosen ? [] : shiftedPlans(carried, TIER_BLOCK_TURNS)) {
+        if (planTokens(estimates, shifted) > budget) continue;
+        chosen = await tryPlan(shifted);
+        if (chosen || ++tries >= MAX_SHIFT_TRIES) break;
+      }
+    } catch (error) {
+      // A carried segment grown past what one request renders: plan afresh (shorter segments).
+      if (!(error instanceof ApiError && error.status === 413)) throw error;
+    }
+  }
+  for (let round = 0; round <= MAX_ROUNDS && !(carried && chosen); round++) {
     const plan: ContextPlan = planContext(planInput(round === MAX_ROUNDS && !chosen)) ?? minimalPlan;
     if (chosen && !isBetterPlan(plan, chosen.plan)) break;
-    const renderStarted = performance.now();
-    const segments = await renderPlanned(plan.segments);
-    renderMs += performance.now() - renderStarted;
+    const segments = await timedRender(plan.segments);
     const tokens = await exactTokens(plan, segments);
     if (tokens.used <= budget) chosen = { plan, segments, tokens };
   }
@@ -272,6 +314,13 @@ export async function budgetedContext(c: Context<AppEnv>, request: ContextReques
   }
 
   const { plan, segments, tokens } = chosen;
+  // Derived data: a plan not remembered costs the next call its stability, never this call its answer.
+  await rememberPlan(c.env, tenant, space, chain, {
+    budget,
+    dropped: plan.dropped,
+    segments: plan.segments.map(({ tier, from, to }) => ({ tier, from, to })),
+    textFrom: plan.textFrom,
+  }).catch((error: unknown) => console.warn(`edge: context plan not remembered: ${describeForLog(error)}`));
   const tiers: TierView[] = await Promise.all(
     segments.map(async (s): Promise<TierView> => {
       const fields = tierRenderFields(s.tier, profile, fittedFont(fitKey));

@@ -176,3 +176,67 @@ export function minimumTokens(
   for (let i = input.questionFrom; i < input.turns; i++) text += input.textTokens(i);
   return text + input.fixedTokens + input.contextTokens(input.questionFrom, false);
 }
+
+/** A plan as remembered after a call: what the next call on the same history, grown, tries first. */
+export interface RememberedPlan {
+  budget: number;
+  dropped: number;
+  segments: PlannedSegment[];
+  textFrom: number;
+}
+
+/**
+ * The remembered plan of a shorter history carried over to this one: the same drop point and
+ * tier cuts, its sharpest segment extended to the turns that left the text since (`textFrom`
+ * is where this call's text starts). Null when it cannot carry over: another budget (a plan made
+ * for less room is not the best for more), no segment, or a text start it would not reach.
+ * Keeping the cuts keeps every segment a prefix extension of the last call's, so their pages are
+ * reused; the caller still counts the result exactly and plans afresh when it no longer fits.
+ */
+export function carriedPlan(
+  remembered: RememberedPlan,
+  at: { budget: number; textFrom: number; questionFrom: number },
+): ContextPlan | null {
+  const last = remembered.segments.at(-1);
+  if (remembered.budget !== at.budget || !last || last.to !== remembered.textFrom) return null;
+  if (at.textFrom < remembered.textFrom || at.textFrom > at.questionFrom) return null;
+  const segments = remembered.segments.map((s) => ({ ...s }));
+  segments.at(-1)!.to = at.textFrom;
+  return { dropped: remembered.dropped, segments, textFrom: at.textFrom, tokens: Number.NaN };
+}
+
+/**
+ * When a carried plan no longer fits: the same plan with its last cut moved later, one block at a
+ * time (the sharpest segment then starts afresh, but the denser one before it only grows at its
+ * end, so its pages are kept), up to folding the sharpest segment into it. Nearest move first;
+ * none for a plan of one segment.
+ */
+export function shiftedPlans(plan: ContextPlan, blockSize: number): ContextPlan[] {
+  const n = plan.segments.length;
+  if (n < 2) return [];
+  const last = plan.segments[n - 1]!;
+  const out: ContextPlan[] = [];
+  for (let cut = (Math.floor(last.from / blockSize) + 1) * blockSize; cut <= last.to; cut += blockSize) {
+    const segments = plan.segments.map((s) => ({ ...s }));
+    segments[n - 2]!.to = Math.min(cut, last.to);
+    if (cut >= last.to) segments.pop();
+    else segments[n - 1]!.from = cut;
+    out.push({ ...plan, segments, tokens: Number.NaN });
+    if (cut >= last.to) break;
+  }
+  // The fold into the denser segment, when the block steps stopped short of it.
+  if (out.at(-1)?.segments.length === n) {
+    const segments = plan.segments.slice(0, n - 1).map((s) => ({ ...s }));
+    segments[n - 2]!.to = last.to;
+    out.push({ ...plan, segments, tokens: Number.NaN });
+  }
+  return out;
+}
+
+/** Tokens `plan` costs by `input`'s cost functions (every part, overheads included). */
+export function planTokens(input: PlanInput, plan: ContextPlan): number {
+  let tokens = input.fixedTokens + input.contextTokens(plan.dropped, plan.segments.length > 0);
+  for (let i = plan.textFrom; i < input.turns; i++) tokens += input.textTokens(i);
+  for (const s of plan.segments) tokens += input.segmentTokens(s.tier, s.from, s.to);
+  return tokens;
+}

@@ -45,3 +45,24 @@ export async function readHistoryEntry(
     return null;
   }
 }
+
+/** Stores a small JSON record under a history hash (a remembered plan: edge/context/plan-memory.ts). */
+export async function writeHistoryRecord(env: Env, tenant: string, space: string, hash: string, record: unknown): Promise<void> {
+  await storageWrite(
+    'history record',
+    env.RENDERS.put(historyKey(tenant, space, hash), JSON.stringify(record), {
+      httpMetadata: { contentType: 'application/json' },
+    }),
+  );
+}
+
+/** The JSON record under a history hash, or null (none, or unreadable). */
+export async function readHistoryRecord(env: Env, tenant: string, space: string, hash: string): Promise<unknown> {
+  const object = await env.RENDERS.get(historyKey(tenant, space, hash));
+  if (!object) return null;
+  try {
+    return JSON.parse(await object.text()) as unknown;
+  } catch {
+    return null;
+  }
+}

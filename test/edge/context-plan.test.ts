@@ -4,7 +4,15 @@
  * oldest, cuts on block multiples.
  */
 import { describe, expect, it } from 'vitest';
-import { firstTextTurn, minimumTokens, planContext, type PlanInput } from '../../edge/context/plan.ts';
+import {
+  carriedPlan,
+  firstTextTurn,
+  minimumTokens,
+  planContext,
+  planTokens,
+  shiftedPlans,
+  type PlanInput,
+} from '../../edge/context/plan.ts';
 
 /** A cost model: turn i has chars[i] characters; tier t fits perPage[t] characters a page of pageTokens. */
 function model(
@@ -215,5 +223,84 @@ describe('planContext drop blocks', () => {
     expect(drops.every((d) => d > 0)).toBe(true);
     // 11 growing histories, few distinct drop points.
     expect(new Set(drops).size).toBeLessThanOrEqual(4);
+  });
+});
+
+describe('carriedPlan (the last call’s plan on a grown history)', () => {
+  const remembered = {
+    budget: 5000,
+    dropped: 32,
+    segments: [
+      { tier: 2, from: 32, to: 96 },
+      { tier: 0, from: 96, to: 116 },
+    ],
+    textFrom: 116,
+  };
+
+  it('keeps the drop point and every cut, extending the sharpest segment to where the text now starts', () => {
+    const plan = carriedPlan(remembered, { budget: 5000, textFrom: 118, questionFrom: 121 })!;
+    expect(plan.dropped).toBe(32);
+    expect(plan.textFrom).toBe(118);
+    expect(plan.segments).toEqual([
+      { tier: 2, from: 32, to: 96 },
+      { tier: 0, from: 96, to: 118 },
+    ]);
+    // The remembered plan itself is not changed.
+    expect(remembered.segments[1]!.to).toBe(116);
+  });
+
+  it('carries nothing for another budget, a plan without pages, or a text start it cannot reach', () => {
+    expect(carriedPlan(remembered, { budget: 6000, textFrom: 118, questionFrom: 121 })).toBeNull();
+    expect(carriedPlan({ ...remembered, segments: [] }, { budget: 5000, textFrom: 118, questionFrom: 121 })).toBeNull();
+    expect(carriedPlan(remembered, { budget: 5000, textFrom: 114, questionFrom: 121 })).toBeNull();
+    expect(carriedPlan(remembered, { budget: 5000, textFrom: 118, questionFrom: 117 })).toBeNull();
+    expect(
+      carriedPlan({ ...remembered, textFrom: 120 }, { budget: 5000, textFrom: 122, questionFrom: 125 }),
+    ).toBeNull();
+  });
+});
+
+describe('shiftedPlans (a carried plan that no longer fits)', () => {
+  const carried = {
+    dropped: 32,
+    segments: [
+      { tier: 2, from: 32, to: 136 },
+      { tier: 0, from: 136, to: 150 },
+    ],
+    textFrom: 150,
+    tokens: Number.NaN,
+  };
+
+  it('moves the last cut later a block at a time, the denser segment growing at its end, then folds', () => {
+    const shifted = shiftedPlans(carried, 8);
+    expect(shifted.map((p) => p.segments)).toEqual([
+      [
+        { tier: 2, from: 32, to: 144 },
+        { tier: 0, from: 144, to: 150 },
+      ],
+      [{ tier: 2, from: 32, to: 150 }],
+    ]);
+    for (const p of shifted) {
+      expect(p.dropped).toBe(32);
+      expect(p.textFrom).toBe(150);
+      // Every segment but the sharpest starts where it did: its pages are the carried plan's, extended.
+      expect(p.segments[0]!.from).toBe(32);
+    }
+    expect(shiftedPlans({ ...carried, segments: [carried.segments[0]!] }, 8)).toEqual([]);
+  });
+
+  it('prices a plan with the input’s own cost functions', () => {
+    const input = model(
+      Array.from({ length: 160 }, () => 300),
+      { budget: 10_000 },
+    );
+    const plan = shiftedPlans(carried, 8)[0]!;
+    const expected =
+      input.fixedTokens +
+      input.contextTokens(32, true) +
+      Array.from({ length: 10 }, (_, k) => input.textTokens(150 + k)).reduce((a, b) => a + b, 0) +
+      input.segmentTokens(2, 32, 144) +
+      input.segmentTokens(0, 144, 150);
+    expect(planTokens(input, plan)).toBe(expected);
   });
 });

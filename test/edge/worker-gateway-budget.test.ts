@@ -95,13 +95,24 @@ describe('x-glyph-budget on /v1/chat/completions', () => {
     const budget = String(ample.used - ample.visual + Math.floor(ample.visual * 0.7));
     const tight = await ask(170, budget);
     expect(tight.visual).toBeLessThan(ample.visual);
-    // Turn by turn, two at a time: a step may have to drop a block (its densest segment then starts
-    // afresh), but the segments of the others extend or repeat earlier ones.
+    // Turn by turn, two at a time: each call carries the last call's plan over (edge/context/
+    // plan-memory.ts) while it fits, so its segments only grow at their ends and a step keeps the
+    // pages of the one before. When the budget forces a new plan (a page more no longer fits),
+    // that one step starts its segments afresh; the steps after it carry the new plan.
+    let rendered = 0;
     let reused = 0;
-    for (const turns of [172, 174, 176, 178]) {
+    const fresh: number[] = [];
+    for (const turns of [172, 174, 176, 178, 180, 182]) {
       const next = await ask(turns, budget);
+      expect(next.used, `turns ${turns}`).toBeLessThanOrEqual(Number(budget));
+      if (next.reused === 0) fresh.push(turns);
+      rendered += next.rendered;
       reused += next.reused;
     }
+    console.log(
+      `tight budget ${budget}, turns 172–182: ${rendered} pages rendered, ${reused} reused; planned afresh at ${fresh.join(', ') || 'none'}`,
+    );
+    expect(fresh.length, `steps that kept no page: ${fresh.join(', ')}`).toBeLessThanOrEqual(1);
     expect(reused).toBeGreaterThan(0);
   }, 600_000);
 
