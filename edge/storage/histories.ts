@@ -1,53 +1,27 @@
 /**
- * History entries in the RENDERS bucket (derived data: any render re-creates them): which document
- * a run of chat messages was stored as, named by the hash chain of those messages
- * (edge/context/history-index.ts says how it is built and probed).
+ * History records in the RENDERS bucket (derived data: any call re-creates them), named by the
+ * hash chain of a run of chat messages under a key space (a render id, or a plan space): which
+ * document a segment was stored as (edge/context/history-index.ts), what the last call on a
+ * history planned (edge/context/plan-memory.ts).
  */
 import type { Env } from '../bindings.ts';
 import { storageWrite } from './errors.ts';
 import { historyKey } from './keys.ts';
 
-/** What an entry records: the document the first `messages` messages of a segment were stored as. */
+/** What a segment entry records: the document the first `messages` messages of a segment were stored as. */
 export interface HistoryEntry {
   document: string;
   messages: number;
 }
 
-/** Stores the entry of the run whose chain ends in `hash`. */
-export async function writeHistoryEntry(
+/** Stores a small JSON record under a history hash. */
+export async function writeHistoryRecord(
   env: Env,
   tenant: string,
-  renderId: string,
+  space: string,
   hash: string,
-  entry: HistoryEntry,
+  record: unknown,
 ): Promise<void> {
-  await storageWrite(
-    'history entry',
-    env.RENDERS.put(historyKey(tenant, renderId, hash), JSON.stringify(entry), {
-      httpMetadata: { contentType: 'application/json' },
-    }),
-  );
-}
-
-/** The entry of the run whose chain ends in `hash`, or null (none, or unreadable: a miss, never an error). */
-export async function readHistoryEntry(
-  env: Env,
-  tenant: string,
-  renderId: string,
-  hash: string,
-): Promise<HistoryEntry | null> {
-  const object = await env.RENDERS.get(historyKey(tenant, renderId, hash));
-  if (!object) return null;
-  try {
-    const entry = JSON.parse(await object.text()) as Partial<HistoryEntry>;
-    return typeof entry.document === 'string' && typeof entry.messages === 'number' ? (entry as HistoryEntry) : null;
-  } catch {
-    return null;
-  }
-}
-
-/** Stores a small JSON record under a history hash (a remembered plan: edge/context/plan-memory.ts). */
-export async function writeHistoryRecord(env: Env, tenant: string, space: string, hash: string, record: unknown): Promise<void> {
   await storageWrite(
     'history record',
     env.RENDERS.put(historyKey(tenant, space, hash), JSON.stringify(record), {
@@ -56,7 +30,7 @@ export async function writeHistoryRecord(env: Env, tenant: string, space: string
   );
 }
 
-/** The JSON record under a history hash, or null (none, or unreadable). */
+/** The JSON record under a history hash, or null (none, or unreadable: a miss, never an error). */
 export async function readHistoryRecord(env: Env, tenant: string, space: string, hash: string): Promise<unknown> {
   const object = await env.RENDERS.get(historyKey(tenant, space, hash));
   if (!object) return null;
@@ -65,4 +39,26 @@ export async function readHistoryRecord(env: Env, tenant: string, space: string,
   } catch {
     return null;
   }
+}
+
+/** Stores the segment entry of the run whose chain ends in `hash`, under `renderId`. */
+export function writeHistoryEntry(
+  env: Env,
+  tenant: string,
+  renderId: string,
+  hash: string,
+  entry: HistoryEntry,
+): Promise<void> {
+  return writeHistoryRecord(env, tenant, renderId, hash, entry);
+}
+
+/** The segment entry of the run whose chain ends in `hash`, or null. */
+export async function readHistoryEntry(
+  env: Env,
+  tenant: string,
+  renderId: string,
+  hash: string,
+): Promise<HistoryEntry | null> {
+  const entry = (await readHistoryRecord(env, tenant, renderId, hash)) as Partial<HistoryEntry> | null;
+  return typeof entry?.document === 'string' && typeof entry.messages === 'number' ? (entry as HistoryEntry) : null;
 }
