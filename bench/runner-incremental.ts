@@ -5,7 +5,7 @@
  * (seeded), its 300-turn render is made first (untimed), then the two 301-turn texts differ in
  * their last turn, so neither finds the other cached.
  *
- * Run: `npx tsx bench/runner-incremental.ts` (env BENCH_RUNS, default 7; GLYPH_DEVICE, default cpu).
+ * Run: `npm run bench:incremental` (env BENCH_RUNS, default 7; GLYPH_DEVICE, default cpu).
  * The runner is a child process on port 0 with a temporary cache directory.
  */
 import { appendedText, transcriptOf } from '../edge/conversations/transcript.ts';
