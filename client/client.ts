@@ -3,8 +3,6 @@ import { Conversations } from './conversations.ts';
 import { requestContext, type ContextOptions, type ContextView } from './context.ts';
 import { GlyphgateError } from './errors.ts';
 import type {
-  BillableOptions,
-  CachedCallOptions,
   CallOptions,
   CompressOptions,
   DecodeOptions,
@@ -35,6 +33,7 @@ import type {
   RenderView,
   UsageView,
 } from './types.ts';
+import { billing, caching, fields, RENDER_CALL_KEYS, RENDER_KEYS } from './request-fields.ts';
 
 /** An upload's result: the document, and whether this call stored it (201) or it was there (200). */
 export type UploadedDocument = DocumentView & { created: boolean };
@@ -57,25 +56,6 @@ export function isPassthrough<T extends object>(result: T | CompressPassthrough)
 /** True when a render or compress call was handed to a job (202) rather than answered. */
 export function isJobAccepted<T extends object>(result: T | JobAccepted): result is JobAccepted {
   return 'jobId' in result;
-}
-
-const RENDER_KEYS = ['preset', 'config', 'profile', 'reflow', 'readbackFloor'] as const;
-// Render and compress also take how the pages reach a model (key-free URLs, a payload format).
-const RENDER_CALL_KEYS = [...RENDER_KEYS, 'format', 'imageDelivery', 'urlTtl'] as const;
-
-// The body fields of an options object: `keys` only, and only those set.
-function fields<T extends object, K extends keyof T>(options: T, keys: readonly K[]): Partial<Pick<T, K>> {
-  const out: Partial<Pick<T, K>> = {};
-  for (const key of keys) if (options[key] !== undefined) out[key] = options[key];
-  return out;
-}
-
-function billing(options: BillableOptions): Record<string, string | undefined> {
-  return { 'idempotency-key': options.idempotencyKey };
-}
-
-function caching(options: CachedCallOptions): Record<string, string | undefined> {
-  return { ...billing(options), 'cache-control': options.noCache ? 'no-cache' : undefined };
 }
 
 function timeParam(value: TimeInput | undefined): string | undefined {

@@ -12,17 +12,11 @@ import type {
   conversationViewSchema,
   messageSchema,
 } from '../protocol/public-api/conversations.ts';
-import type {
-  BillableOptions,
-  CachedCallOptions,
-  CallOptions,
-  DecodeOptions,
-  QueryOptions,
-  RenderCallOptions,
-} from './options.ts';
+import type { CallOptions, DecodeOptions, QueryOptions, RenderCallOptions } from './options.ts';
 import { queryEvents, type QueryStreamEvent } from './query-stream.ts';
 import type { Transport } from './transport.ts';
 import type { Answer, DecodeView, JobAccepted } from './types.ts';
+import { billing, caching, fields, RENDER_CALL_KEYS, RENDER_KEYS } from './request-fields.ts';
 
 /** One turn: `role` user, assistant or system, and its text. */
 export type ConversationMessage = z.output<typeof messageSchema>;
@@ -36,23 +30,6 @@ export type ConversationView = z.output<typeof conversationViewSchema>;
 export type ConversationMessages = z.output<typeof conversationMessagesSchema>;
 /** A render of the transcript, with `pagesReused` and `pagesRendered`. */
 export type ConversationRender = z.output<typeof conversationRenderSchema>;
-
-const RENDER_KEYS = ['preset', 'config', 'profile', 'reflow', 'readbackFloor'] as const;
-const RENDER_CALL_KEYS = [...RENDER_KEYS, 'format', 'imageDelivery', 'urlTtl'] as const;
-
-function fields<T extends object, K extends keyof T>(options: T, keys: readonly K[]): Partial<Pick<T, K>> {
-  const out: Partial<Pick<T, K>> = {};
-  for (const key of keys) if (options[key] !== undefined) out[key] = options[key];
-  return out;
-}
-
-function billing(options: BillableOptions): Record<string, string | undefined> {
-  return { 'idempotency-key': options.idempotencyKey };
-}
-
-function caching(options: CachedCallOptions): Record<string, string | undefined> {
-  return { ...billing(options), 'cache-control': options.noCache ? 'no-cache' : undefined };
-}
 
 function path(id: string, rest = ''): string {
   return `/v1/conversations/${encodeURIComponent(id)}${rest}`;
