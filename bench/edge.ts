@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { startEdge, startRunner } from '../test/edge/worker-stack.ts';
+import { median } from './stats.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const novel = readFileSync(`${root}test/fixtures/texts/pride_and_prejudice.txt`, 'utf8');
@@ -23,11 +24,6 @@ const QUESTIONS = [
   'What happened at Pemberley?',
 ];
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 const ms = (x: number): string => `${x.toFixed(1)} ms`;
 
 const runner = await startRunner();

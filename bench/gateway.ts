@@ -21,6 +21,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { startStandIn, type StandIn } from '../test/edge/gateway-stand-in.ts';
 import { startEdge, startRunner, type EdgeHandle } from '../test/edge/worker-stack.ts';
+import { median } from './stats.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const novel = readFileSync(`${root}test/fixtures/texts/pride_and_prejudice.txt`, 'utf8');
@@ -29,11 +30,6 @@ const CACHED_RUNS = Number(process.env.BENCH_CACHED_RUNS ?? 30);
 const UNCACHED_RUNS = Number(process.env.BENCH_UNCACHED_RUNS ?? 5);
 const TARGET_MS = 30;
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 const ms = (x: number): string => `${x.toFixed(1)} ms`;
 
 interface Sample {

@@ -18,6 +18,7 @@ import { paintPlan, planPages, type PlacedPage } from '../gpu-runner/render/inde
 import { planStyledDocument } from '../gpu-runner/render/styled/index.ts';
 import { countTextTokens } from '../gpu-runner/tokens/qwen3.ts';
 import { intoPages, paragraphsOf, textPdf } from '../test/fixtures/kinds/pdfs.ts';
+import { median } from './stats.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const fixture = (name: string) => readFileSync(`${root}test/fixtures/kinds/${name}`, 'utf8');
@@ -53,8 +54,6 @@ function htmlRepeated(times: number): string {
   const body = /<article[\s\S]*<\/article>/i.exec(article)?.[0] ?? article;
   return article.replace(body, Array.from({ length: times }, () => body).join('\n'));
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 interface Row {
   label: string;

@@ -22,6 +22,7 @@
 import { conversationTurns } from '../test/edge/conversations-turns.ts';
 import { startStandIn, type StandIn } from '../test/edge/gateway-stand-in.ts';
 import { startEdge, startRunner, type EdgeHandle } from '../test/edge/worker-stack.ts';
+import { median } from './stats.ts';
 
 const TURNS = Number(process.env.BENCH_TURNS ?? 200);
 const MODEL = process.env.BENCH_PROFILE ?? 'glyph';
@@ -29,12 +30,6 @@ const BUDGET = Number(process.env.BENCH_BUDGET ?? 1_000_000);
 const CHECKPOINTS = [50, 100, 200].filter((t) => t <= TURNS);
 /** Incremental calls on each side of a checkpoint whose median is reported. */
 const WINDOW = 5;
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 interface Call {
   turn: number;

