@@ -97,41 +97,44 @@ export interface EdgeHandle {
   stop(): Promise<void>;
 }
 
-/** Applies migrations and starts `wrangler dev --local` on a free port; resolves when /healthz answers. */
-export async function startEdge(options: EdgeOptions): Promise<EdgeHandle> {
-  const persistDir = mkdtempSync(join(tmpdir(), 'glyph-edge-'));
-  const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1' };
-  const migrate = spawnSync(
-    bin('wrangler'),
-    ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistDir],
-    {
-      cwd: root,
-      env,
-      encoding: 'utf8',
-    },
-  );
-  if (migrate.status !== 0) throw new Error(`migrations failed:\n${migrate.stderr}${migrate.stdout}`);
+/** A started `wrangler dev`: its process, URL and output, and how to take it down if the process dies. */
+interface Launched {
+  child: ReturnType<typeof spawn>;
+  url: string;
+  reap: () => void;
+  log: () => string;
+}
 
-  // Bundle once and serve that file with --no-bundle: `wrangler dev` would otherwise watch the
-  // sources and restart the Worker mid-test whenever anyone edits edge/ or protocol/.
-  const outdir = join(persistDir, 'bundle');
-  const entry = options.vars?.FAULT_INJECTION !== undefined ? FAULT_ENTRY : PRODUCTION_ENTRY;
-  // The demo page's static assets, built from today's sources (not whatever dist/site holds).
-  const site = join(persistDir, 'site');
-  await buildDemoSite(site);
-  const build = spawnSync(bin('wrangler'), ['deploy', entry, '--dry-run', '--outdir', outdir, '--assets', site], {
-    cwd: root,
-    env,
-    encoding: 'utf8',
-  });
-  if (build.status !== 0) throw new Error(`bundling the Worker failed:\n${build.stderr}${build.stdout}`);
-  const config = readFileSync(join(root, 'wrangler.toml'), 'utf8')
-    .replace(/^main = .*$/m, `main = "${basename(entry, '.ts')}.js"\nno_bundle = true`)
-    .replace(/^directory = .*$/m, `directory = ${JSON.stringify(site)}`)
-    .replace(/^migrations_dir = .*$/m, `migrations_dir = ${JSON.stringify(join(root, 'migrations'))}`);
-  writeFileSync(join(outdir, 'wrangler.toml'), config);
+/**
+ * Starts `wrangler dev` on fresh free ports and waits for /healthz. A port found free can be taken
+ * by any other socket before wrangler binds it (the OS hands out the same ephemeral range to
+ * outgoing connections): that start is retried on new ports, not reported as a failure.
+ */
+async function launchWrangler(
+  options: EdgeOptions,
+  outdir: string,
+  persistDir: string,
+  env: NodeJS.ProcessEnv,
+): Promise<Launched> {
+  for (let attempt = 1; ; attempt++) {
+    const [port, inspectorPort] = [await freePort(), await freePort()];
+    try {
+      return await launchOnce(options, outdir, persistDir, env, port, inspectorPort);
+    } catch (error) {
+      if (attempt < 3 && /Address already in use/.test(String(error))) continue;
+      throw error;
+    }
+  }
+}
 
-  const [port, inspectorPort] = [await freePort(), await freePort()];
+async function launchOnce(
+  options: EdgeOptions,
+  outdir: string,
+  persistDir: string,
+  env: NodeJS.ProcessEnv,
+  port: number,
+  inspectorPort: number,
+): Promise<Launched> {
   const vars: Record<string, string> = {
     RUNNERS: options.runners.join(','),
     RUNNER_KEY_ID,
@@ -181,7 +184,10 @@ export async function startEdge(options: EdgeOptions): Promise<EdgeHandle> {
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 90_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`wrangler dev exited:\n${log}`);
+    if (child.exitCode !== null) {
+      process.removeListener('exit', reap);
+      throw new Error(`wrangler dev exited:\n${log}`);
+    }
     try {
       if ((await fetch(`${url}/healthz`)).ok) break;
     } catch {
@@ -190,6 +196,45 @@ export async function startEdge(options: EdgeOptions): Promise<EdgeHandle> {
     if (Date.now() > deadline) throw new Error(`wrangler dev did not come up in 90 s:\n${log}`);
     await new Promise((r) => setTimeout(r, 250));
   }
+
+  return { child, url, reap, log: () => log };
+}
+
+/** Applies migrations and starts `wrangler dev --local` on a free port; resolves when /healthz answers. */
+export async function startEdge(options: EdgeOptions): Promise<EdgeHandle> {
+  const persistDir = mkdtempSync(join(tmpdir(), 'glyph-edge-'));
+  const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1' };
+  const migrate = spawnSync(
+    bin('wrangler'),
+    ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistDir],
+    {
+      cwd: root,
+      env,
+      encoding: 'utf8',
+    },
+  );
+  if (migrate.status !== 0) throw new Error(`migrations failed:\n${migrate.stderr}${migrate.stdout}`);
+
+  // Bundle once and serve that file with --no-bundle: `wrangler dev` would otherwise watch the
+  // sources and restart the Worker mid-test whenever anyone edits edge/ or protocol/.
+  const outdir = join(persistDir, 'bundle');
+  const entry = options.vars?.FAULT_INJECTION !== undefined ? FAULT_ENTRY : PRODUCTION_ENTRY;
+  // The demo page's static assets, built from today's sources (not whatever dist/site holds).
+  const site = join(persistDir, 'site');
+  await buildDemoSite(site);
+  const build = spawnSync(bin('wrangler'), ['deploy', entry, '--dry-run', '--outdir', outdir, '--assets', site], {
+    cwd: root,
+    env,
+    encoding: 'utf8',
+  });
+  if (build.status !== 0) throw new Error(`bundling the Worker failed:\n${build.stderr}${build.stdout}`);
+  const config = readFileSync(join(root, 'wrangler.toml'), 'utf8')
+    .replace(/^main = .*$/m, `main = "${basename(entry, '.ts')}.js"\nno_bundle = true`)
+    .replace(/^directory = .*$/m, `directory = ${JSON.stringify(site)}`)
+    .replace(/^migrations_dir = .*$/m, `migrations_dir = ${JSON.stringify(join(root, 'migrations'))}`);
+  writeFileSync(join(outdir, 'wrangler.toml'), config);
+
+  const { child, url, reap, log: wranglerLog } = await launchWrangler(options, outdir, persistDir, env);
 
   const keys = (args: string[]): string => {
     const result = spawnSync(
@@ -238,7 +283,7 @@ export async function startEdge(options: EdgeOptions): Promise<EdgeHandle> {
       return fetch(url + path, { ...init, headers });
     },
     log() {
-      return log;
+      return wranglerLog();
     },
     async stop() {
       if (child.exitCode === null) {
